@@ -1,0 +1,168 @@
+//! The invitation lifecycle of product.md §5, shared by team, community and
+//! portal invitations. Illegal transitions are refused, not ignored.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum InvitationKind {
+    Team,
+    Community,
+    Portal,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum InvitationStatus {
+    NotInvited,
+    Invited,
+    Accepted,
+    Rejected,
+    Expired,
+    Revoked,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum InvitationEvent {
+    Invite,
+    Accept,
+    Reject,
+    /// The validity passed.
+    Expire,
+    Revoke,
+    /// A new token and a new validity for an ended invitation.
+    Resend,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[error("An invitation that is {from:?} cannot be {event:?}.")]
+pub struct IllegalTransition {
+    pub from: InvitationStatus,
+    pub event: InvitationEvent,
+}
+
+impl InvitationStatus {
+    pub const ALL: [InvitationStatus; 6] = [
+        InvitationStatus::NotInvited,
+        InvitationStatus::Invited,
+        InvitationStatus::Accepted,
+        InvitationStatus::Rejected,
+        InvitationStatus::Expired,
+        InvitationStatus::Revoked,
+    ];
+
+    /// The state after `event`, or why it may not happen.
+    pub fn next(self, event: InvitationEvent) -> Result<Self, IllegalTransition> {
+        use InvitationEvent as E;
+        use InvitationStatus as S;
+        match (self, event) {
+            (S::NotInvited, E::Invite) => Ok(S::Invited),
+            (S::Invited, E::Accept) => Ok(S::Accepted),
+            (S::Invited, E::Reject) => Ok(S::Rejected),
+            (S::Invited, E::Expire) => Ok(S::Expired),
+            (S::Invited, E::Revoke) => Ok(S::Revoked),
+            (S::Rejected | S::Expired | S::Revoked, E::Resend) => Ok(S::Invited),
+            (from, event) => Err(IllegalTransition { from, event }),
+        }
+    }
+
+    /// What a stored status means at a moment: an `Invited` row whose validity
+    /// has passed is `Expired` even before anything rewrites it.
+    pub fn at(self, validity_passed: bool) -> Self {
+        match self {
+            InvitationStatus::Invited if validity_passed => InvitationStatus::Expired,
+            other => other,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            InvitationStatus::NotInvited => "not_invited",
+            InvitationStatus::Invited => "invited",
+            InvitationStatus::Accepted => "accepted",
+            InvitationStatus::Rejected => "rejected",
+            InvitationStatus::Expired => "expired",
+            InvitationStatus::Revoked => "revoked",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// The words each kind of list shows (§5).
+    pub fn label(self, kind: InvitationKind) -> &'static str {
+        use InvitationKind as K;
+        use InvitationStatus as S;
+        match (kind, self) {
+            (K::Team, S::NotInvited) | (K::Community, S::NotInvited) => "Not invited",
+            (K::Portal, S::NotInvited) => "No account",
+            (_, S::Invited) => "Invited",
+            (K::Team, S::Accepted) => "Approved",
+            (K::Community, S::Accepted) => "Registered",
+            (K::Portal, S::Accepted) => "Has an account",
+            (K::Team, S::Rejected) => "Invitation rejected",
+            (_, S::Rejected) => "Rejected",
+            (_, S::Expired) => "Expired",
+            (_, S::Revoked) => "Revoked",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use InvitationEvent as E;
+    use InvitationStatus as S;
+
+    const EVENTS: [InvitationEvent; 6] = [E::Invite, E::Accept, E::Reject, E::Expire, E::Revoke, E::Resend];
+
+    /// Every legal edge of the §5 diagram; everything else must be refused.
+    const LEGAL: [(InvitationStatus, InvitationEvent, InvitationStatus); 8] = [
+        (S::NotInvited, E::Invite, S::Invited),
+        (S::Invited, E::Accept, S::Accepted),
+        (S::Invited, E::Reject, S::Rejected),
+        (S::Invited, E::Expire, S::Expired),
+        (S::Invited, E::Revoke, S::Revoked),
+        (S::Rejected, E::Resend, S::Invited),
+        (S::Expired, E::Resend, S::Invited),
+        (S::Revoked, E::Resend, S::Invited),
+    ];
+
+    #[test]
+    fn every_transition_is_legal_exactly_when_the_diagram_says() {
+        for from in S::ALL {
+            for event in EVENTS {
+                let legal = LEGAL.iter().find(|(f, e, _)| *f == from && *e == event);
+                match legal {
+                    Some((_, _, to)) => assert_eq!(from.next(event), Ok(*to)),
+                    None => assert_eq!(from.next(event), Err(IllegalTransition { from, event })),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn accepted_is_final() {
+        for event in EVENTS {
+            assert!(S::Accepted.next(event).is_err());
+        }
+    }
+
+    #[test]
+    fn validity_turns_only_pending_invitations_into_expired() {
+        assert_eq!(S::Invited.at(true), S::Expired);
+        assert_eq!(S::Invited.at(false), S::Invited);
+        assert_eq!(S::Accepted.at(true), S::Accepted);
+        assert_eq!(S::Revoked.at(true), S::Revoked);
+    }
+
+    #[test]
+    fn labels_follow_the_product_words() {
+        assert_eq!(S::Accepted.label(InvitationKind::Team), "Approved");
+        assert_eq!(S::Rejected.label(InvitationKind::Team), "Invitation rejected");
+        assert_eq!(S::Accepted.label(InvitationKind::Community), "Registered");
+        assert_eq!(S::NotInvited.label(InvitationKind::Community), "Not invited");
+        for s in S::ALL {
+            assert_eq!(S::from_code(s.code()), Some(s));
+        }
+    }
+}

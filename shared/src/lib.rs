@@ -1,0 +1,11 @@
+//! The Carekeys domain: the rules every other crate obeys.
+//!
+//! No I/O, no async, no web framework: this crate compiles to WASM for the
+//! browser (validate as you type, hide what you may not do) and natively for
+//! the server (refuse what you may not do), so both sides run the same code.
+
+pub mod email;
+pub mod ids;
+pub mod invitation;
+pub mod roles;
+pub mod validation;
