@@ -1,1 +1,18 @@
-pub fn x(){}
+//! Carekeys on the server, without a web framework: configuration, the
+//! database, one service per use case, sessions, mail and the audit trail.
+//! The Leptos app calls into it; it never calls the app.
+
+pub mod accounts;
+pub mod audit;
+pub mod backend;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod mail;
+pub mod passwords;
+pub mod practices;
+pub mod rate_limit;
+pub mod sessions;
+pub mod tokens;

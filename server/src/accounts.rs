@@ -1,0 +1,264 @@
+//! Sign-up, login, logout and password reset (product.md §6).
+//!
+//! Sign-up and reset answer the same whether or not an address has an
+//! account: the difference only ever shows in the mailbox of the address.
+
+use shared::email::EmailAddress;
+use shared::ids::AccountId;
+use shared::validation::{validate_new_password, validate_reset_request, LoginForm, SignUpForm};
+use uuid::Uuid;
+
+use crate::audit::{self, Event, Origin};
+use crate::backend::{Backend, Caller};
+use crate::error::{LinkProblem, ServiceError, ServiceResult};
+use crate::mail::{outbox, templates};
+use crate::tokens::Secret;
+use crate::{on_pool, on_tx, rate_limit, sessions};
+
+pub const SIGN_UP_LINK_MS: i64 = 24 * 60 * 60 * 1000;
+pub const RESET_LINK_MS: i64 = 60 * 60 * 1000;
+
+/// Starts a sign-up: mails a confirmation link, or — if the address already has
+/// an account — a note saying so. Returns the address the mail went to.
+pub async fn request_sign_up(backend: &Backend, caller: &Caller, form: &SignUpForm) -> ServiceResult<EmailAddress> {
+    let sign_up = form.validate()?;
+    // Hashed on both paths so the answer takes the same time either way.
+    let password_hash = backend.passwords.hash(sign_up.password.expose()).await?;
+    let now = backend.now_ms();
+    let config = &backend.config;
+    let mut tx = backend.db.begin().await?;
+    let existing = account_id_by_email(&mut tx, &sign_up.email).await?;
+    let email = match existing {
+        Some(_) => templates::already_registered(&sign_up.email, &config.link("/login"), &config.link("/forgot-password")),
+        None => {
+            let token = Secret::generate();
+            on_tx!(&mut tx, c => {
+                sqlx::query(
+                    "INSERT INTO pending_signups (token_hash, email, full_name, password_hash, expires_at, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(token.hash())
+                .bind(sign_up.email.as_str())
+                .bind(&sign_up.full_name)
+                .bind(&password_hash)
+                .bind(now + SIGN_UP_LINK_MS)
+                .bind(now)
+                .execute(c)
+                .await.map(|r| r.rows_affected())
+            })?;
+            let link = config.link(&format!("/signup/confirm?token={}", token.expose()));
+            templates::confirm_sign_up(&sign_up.email, &sign_up.full_name, &link)
+        }
+    };
+    outbox::enqueue(&mut tx, None, &email, now).await?;
+    let origin = Origin { actor: None, ip: caller.ip.clone() };
+    audit::append(&mut tx, &origin, now, Event::new("account.signup_requested", sign_up.email.as_str())).await?;
+    tx.commit().await?;
+    backend.mail_wake.notify_one();
+    Ok(sign_up.email)
+}
+
+async fn account_id_by_email(tx: &mut crate::db::Tx, email: &EmailAddress) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> = on_tx!(tx, c => {
+        sqlx::query_as("SELECT id FROM accounts WHERE email = $1").bind(email.as_str()).fetch_optional(c).await
+    })?;
+    Ok(row.map(|(id,)| id))
+}
+
+#[derive(sqlx::FromRow)]
+struct PendingSignUp {
+    email: String,
+    full_name: String,
+    password_hash: String,
+    expires_at: i64,
+}
+
+/// Finishes a sign-up from the emailed link: creates the account and signs it in.
+pub async fn confirm_sign_up(backend: &Backend, caller: &Caller, token: &str) -> ServiceResult<(AccountId, Secret)> {
+    let token = Secret::from_presented(token);
+    let now = backend.now_ms();
+    let mut tx = backend.db.begin().await?;
+    let pending: Option<PendingSignUp> = on_tx!(&mut tx, c => {
+        sqlx::query_as("SELECT email, full_name, password_hash, expires_at FROM pending_signups WHERE token_hash = $1")
+            .bind(token.hash())
+            .fetch_optional(c)
+            .await
+    })?;
+    let Some(pending) = pending else {
+        return Err(ServiceError::Link(LinkProblem::Unknown));
+    };
+    if now >= pending.expires_at {
+        return Err(ServiceError::Link(LinkProblem::Expired));
+    }
+    let email = EmailAddress::parse(&pending.email).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    // Two links for one address (sign-up asked twice): the first one opened wins.
+    if account_id_by_email(&mut tx, &email).await?.is_some() {
+        return Err(ServiceError::Link(LinkProblem::Used));
+    }
+    let account = AccountId::from_uuid(Uuid::new_v4());
+    on_tx!(&mut tx, c => {
+        sqlx::query("INSERT INTO accounts (id, email, full_name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(account.to_string())
+            .bind(email.as_str())
+            .bind(&pending.full_name)
+            .bind(&pending.password_hash)
+            .bind(now)
+            .execute(&mut *c)
+            .await?;
+        sqlx::query("DELETE FROM pending_signups WHERE email = $1").bind(email.as_str()).execute(&mut *c).await.map(|r| r.rows_affected())
+    })?;
+    let origin = Origin { actor: Some(account), ip: caller.ip.clone() };
+    let event = Event::new("account.created", account.to_string())
+        .after(serde_json::json!({ "email": email, "full_name": pending.full_name }));
+    audit::append(&mut tx, &origin, now, event).await?;
+    let session = sessions::start(&mut tx, account, caller.ip.as_deref(), caller.user_agent.as_deref(), now).await?;
+    tx.commit().await?;
+    Ok((account, session))
+}
+
+#[derive(sqlx::FromRow)]
+struct Credentials {
+    id: String,
+    password_hash: String,
+}
+
+/// Logs in by email or username. Each login gets a new session and ends the
+/// one the browser presented, so a planted session id is worthless. Wrong
+/// login and wrong password answer alike.
+pub async fn log_in(
+    backend: &Backend,
+    caller: &Caller,
+    form: &LoginForm,
+    previous: Option<&Secret>,
+) -> ServiceResult<(AccountId, Secret)> {
+    let (identifier, password) = form.validate()?;
+    let key = identifier.key().to_owned();
+    let ip = caller.ip_key();
+    let now = backend.now_ms();
+    if let Some(retry_after_secs) = rate_limit::login_blocked(&backend.db, &key, ip, now).await? {
+        return Err(ServiceError::RateLimited { retry_after_secs });
+    }
+    let column = match identifier {
+        shared::validation::LoginIdentifier::Email(_) => "email",
+        shared::validation::LoginIdentifier::Username(_) => "username",
+    };
+    let sql = format!("SELECT id, password_hash FROM accounts WHERE {column} = $1");
+    let found: Option<Credentials> = on_pool!(&backend.db, pool => {
+        sqlx::query_as(&sql).bind(&key).fetch_optional(pool).await
+    })?;
+    let verified = backend
+        .passwords
+        .verify(&password, found.as_ref().map(|c| c.password_hash.as_str()))
+        .await;
+    let account = match found {
+        Some(found) if verified => found.id.parse::<AccountId>().map_err(|e| ServiceError::Internal(e.to_string()))?,
+        _ => {
+            rate_limit::record_failure(&backend.db, &key, ip, now).await?;
+            return Err(ServiceError::InvalidCredentials);
+        }
+    };
+    if let Some(previous) = previous {
+        sessions::end(&backend.db, previous).await?;
+    }
+    let mut tx = backend.db.begin().await?;
+    rate_limit::record_success(&mut tx, &key, ip, now).await?;
+    let session = sessions::start(&mut tx, account, caller.ip.as_deref(), caller.user_agent.as_deref(), now).await?;
+    let origin = Origin { actor: Some(account), ip: caller.ip.clone() };
+    audit::append(&mut tx, &origin, now, Event::new("session.login", account.to_string())).await?;
+    tx.commit().await?;
+    Ok((account, session))
+}
+
+pub async fn log_out(backend: &Backend, caller: &Caller, token: &Secret) -> ServiceResult<()> {
+    let now = backend.now_ms();
+    if let Some(person) = sessions::resolve(&backend.db, token, now).await? {
+        let mut tx = backend.db.begin().await?;
+        let origin = Origin { actor: Some(person.account), ip: caller.ip.clone() };
+        audit::append(&mut tx, &origin, now, Event::new("session.logout", person.account.to_string())).await?;
+        tx.commit().await?;
+    }
+    sessions::end(&backend.db, token).await?;
+    Ok(())
+}
+
+/// Mails a reset link if the address has an account; answers the same if not.
+pub async fn request_password_reset(backend: &Backend, caller: &Caller, email: &str) -> ServiceResult<EmailAddress> {
+    let email = validate_reset_request(email)?;
+    let now = backend.now_ms();
+    let mut tx = backend.db.begin().await?;
+    if let Some(account) = account_id_by_email(&mut tx, &email).await? {
+        let token = Secret::generate();
+        on_tx!(&mut tx, c => {
+            sqlx::query("INSERT INTO password_resets (token_hash, account_id, expires_at, created_at) VALUES ($1, $2, $3, $4)")
+                .bind(token.hash())
+                .bind(&account)
+                .bind(now + RESET_LINK_MS)
+                .bind(now)
+                .execute(c)
+                .await.map(|r| r.rows_affected())
+        })?;
+        let link = backend.config.link(&format!("/reset-password?token={}", token.expose()));
+        outbox::enqueue(&mut tx, None, &templates::password_reset(&email, &link), now).await?;
+        let origin = Origin { actor: account.parse().ok(), ip: caller.ip.clone() };
+        audit::append(&mut tx, &origin, now, Event::new("account.reset_requested", account)).await?;
+    }
+    tx.commit().await?;
+    backend.mail_wake.notify_one();
+    Ok(email)
+}
+
+#[derive(sqlx::FromRow)]
+struct ResetRow {
+    account_id: String,
+    email: Option<String>,
+    expires_at: i64,
+    used_at: Option<i64>,
+}
+
+/// Sets a new password from a reset link: the link works once, within the hour,
+/// and every session of the account ends.
+pub async fn reset_password(backend: &Backend, caller: &Caller, token: &str, new_password: &str) -> ServiceResult<()> {
+    let password = validate_new_password(new_password)?;
+    let token = Secret::from_presented(token);
+    let password_hash = backend.passwords.hash(password.expose()).await?;
+    let now = backend.now_ms();
+    let mut tx = backend.db.begin().await?;
+    let row: Option<ResetRow> = on_tx!(&mut tx, c => {
+        sqlx::query_as(
+            "SELECT r.account_id, a.email, r.expires_at, r.used_at FROM password_resets r
+             JOIN accounts a ON a.id = r.account_id WHERE r.token_hash = $1",
+        )
+        .bind(token.hash())
+        .fetch_optional(c)
+        .await
+    })?;
+    let row = match row {
+        None => return Err(ServiceError::Link(LinkProblem::Unknown)),
+        Some(r) if r.used_at.is_some() => return Err(ServiceError::Link(LinkProblem::Used)),
+        Some(r) if now >= r.expires_at => return Err(ServiceError::Link(LinkProblem::Expired)),
+        Some(r) => r,
+    };
+    let account: AccountId = row.account_id.parse().map_err(|_| ServiceError::Internal("bad account id".into()))?;
+    on_tx!(&mut tx, c => {
+        sqlx::query("UPDATE password_resets SET used_at = $1 WHERE token_hash = $2")
+            .bind(now)
+            .bind(token.hash())
+            .execute(&mut *c)
+            .await?;
+        sqlx::query("UPDATE accounts SET password_hash = $1, must_change_password = FALSE WHERE id = $2")
+            .bind(&password_hash)
+            .bind(&row.account_id)
+            .execute(&mut *c)
+            .await.map(|r| r.rows_affected())
+    })?;
+    sessions::end_all(&mut tx, account).await?;
+    let origin = Origin { actor: Some(account), ip: caller.ip.clone() };
+    audit::append(&mut tx, &origin, now, Event::new("account.password_reset", account.to_string())).await?;
+    if let Some(email) = row.email.as_deref().and_then(|e| EmailAddress::parse(e).ok()) {
+        let reset_link = backend.config.link("/forgot-password");
+        outbox::enqueue(&mut tx, None, &templates::password_changed(&email, &reset_link), now).await?;
+    }
+    tx.commit().await?;
+    backend.mail_wake.notify_one();
+    Ok(())
+}

@@ -1,0 +1,192 @@
+//! The audit trail (product.md §9): appended in the same transaction as the
+//! change it records, hash-chained so a modified or deleted row shows.
+
+use serde::Serialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use shared::ids::{AccountId, PracticeId};
+
+use crate::db::{Db, Tx};
+use crate::tokens::hex;
+use crate::{on_pool, on_tx};
+
+/// Who did it and from where.
+#[derive(Clone, Debug, Default)]
+pub struct Origin {
+    pub actor: Option<AccountId>,
+    pub ip: Option<String>,
+}
+
+/// One change to record.
+#[derive(Clone, Debug)]
+pub struct Event {
+    pub practice: Option<PracticeId>,
+    pub action: &'static str,
+    pub target: String,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+impl Event {
+    pub fn new(action: &'static str, target: impl Into<String>) -> Self {
+        Self {
+            practice: None,
+            action,
+            target: target.into(),
+            before: None,
+            after: None,
+        }
+    }
+
+    pub fn in_practice(mut self, practice: PracticeId) -> Self {
+        self.practice = Some(practice);
+        self
+    }
+
+    pub fn before(mut self, value: impl Serialize) -> Self {
+        self.before = serde_json::to_value(value).ok();
+        self
+    }
+
+    pub fn after(mut self, value: impl Serialize) -> Self {
+        self.after = serde_json::to_value(value).ok();
+        self
+    }
+}
+
+/// A stored event, as the audit log shows it.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, Serialize)]
+pub struct Record {
+    pub seq: i64,
+    pub practice_id: Option<String>,
+    pub actor_id: Option<String>,
+    pub action: String,
+    pub target: String,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+    pub at: i64,
+    pub ip: Option<String>,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl Record {
+    /// The hash covers every field but itself, in an unambiguous (JSON) encoding.
+    fn computed_hash(&self) -> String {
+        let fields = serde_json::json!([
+            self.seq,
+            self.practice_id,
+            self.actor_id,
+            self.action,
+            self.target,
+            self.before_json,
+            self.after_json,
+            self.at,
+            self.ip,
+        ]);
+        let mut hasher = Sha256::new();
+        hasher.update(self.prev_hash.as_bytes());
+        hasher.update(fields.to_string().as_bytes());
+        hex(&hasher.finalize())
+    }
+}
+
+/// Appends `event` inside `tx`; returns its sequence number.
+pub async fn append(tx: &mut Tx, origin: &Origin, at_ms: i64, event: Event) -> Result<i64, sqlx::Error> {
+    // The head row is the chain's lock: PostgreSQL serialises appends on it,
+    // SQLite already holds the writer lock (BEGIN IMMEDIATE).
+    let head_sql = match tx {
+        Tx::Sqlite(_) => "SELECT seq, hash FROM audit_head WHERE id = 1",
+        Tx::Postgres(_) => "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE",
+    };
+    let (head_seq, head_hash): (i64, String) =
+        on_tx!(tx, c => sqlx::query_as(head_sql).fetch_one(c).await)?;
+    let mut record = Record {
+        seq: head_seq + 1,
+        practice_id: event.practice.map(|p| p.to_string()),
+        actor_id: origin.actor.map(|a| a.to_string()),
+        action: event.action.to_owned(),
+        target: event.target,
+        before_json: event.before.map(|v| v.to_string()),
+        after_json: event.after.map(|v| v.to_string()),
+        at: at_ms,
+        ip: origin.ip.clone(),
+        prev_hash: head_hash,
+        hash: String::new(),
+    };
+    record.hash = record.computed_hash();
+    on_tx!(tx, c => {
+        sqlx::query(
+            "INSERT INTO audit_events (seq, practice_id, actor_id, action, target, before_json, after_json, at, ip, prev_hash, hash)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(record.seq)
+        .bind(&record.practice_id)
+        .bind(&record.actor_id)
+        .bind(&record.action)
+        .bind(&record.target)
+        .bind(&record.before_json)
+        .bind(&record.after_json)
+        .bind(record.at)
+        .bind(&record.ip)
+        .bind(&record.prev_hash)
+        .bind(&record.hash)
+        .execute(&mut *c)
+        .await?;
+        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+            .bind(record.seq)
+            .bind(&record.hash)
+            .execute(&mut *c)
+            .await.map(|r| r.rows_affected())
+    })?;
+    Ok(record.seq)
+}
+
+/// The result of walking the chain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ChainCheck {
+    Intact { events: i64 },
+    /// The first sequence number at which the chain no longer holds, and why.
+    Broken { seq: i64, reason: &'static str },
+}
+
+/// Recomputes every hash from the start; detects edited, removed or reordered rows,
+/// including removal of the newest ones (the head row remembers where the chain ended).
+pub async fn verify(db: &Db) -> Result<ChainCheck, sqlx::Error> {
+    let records: Vec<Record> = on_pool!(db, pool => {
+        sqlx::query_as("SELECT * FROM audit_events ORDER BY seq").fetch_all(pool).await
+    })?;
+    let (head_seq, head_hash): (i64, String) = on_pool!(db, pool => {
+        sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(pool).await
+    })?;
+    let mut expected_prev = "genesis".to_owned();
+    for (index, record) in records.iter().enumerate() {
+        let expected_seq = index as i64 + 1;
+        if record.seq != expected_seq {
+            return Ok(ChainCheck::Broken { seq: expected_seq, reason: "an event is missing" });
+        }
+        if record.prev_hash != expected_prev {
+            return Ok(ChainCheck::Broken { seq: record.seq, reason: "the link to the previous event is wrong" });
+        }
+        if record.hash != record.computed_hash() {
+            return Ok(ChainCheck::Broken { seq: record.seq, reason: "the event was modified" });
+        }
+        expected_prev = record.hash.clone();
+    }
+    let last = records.len() as i64;
+    if head_seq != last || head_hash != expected_prev {
+        return Ok(ChainCheck::Broken { seq: last + 1, reason: "the newest events are missing" });
+    }
+    Ok(ChainCheck::Intact { events: last })
+}
+
+/// The newest events of one practice, newest first.
+pub async fn list_for_practice(db: &Db, practice: PracticeId, limit: i64) -> Result<Vec<Record>, sqlx::Error> {
+    on_pool!(db, pool => {
+        sqlx::query_as("SELECT * FROM audit_events WHERE practice_id = $1 ORDER BY seq DESC LIMIT $2")
+            .bind(practice.to_string())
+            .bind(limit)
+            .fetch_all(pool)
+            .await
+    })
+}

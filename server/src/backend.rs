@@ -1,0 +1,49 @@
+//! Everything a service needs, built once at start-up and shared.
+
+use std::sync::Arc;
+use tokio::sync::Notify;
+
+use crate::clock::SharedClock;
+use crate::config::Config;
+use crate::db::Db;
+use crate::passwords::Passwords;
+
+#[derive(Clone)]
+pub struct Backend {
+    pub db: Db,
+    pub clock: SharedClock,
+    pub passwords: Passwords,
+    pub config: Arc<Config>,
+    /// Wakes the outbox worker after a commit that queued mail.
+    pub mail_wake: Arc<Notify>,
+}
+
+impl Backend {
+    pub fn new(db: Db, clock: SharedClock, config: Config) -> Self {
+        Self {
+            db,
+            clock,
+            passwords: Passwords::new(2),
+            config: Arc::new(config),
+            mail_wake: Arc::new(Notify::new()),
+        }
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+}
+
+/// Where a request came from, for rate limits, sessions and the audit trail.
+#[derive(Clone, Debug, Default)]
+pub struct Caller {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+impl Caller {
+    /// The key rate limits use when the peer address is unknown (tests, proxies misconfigured).
+    pub fn ip_key(&self) -> &str {
+        self.ip.as_deref().unwrap_or("unknown")
+    }
+}

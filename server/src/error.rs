@@ -1,0 +1,42 @@
+//! What a service can answer besides success. The app turns each variant into
+//! a sentence for people; internal details stay in the log.
+
+use shared::validation::FieldErrors;
+
+/// Why a link from an email cannot be used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkProblem {
+    Unknown,
+    Expired,
+    Used,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("invalid input: {0}")]
+    Validation(FieldErrors),
+    #[error("wrong login or password")]
+    InvalidCredentials,
+    #[error("not signed in")]
+    Unauthenticated,
+    #[error("not allowed")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("too many attempts; retry in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: i64 },
+    #[error("link cannot be used: {0:?}")]
+    Link(LinkProblem),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl From<FieldErrors> for ServiceError {
+    fn from(errors: FieldErrors) -> Self {
+        ServiceError::Validation(errors)
+    }
+}
+
+pub type ServiceResult<T> = Result<T, ServiceError>;

@@ -1,0 +1,131 @@
+//! Plain HTTP layers for the Axum router: security headers and the
+//! cross-site check that Leptos server functions do not make themselves.
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use http::header::{self, HeaderValue};
+use http::{Method, StatusCode};
+use std::sync::Arc;
+
+use crate::config::Config;
+
+/// For responses that set no policy of their own (the HTML shell sets one with its nonce).
+const DEFAULT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+/// The policy of HTML pages: only this site's scripts, the hydration script by nonce, and WASM.
+pub fn page_csp(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+         frame-ancestors 'none'; form-action 'self'"
+    )
+}
+
+/// nosniff, no framing, no referrer (links may carry tokens), and no caching of
+/// anything but the hashed static files under /pkg.
+pub async fn security_headers(request: Request, next: Next) -> Response {
+    let cacheable = request.uri().path().starts_with("/pkg/");
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(DEFAULT_CSP));
+    }
+    if !cacheable {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+/// Whether a state-changing request comes from our own pages.
+///
+/// Browsers send `Sec-Fetch-Site` on every request; where it is missing (older
+/// browsers) `Origin` must match the configured base URL. Non-browser clients
+/// send neither and cannot carry a victim's cookies, so they pass.
+pub fn is_same_origin(headers: &http::HeaderMap, config: &Config) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return matches!(site, "same-origin" | "none");
+    }
+    match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        Some(origin) => origin == config.origin(),
+        None => true,
+    }
+}
+
+/// Refuses cross-site requests that could change state.
+pub async fn refuse_cross_site(State(config): State<Arc<Config>>, request: Request, next: Next) -> Response {
+    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if safe || is_same_origin(request.headers(), &config) {
+        next.run(request).await
+    } else {
+        tracing::warn!(path = %request.uri().path(), "refused a cross-site request");
+        (StatusCode::FORBIDDEN, Body::from("This request came from another site and was refused.")).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::routing::post;
+    use axum::Router;
+    use tower::ServiceExt;
+
+    fn config() -> Arc<Config> {
+        Arc::new(Config {
+            database_url: String::new(),
+            base_url: "https://care.example.org".into(),
+            smtp_url: None,
+            mail_from: "a <a@b.org>".into(),
+            data_dir: "data".into(),
+            test_clock: false,
+        })
+    }
+
+    async fn status_of(headers: &[(&str, &str)]) -> StatusCode {
+        let config = config();
+        let app = Router::new()
+            .route("/api/change", post(|| async { "changed" }))
+            .layer(axum::middleware::from_fn_with_state(config, refuse_cross_site))
+            .layer(axum::middleware::from_fn(security_headers));
+        let mut request = Request::post("/api/change");
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        app.oneshot(request.body(Body::empty()).unwrap()).await.unwrap().status()
+    }
+
+    #[tokio::test]
+    async fn cross_site_posts_are_refused_and_same_site_ones_pass() {
+        assert_eq!(status_of(&[("sec-fetch-site", "cross-site")]).await, StatusCode::FORBIDDEN);
+        assert_eq!(status_of(&[("sec-fetch-site", "same-site")]).await, StatusCode::FORBIDDEN);
+        assert_eq!(status_of(&[("origin", "https://evil.example")]).await, StatusCode::FORBIDDEN);
+        assert_eq!(status_of(&[("sec-fetch-site", "same-origin")]).await, StatusCode::OK);
+        assert_eq!(status_of(&[("origin", "https://care.example.org")]).await, StatusCode::OK);
+        assert_eq!(status_of(&[]).await, StatusCode::OK);
+    }
+
+    #[tokio::test]
+    async fn responses_carry_the_security_headers() {
+        let app = Router::new()
+            .route("/x", axum::routing::get(|| async { "x" }))
+            .layer(axum::middleware::from_fn(security_headers));
+        let response = app.oneshot(Request::get("/x").body(Body::empty()).unwrap()).await.unwrap();
+        let h = response.headers();
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert_eq!(h["referrer-policy"], "no-referrer");
+        assert_eq!(h["cache-control"], "no-store");
+        assert!(h["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+    }
+
+    #[test]
+    fn origin_is_scheme_host_and_port() {
+        let mut c = (*config()).clone();
+        assert_eq!(c.origin(), "https://care.example.org");
+        c.base_url = "http://127.0.0.1:3000/app".into();
+        assert_eq!(c.origin(), "http://127.0.0.1:3000");
+    }
+}

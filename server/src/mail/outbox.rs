@@ -1,0 +1,167 @@
+//! The transactional outbox: a message is a row committed with the change that
+//! sends it; the worker claims rows with a lease so two servers never deliver
+//! one message twice.
+
+use serde::Serialize;
+use shared::ids::{MessageId, PracticeId};
+use uuid::Uuid;
+
+use super::Email;
+use crate::db::{Db, Tx};
+use crate::{on_pool, on_tx};
+
+pub const MAX_ATTEMPTS: i64 = 8;
+/// How long a claimed message is reserved for the worker that claimed it.
+pub const LEASE_MS: i64 = 120_000;
+const FIRST_RETRY_MS: i64 = 30_000;
+const MAX_RETRY_MS: i64 = 3_600_000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Delivery {
+    Queued,
+    Sent,
+    Failed,
+}
+
+impl Delivery {
+    fn code(self) -> &'static str {
+        match self {
+            Delivery::Queued => "queued",
+            Delivery::Sent => "sent",
+            Delivery::Failed => "failed",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Delivery {
+        match code {
+            "sent" => Delivery::Sent,
+            "failed" => Delivery::Failed,
+            _ => Delivery::Queued,
+        }
+    }
+}
+
+/// Exponential backoff after the `attempts`-th failure: 30 s, 1 min, 2 min … at most 1 h.
+pub fn retry_delay_ms(attempts: i64) -> i64 {
+    let doublings = (attempts - 1).clamp(0, 20) as u32;
+    FIRST_RETRY_MS.saturating_mul(1 << doublings).min(MAX_RETRY_MS)
+}
+
+/// Queues `email` inside the caller's transaction.
+pub async fn enqueue(tx: &mut Tx, practice: Option<PracticeId>, email: &Email, now_ms: i64) -> Result<MessageId, sqlx::Error> {
+    // v7 ids sort in creation order, which keeps the mailbox in order within one millisecond.
+    let id = MessageId::from_uuid(Uuid::now_v7());
+    on_tx!(tx, c => {
+        sqlx::query(
+            "INSERT INTO outbox (id, practice_id, to_address, subject, body_text, status, attempts, next_attempt_at, created_at)
+             VALUES ($1, $2, $3, $4, $5, 'queued', 0, $6, $6)",
+        )
+        .bind(id.to_string())
+        .bind(practice.map(|p| p.to_string()))
+        .bind(email.to.as_str())
+        .bind(&email.subject)
+        .bind(&email.body)
+        .bind(now_ms)
+        .execute(c)
+        .await.map(|r| r.rows_affected())
+    })?;
+    Ok(id)
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Claimed {
+    pub id: String,
+    pub to_address: String,
+    pub subject: String,
+    pub body_text: String,
+    pub attempts: i64,
+}
+
+/// Reserves the next due message for this worker, if any.
+pub async fn claim_due(db: &Db, now_ms: i64) -> Result<Option<Claimed>, sqlx::Error> {
+    // Only the row lock differs: PostgreSQL skips rows another server is claiming;
+    // SQLite has a single writer, so its UPDATE is already atomic.
+    let pick = match db {
+        Db::Sqlite(_) => "SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until <= $2) ORDER BY next_attempt_at LIMIT 1",
+        Db::Postgres(_) => "SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until <= $2) ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED",
+    };
+    let sql = format!(
+        "UPDATE outbox SET lease_until = $1, attempts = attempts + 1 WHERE id = ({pick})
+         RETURNING id, to_address, subject, body_text, attempts"
+    );
+    on_pool!(db, pool => {
+        sqlx::query_as(&sql).bind(now_ms + LEASE_MS).bind(now_ms).fetch_optional(pool).await
+    })
+}
+
+pub async fn mark_sent(db: &Db, id: &str, now_ms: i64) -> Result<(), sqlx::Error> {
+    on_pool!(db, pool => {
+        sqlx::query("UPDATE outbox SET status = 'sent', sent_at = $1, lease_until = NULL, last_error = NULL WHERE id = $2")
+            .bind(now_ms)
+            .bind(id)
+            .execute(pool)
+            .await.map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
+/// Records a failed attempt: retried later with backoff, or given up after [`MAX_ATTEMPTS`].
+pub async fn mark_failed(db: &Db, message: &Claimed, error: &str, now_ms: i64) -> Result<Delivery, sqlx::Error> {
+    let outcome = if message.attempts >= MAX_ATTEMPTS { Delivery::Failed } else { Delivery::Queued };
+    let next = now_ms + retry_delay_ms(message.attempts);
+    on_pool!(db, pool => {
+        sqlx::query("UPDATE outbox SET status = $1, next_attempt_at = $2, lease_until = NULL, last_error = $3 WHERE id = $4")
+            .bind(outcome.code())
+            .bind(next)
+            .bind(error)
+            .bind(&message.id)
+            .execute(pool)
+            .await.map(|r| r.rows_affected())
+    })?;
+    Ok(outcome)
+}
+
+/// A message as the mailbox page and tests see it.
+#[derive(Clone, Debug, sqlx::FromRow, Serialize)]
+pub struct Stored {
+    pub id: String,
+    pub to_address: String,
+    pub subject: String,
+    pub body_text: String,
+    pub status: String,
+    pub attempts: i64,
+    pub created_at: i64,
+    pub sent_at: Option<i64>,
+    pub last_error: Option<String>,
+}
+
+impl Stored {
+    pub fn delivery(&self) -> Delivery {
+        Delivery::from_code(&self.status)
+    }
+}
+
+pub async fn recent(db: &Db, limit: i64) -> Result<Vec<Stored>, sqlx::Error> {
+    on_pool!(db, pool => {
+        sqlx::query_as(
+            "SELECT id, to_address, subject, body_text, status, attempts, created_at, sent_at, last_error
+             FROM outbox ORDER BY created_at DESC, id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(pool)
+        .await
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::retry_delay_ms;
+
+    #[test]
+    fn backoff_doubles_and_is_capped() {
+        assert_eq!(retry_delay_ms(1), 30_000);
+        assert_eq!(retry_delay_ms(2), 60_000);
+        assert_eq!(retry_delay_ms(3), 120_000);
+        assert_eq!(retry_delay_ms(30), 3_600_000);
+    }
+}

@@ -1,0 +1,54 @@
+//! The words of every email the system sends. Plain text: it reads on every
+//! client, and links show where they go.
+
+use super::Email;
+use shared::email::EmailAddress;
+
+pub fn confirm_sign_up(to: &EmailAddress, full_name: &str, link: &str) -> Email {
+    Email {
+        to: to.clone(),
+        subject: "Finish creating your Carekeys account".into(),
+        body: format!(
+            "Hello {full_name},\n\n\
+             Open this link to finish creating your Carekeys account:\n\n{link}\n\n\
+             The link works once, within 24 hours. If you did not ask for an account, ignore this email.\n"
+        ),
+    }
+}
+
+pub fn already_registered(to: &EmailAddress, login_link: &str, reset_link: &str) -> Email {
+    Email {
+        to: to.clone(),
+        subject: "You already have a Carekeys account".into(),
+        body: format!(
+            "Someone, probably you, tried to sign up to Carekeys with this address, \
+             which already has an account.\n\n\
+             Log in: {login_link}\n\
+             Forgot your password? Reset it: {reset_link}\n\n\
+             If it was not you, you can ignore this email; nothing was changed.\n"
+        ),
+    }
+}
+
+pub fn password_reset(to: &EmailAddress, link: &str) -> Email {
+    Email {
+        to: to.clone(),
+        subject: "Reset your Carekeys password".into(),
+        body: format!(
+            "Open this link to choose a new Carekeys password:\n\n{link}\n\n\
+             The link works once, within 1 hour. If you did not ask for it, ignore this email; \
+             your password stays as it is.\n"
+        ),
+    }
+}
+
+pub fn password_changed(to: &EmailAddress, reset_link: &str) -> Email {
+    Email {
+        to: to.clone(),
+        subject: "Your Carekeys password was changed".into(),
+        body: format!(
+            "The password of your Carekeys account was just changed, and every session was logged out.\n\n\
+             If this was not you, reset it now: {reset_link}\n"
+        ),
+    }
+}

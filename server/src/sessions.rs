@@ -1,0 +1,152 @@
+//! Database sessions (product.md §6). The cookie holds a 256-bit secret; the
+//! table holds only its hash. A session ends after 30 idle minutes, after 12
+//! hours in any case, at logout, and when the account's epoch moves (password
+//! reset, suspension), which ends every session of that person at once.
+
+use serde::Serialize;
+use shared::email::EmailAddress;
+use shared::ids::AccountId;
+
+use crate::config::Config;
+use crate::db::{Db, Tx};
+use crate::tokens::Secret;
+use crate::{on_pool, on_tx};
+
+pub const IDLE_TIMEOUT_MS: i64 = 30 * 60 * 1000;
+pub const ABSOLUTE_LIFETIME_MS: i64 = 12 * 60 * 60 * 1000;
+/// `last_seen_at` is written at most this often, so reads stay reads.
+const TOUCH_EVERY_MS: i64 = 60 * 1000;
+
+/// The person behind a valid session.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SignedIn {
+    pub account: AccountId,
+    pub full_name: String,
+    pub email: Option<EmailAddress>,
+}
+
+pub fn cookie_name(config: &Config) -> &'static str {
+    // `__Host-` requires Secure, which a browser refuses over plain HTTP.
+    if config.secure_cookies() {
+        "__Host-carekeys_session"
+    } else {
+        "carekeys_session"
+    }
+}
+
+pub fn set_cookie(config: &Config, token: &Secret) -> String {
+    let secure = if config.secure_cookies() { "; Secure" } else { "" };
+    format!(
+        "{}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        cookie_name(config),
+        token.expose(),
+        ABSOLUTE_LIFETIME_MS / 1000
+    )
+}
+
+pub fn clear_cookie(config: &Config) -> String {
+    let secure = if config.secure_cookies() { "; Secure" } else { "" };
+    format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}", cookie_name(config))
+}
+
+/// Finds our cookie in a `Cookie:` header.
+pub fn token_from_cookie_header(config: &Config, header: &str) -> Option<Secret> {
+    let name = cookie_name(config);
+    header
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| Secret::from_presented(v))
+        .filter(|s| !s.expose().is_empty())
+}
+
+/// Starts a session for `account` inside `tx`.
+pub async fn start(
+    tx: &mut Tx,
+    account: AccountId,
+    ip: Option<&str>,
+    user_agent: Option<&str>,
+    now_ms: i64,
+) -> Result<Secret, sqlx::Error> {
+    let token = Secret::generate();
+    on_tx!(tx, c => {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, account_id, epoch, created_at, last_seen_at, expires_at, ip, user_agent)
+             SELECT $1, id, session_epoch, $2, $2, $3, $4, $5 FROM accounts WHERE id = $6",
+        )
+        .bind(token.hash())
+        .bind(now_ms)
+        .bind(now_ms + ABSOLUTE_LIFETIME_MS)
+        .bind(ip)
+        .bind(user_agent.map(|ua| ua.chars().take(300).collect::<String>()))
+        .bind(account.to_string())
+        .execute(c)
+        .await.map(|r| r.rows_affected())
+    })?;
+    Ok(token)
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    account_id: String,
+    full_name: String,
+    email: Option<String>,
+    last_seen_at: i64,
+    expires_at: i64,
+    live_epoch: bool,
+}
+
+/// The person a session token belongs to, if the session is still alive.
+pub async fn resolve(db: &Db, token: &Secret, now_ms: i64) -> Result<Option<SignedIn>, sqlx::Error> {
+    let hash = token.hash();
+    let row: Option<SessionRow> = on_pool!(db, pool => {
+        sqlx::query_as(
+            "SELECT s.account_id, a.full_name, a.email, s.last_seen_at, s.expires_at, (s.epoch = a.session_epoch) AS live_epoch
+             FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = $1",
+        )
+        .bind(&hash)
+        .fetch_optional(pool)
+        .await
+    })?;
+    let Some(row) = row else { return Ok(None) };
+    let alive = row.live_epoch && now_ms < row.expires_at && now_ms - row.last_seen_at < IDLE_TIMEOUT_MS;
+    if !alive {
+        end(db, token).await?;
+        return Ok(None);
+    }
+    if now_ms - row.last_seen_at >= TOUCH_EVERY_MS {
+        on_pool!(db, pool => {
+            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+                .bind(now_ms)
+                .bind(&hash)
+                .execute(pool)
+                .await.map(|r| r.rows_affected())
+        })?;
+    }
+    let Ok(account) = row.account_id.parse() else { return Ok(None) };
+    Ok(Some(SignedIn {
+        account,
+        full_name: row.full_name,
+        email: row.email.and_then(|e| EmailAddress::parse(&e).ok()),
+    }))
+}
+
+pub async fn end(db: &Db, token: &Secret) -> Result<(), sqlx::Error> {
+    on_pool!(db, pool => {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token.hash()).execute(pool).await.map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
+/// Ends every session of `account` (moves its epoch and deletes the rows).
+pub async fn end_all(tx: &mut Tx, account: AccountId) -> Result<(), sqlx::Error> {
+    let id = account.to_string();
+    on_tx!(tx, c => {
+        sqlx::query("UPDATE accounts SET session_epoch = session_epoch + 1 WHERE id = $1")
+            .bind(&id)
+            .execute(&mut *c)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE account_id = $1").bind(&id).execute(&mut *c).await.map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}

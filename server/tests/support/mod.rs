@@ -1,0 +1,148 @@
+//! What every integration test needs: a fresh real database (a new SQLite file,
+//! or a new schema in the PostgreSQL named by TEST_POSTGRES_URL), a clock that
+//! moves only when told, and a real SMTP server on loopback.
+
+#![allow(dead_code)] // each test binary uses its own part of this module
+
+pub mod smtp;
+
+use chrono::Duration;
+use server::backend::{Backend, Caller};
+use server::clock::{ManualClock, SharedClock};
+use server::config::Config;
+use server::db::Db;
+use server::mail::outbox;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub struct TestEnv {
+    pub backend: Backend,
+    pub clock: Arc<ManualClock>,
+    pub dir: PathBuf,
+    pg_schema: Option<(String, String)>,
+}
+
+/// 2026-01-05 09:00 UTC: any fixed moment will do.
+const START_MS: i64 = 1_767_603_600_000;
+
+pub enum Backing {
+    Sqlite,
+    Postgres,
+}
+
+impl TestEnv {
+    /// `None` when PostgreSQL was asked for and TEST_POSTGRES_URL is not set.
+    pub async fn new(backing: Backing) -> Option<TestEnv> {
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        let dir = std::env::temp_dir().join(format!("carekeys-test-{id}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (db, pg_schema) = match backing {
+            Backing::Sqlite => {
+                let url = format!("sqlite://{}/test.db", dir.display());
+                (Db::connect(&url).await.unwrap(), None)
+            }
+            Backing::Postgres => {
+                let Ok(base) = std::env::var("TEST_POSTGRES_URL") else {
+                    eprintln!("TEST_POSTGRES_URL is not set: the PostgreSQL variant of this test did not run");
+                    return None;
+                };
+                let schema = format!("t_{id}");
+                let admin = sqlx::PgPool::connect(&base).await.unwrap();
+                sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&admin).await.unwrap();
+                admin.close().await;
+                let separator = if base.contains('?') { '&' } else { '?' };
+                let url = format!("{base}{separator}options=-c%20search_path%3D{schema}");
+                (Db::connect(&url).await.unwrap(), Some((base, schema)))
+            }
+        };
+        db.migrate().await.unwrap();
+        let clock = Arc::new(ManualClock::starting_at_ms(START_MS));
+        let config = Config {
+            database_url: String::new(),
+            base_url: "http://carekeys.test".into(),
+            smtp_url: None,
+            mail_from: "Carekeys <no-reply@carekeys.test>".into(),
+            data_dir: dir.clone(),
+            test_clock: true,
+        };
+        let shared_clock: SharedClock = clock.clone();
+        let backend = Backend::new(db, shared_clock, config);
+        Some(TestEnv { backend, clock, dir, pg_schema })
+    }
+
+    pub fn advance(&self, by: Duration) {
+        self.clock.advance(by);
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.backend.db
+    }
+
+    /// Every queued or sent message, oldest first.
+    pub async fn mails(&self) -> Vec<outbox::Stored> {
+        let mut all = outbox::recent(self.db(), 1000).await.unwrap();
+        all.reverse();
+        all
+    }
+
+    /// The newest message to `to`, failing the test if there is none.
+    pub async fn last_mail_to(&self, to: &str) -> outbox::Stored {
+        self.mails()
+            .await
+            .into_iter()
+            .rev()
+            .find(|m| m.to_address == to)
+            .unwrap_or_else(|| panic!("no mail to {to}"))
+    }
+
+    /// Drops the PostgreSQL schema; SQLite files live in the temp directory.
+    pub async fn finish(self) {
+        if let Some((base, schema)) = self.pg_schema {
+            if let Db::Postgres(pool) = &self.backend.db {
+                pool.close().await;
+            }
+            let admin = sqlx::PgPool::connect(&base).await.unwrap();
+            sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(&admin).await.unwrap();
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+pub fn caller(ip: &str) -> Caller {
+    Caller { ip: Some(ip.into()), user_agent: Some("integration-test".into()) }
+}
+
+/// The value of `name=` in the first link of a mail body.
+pub fn link_param(body: &str, name: &str) -> String {
+    let key = format!("{name}=");
+    let start = body.find(&key).unwrap_or_else(|| panic!("no {name}= in {body}")) + key.len();
+    body[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
+}
+
+/// Runs a scenario on a fresh SQLite database and on a fresh PostgreSQL schema.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let env = $crate::support::TestEnv::new($crate::support::Backing::Sqlite).await.unwrap();
+                    super::$name(&env).await;
+                    env.finish().await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    if let Some(env) = $crate::support::TestEnv::new($crate::support::Backing::Postgres).await {
+                        super::$name(&env).await;
+                        env.finish().await;
+                    }
+                }
+            )*
+        }
+    };
+}
