@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, Event, Origin};
 use crate::backend::{Backend, Caller};
+use crate::db::Tx;
 use crate::error::{ServiceError, ServiceResult};
 use crate::{on_pool, on_tx};
 
@@ -85,21 +86,29 @@ pub async fn list_for(backend: &Backend, account: AccountId) -> ServiceResult<Ve
 /// so ids of practices one does not belong to reveal nothing.
 pub async fn actor(backend: &Backend, account: AccountId, practice: PracticeId) -> ServiceResult<Actor> {
     let row: Option<MembershipRow> = on_pool!(&backend.db, pool => {
-        sqlx::query_as(
-            "SELECT role, status, show_in_app, chat_user, default_doctor, can_sign_forms, can_invite_clients
-             FROM memberships WHERE account_id = $1 AND practice_id = $2",
-        )
-        .bind(account.to_string())
-        .bind(practice.to_string())
-        .fetch_optional(pool)
-        .await
+        sqlx::query_as(MEMBERSHIP_SQL).bind(account.to_string()).bind(practice.to_string()).fetch_optional(pool).await
     })?;
     row.and_then(|r| r.actor()).ok_or(ServiceError::NotFound)
 }
 
+const MEMBERSHIP_SQL: &str = "SELECT role, status, show_in_app, chat_user, default_doctor, can_sign_forms, can_invite_clients
+     FROM memberships WHERE account_id = $1 AND practice_id = $2";
+
 /// Fails unless `account` holds `capability` in `practice`.
 pub async fn require(backend: &Backend, account: AccountId, practice: PracticeId, capability: Capability) -> ServiceResult<Actor> {
-    let actor = actor(backend, account, practice).await?;
+    permitted(actor(backend, account, practice).await?, capability)
+}
+
+/// [`require`] inside a write transaction, after its lock: the answer cannot
+/// change before the transaction commits.
+pub async fn require_in(tx: &mut Tx, account: AccountId, practice: PracticeId, capability: Capability) -> ServiceResult<Actor> {
+    let row: Option<MembershipRow> = on_tx!(tx, c => {
+        sqlx::query_as(MEMBERSHIP_SQL).bind(account.to_string()).bind(practice.to_string()).fetch_optional(c).await
+    })?;
+    permitted(row.and_then(|r| r.actor()).ok_or(ServiceError::NotFound)?, capability)
+}
+
+fn permitted(actor: Actor, capability: Capability) -> ServiceResult<Actor> {
     if actor.status == MembershipStatus::Suspended {
         return Err(ServiceError::NotFound);
     }
@@ -186,8 +195,7 @@ pub async fn update_details(
     if !tx.lock_practice(practice).await? {
         return Err(ServiceError::NotFound);
     }
-    // Checked under the lock: a demotion committed a moment ago counts.
-    require(backend, account, practice, Capability::ChangeSettings).await?;
+    require_in(&mut tx, account, practice, Capability::ChangeSettings).await?;
     let before: DetailsRow = on_tx!(&mut tx, c => {
         sqlx::query_as(DETAILS_SQL).bind(practice.to_string()).fetch_one(c).await
     })?;
