@@ -14,8 +14,6 @@ pub struct Config {
     pub smtp_url: Option<String>,
     pub mail_from: String,
     pub data_dir: PathBuf,
-    /// Lets the end-to-end suite move time through a test-only endpoint.
-    pub test_clock: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -54,7 +52,6 @@ impl Config {
             smtp_url: var("CAREKEYS_SMTP_URL"),
             mail_from,
             data_dir,
-            test_clock: var("CAREKEYS_TEST_CLOCK").is_some_and(|v| v == "1"),
         })
     }
 

@@ -90,6 +90,11 @@ impl Db {
         })
     }
 
+    /// Whether the database answers (for the health check).
+    pub async fn ping(&self) -> bool {
+        on_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await.is_ok())
+    }
+
     pub fn backend(&self) -> &'static str {
         match self {
             Db::Sqlite(_) => "sqlite",

@@ -81,7 +81,6 @@ mod tests {
             smtp_url: None,
             mail_from: "a <a@b.org>".into(),
             data_dir: "data".into(),
-            test_clock: false,
         })
     }
 

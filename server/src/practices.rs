@@ -1,8 +1,8 @@
 //! Practices and the signed-in person's place in them (product.md §2, §4).
 
-use serde::{Deserialize, Serialize};
 use shared::email::EmailAddress;
 use shared::ids::{AccountId, MembershipId, PracticeId};
+pub use shared::practice::PracticeSummary;
 use shared::roles::{can, Actor, Capability, MembershipStatus, PermissionFlags, Role};
 use shared::validation::{PracticeDetails, PracticeForm};
 use uuid::Uuid;
@@ -21,14 +21,6 @@ pub fn known_time_zone(name: &str) -> bool {
 /// Every zone name, for the form's list.
 pub fn time_zone_names() -> Vec<&'static str> {
     chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()).collect()
-}
-
-/// A practice as its own team sees it in the header and switcher.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PracticeSummary {
-    pub id: PracticeId,
-    pub name: String,
-    pub role: Role,
 }
 
 #[derive(sqlx::FromRow)]

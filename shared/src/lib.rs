@@ -7,5 +7,6 @@
 pub mod email;
 pub mod ids;
 pub mod invitation;
+pub mod practice;
 pub mod roles;
 pub mod validation;

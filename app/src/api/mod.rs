@@ -1,0 +1,8 @@
+//! Server functions: the only door from the browser to the server. Each body
+//! is thin: who is calling → a `server` service → a typed answer.
+
+pub mod accounts;
+pub mod mailbox;
+pub mod practices;
+#[cfg(feature = "ssr")]
+pub mod request;

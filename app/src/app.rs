@@ -1,0 +1,73 @@
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::api::accounts::current_user;
+use crate::components::header::{Header, MeResource};
+use crate::pages::dashboard::DashboardPage;
+use crate::pages::home::HomePage;
+use crate::pages::log_in::LogInPage;
+use crate::pages::mailbox::MailboxPage;
+use crate::pages::new_practice::NewPracticePage;
+use crate::pages::password::{ForgotPasswordPage, ResetPasswordPage};
+use crate::pages::settings::{SettingsDetailsPage, SettingsRolesPage};
+use crate::pages::sign_up::{ConfirmSignUpPage, SignUpPage};
+use crate::pages::NotFound;
+
+/// The HTML document around the app. On the server it also sets the page's
+/// Content-Security-Policy with this response's nonce.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) {
+        if let Ok(value) = http::HeaderValue::from_str(&server::http::page_csp(&nonce.to_string())) {
+            response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let me: MeResource = Resource::new(|| (), |_| current_user());
+    provide_context(me);
+    view! {
+        <Stylesheet id="leptos" href="/pkg/carekeys.css"/>
+        <Title text="Carekeys"/>
+        <Router>
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <Header/>
+            <main id="main">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/signup") view=SignUpPage/>
+                    <Route path=path!("/signup/confirm") view=ConfirmSignUpPage/>
+                    <Route path=path!("/login") view=LogInPage/>
+                    <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
+                    <Route path=path!("/reset-password") view=ResetPasswordPage/>
+                    <Route path=path!("/practices/new") view=NewPracticePage/>
+                    <Route path=path!("/p/:practice") view=DashboardPage/>
+                    <Route path=path!("/p/:practice/settings") view=SettingsDetailsPage/>
+                    <Route path=path!("/p/:practice/settings/roles") view=SettingsRolesPage/>
+                    <Route path=path!("/dev/mailbox") view=MailboxPage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}

@@ -1,0 +1,78 @@
+//! The header: the practice you are in (and a switcher if you have several),
+//! and your name with Log out.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+use crate::api::accounts::{LogOut, Me};
+use crate::components::form::load_page;
+use crate::error::AppError;
+
+pub type MeResource = Resource<Result<Option<Me>, AppError>>;
+
+/// The practice id in the current path, if the page belongs to one.
+pub fn practice_in_path(path: &str) -> Option<String> {
+    path.strip_prefix("/p/").map(|rest| rest.split('/').next().unwrap_or_default().to_owned())
+}
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let me = expect_context::<MeResource>();
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/">"Carekeys"</a>
+            <Transition fallback=|| ()>
+                {move || me.get().map(|result| match result {
+                    Ok(Some(me)) => view! { <SignedInBar me/> }.into_any(),
+                    _ => view! {
+                        <nav class="topnav" aria-label="Account">
+                            <a href="/login">"Log in"</a>
+                            <a class="button small" href="/signup">"Sign up"</a>
+                        </nav>
+                    }.into_any(),
+                })}
+            </Transition>
+        </header>
+    }
+}
+
+#[component]
+fn SignedInBar(me: Me) -> impl IntoView {
+    let location = use_location();
+    let current = Memo::new(move |_| practice_in_path(&location.pathname.get()));
+    let log_out = ServerAction::<LogOut>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(path)) = log_out.value().get() {
+            load_page(&path);
+        }
+    });
+    let practices = me.practices.clone();
+    let switcher = move || {
+        let current = current.get();
+        let practices = practices.clone();
+        match practices.len() {
+            0 => None,
+            1 => Some(view! { <a class="practice-name" href=format!("/p/{}", practices[0].id)>{practices[0].name.clone()}</a> }.into_any()),
+            _ => Some(view! {
+                <label class="visually-hidden" for="practice-switcher">"Practice"</label>
+                <select id="practice-switcher" class="practice-switcher"
+                    on:change=move |ev| load_page(&format!("/p/{}", event_target_value(&ev)))>
+                    {current.is_none().then(|| view! { <option value="" selected>"Choose a practice"</option> })}
+                    {practices.into_iter().map(|p| {
+                        let selected = current.as_deref() == Some(p.id.to_string().as_str());
+                        view! { <option value=p.id.to_string() selected=selected>{p.name}</option> }
+                    }).collect_view()}
+                </select>
+            }.into_any()),
+        }
+    };
+    view! {
+        <div class="practice">{switcher}</div>
+        <nav class="topnav" aria-label="Account">
+            <span class="who" title=me.email.map(|e| e.to_string()).unwrap_or_default()>{me.full_name}</span>
+            <form on:submit=move |ev| { ev.prevent_default(); log_out.dispatch(LogOut {}); }>
+                <button type="submit" class="button small secondary">"Log out"</button>
+            </form>
+        </nav>
+    }
+}

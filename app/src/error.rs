@@ -1,0 +1,81 @@
+//! The one error type server functions return. Every variant reads as a
+//! sentence a person can act on; internal details are logged, never sent.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+use shared::validation::FieldErrors;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("Please correct the fields marked below.")]
+    Validation(FieldErrors),
+    #[error("That email, username or password is not right.")]
+    InvalidCredentials,
+    #[error("Please log in to continue.")]
+    Unauthenticated,
+    #[error("Your role does not allow this. Ask an Owner or Admin of the practice.")]
+    Forbidden,
+    #[error("We could not find that, or it is not yours to see.")]
+    NotFound,
+    #[error("Too many attempts. Please wait {} minutes and try again.", (.0 + 59) / 60)]
+    RateLimited(i64),
+    #[error("This link has expired.")]
+    LinkExpired,
+    #[error("This link has already been used.")]
+    LinkUsed,
+    #[error("This link is not valid. Check that you opened the whole link from the email.")]
+    LinkUnknown,
+    #[error("Something went wrong on our side. Please try again in a moment.")]
+    Internal,
+    #[error("We could not reach Carekeys. Check your connection and try again.")]
+    Transport,
+}
+
+impl AppError {
+    /// The message for one form field, if the server refused it.
+    pub fn field(&self, name: &str) -> Option<String> {
+        match self {
+            AppError::Validation(errors) => errors.get(name).map(str::to_owned),
+            _ => None,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::Transport,
+            other => {
+                #[cfg(feature = "ssr")]
+                tracing::error!(error = %other, "server function failed");
+                let _ = other;
+                AppError::Internal
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<server::error::ServiceError> for AppError {
+    fn from(error: server::error::ServiceError) -> Self {
+        use server::error::{LinkProblem, ServiceError as S};
+        match error {
+            S::Validation(errors) => AppError::Validation(errors),
+            S::InvalidCredentials => AppError::InvalidCredentials,
+            S::Unauthenticated => AppError::Unauthenticated,
+            S::Forbidden => AppError::Forbidden,
+            S::NotFound => AppError::NotFound,
+            S::RateLimited { retry_after_secs } => AppError::RateLimited(retry_after_secs),
+            S::Link(LinkProblem::Expired) => AppError::LinkExpired,
+            S::Link(LinkProblem::Used) => AppError::LinkUsed,
+            S::Link(LinkProblem::Unknown) => AppError::LinkUnknown,
+            internal @ (S::Database(_) | S::Internal(_)) => {
+                tracing::error!(error = %internal, "service failed");
+                AppError::Internal
+            }
+        }
+    }
+}

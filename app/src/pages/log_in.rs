@@ -1,0 +1,37 @@
+use leptos::prelude::*;
+use shared::validation::LoginForm;
+
+use crate::api::accounts::LogIn;
+use crate::components::form::{load_page, Field, FormAlert, FormErrors, Submit};
+
+#[component]
+pub fn LogInPage() -> impl IntoView {
+    let (login, password) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let action = ServerAction::<LogIn>::new();
+    let errors = FormErrors::of(action);
+    Effect::new(move |_| {
+        if let Some(Ok(path)) = action.value().get() {
+            load_page(&path);
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let form = LoginForm { login: login.get(), password: password.get() };
+        if errors.check(form.validate()).is_some() {
+            action.dispatch(LogIn { form });
+        }
+    };
+    view! {
+        <section class="card narrow">
+            <h1>"Log in"</h1>
+            <form on:submit=submit novalidate>
+                <FormAlert errors/>
+                <Field label="Email or username" name="login" value=login errors autocomplete="username"/>
+                <Field label="Password" name="password" kind="password" value=password errors autocomplete="current-password"/>
+                <Submit label="Log in" busy="Logging in…" pending=action.pending()/>
+            </form>
+            <p class="aside"><a href="/forgot-password">"Forgot your password?"</a></p>
+            <p class="aside">"New here? " <a href="/signup">"Create an account"</a></p>
+        </section>
+    }
+}

@@ -1,0 +1,91 @@
+use leptos::prelude::*;
+use shared::validation::{validate_new_password, validate_reset_request};
+
+use super::token_from_query;
+use crate::api::accounts::{RequestPasswordReset, ResetPassword};
+use crate::components::form::{Field, FormAlert, FormErrors, Submit};
+use crate::error::AppError;
+
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let email = RwSignal::new(String::new());
+    let action = ServerAction::<RequestPasswordReset>::new();
+    let errors = FormErrors::of(action);
+    let sent_to = move || action.value().get().and_then(Result::ok);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if errors.check(validate_reset_request(&email.get())).is_some() {
+            action.dispatch(RequestPasswordReset { email: email.get() });
+        }
+    };
+    view! {
+        <section class="card narrow">
+            <h1>"Reset your password"</h1>
+            <Show
+                when=move || sent_to().is_some()
+                fallback=move || view! {
+                    <form on:submit=submit novalidate>
+                        <FormAlert errors/>
+                        <Field label="Email" name="email" kind="email" value=email errors autocomplete="email"/>
+                        <Submit label="Send reset link" busy="Sending…" pending=action.pending()/>
+                    </form>
+                }
+            >
+                <div role="status" class="alert alert-info">
+                    <p>"If " <strong>{move || sent_to().map(|e| e.to_string())}</strong>
+                       " has a Carekeys account, a reset link is on its way. It works once, within 1 hour."</p>
+                </div>
+            </Show>
+            <p class="aside"><a href="/login">"Back to log in"</a></p>
+        </section>
+    }
+}
+
+#[component]
+pub fn ResetPasswordPage() -> impl IntoView {
+    let token = token_from_query();
+    let password = RwSignal::new(String::new());
+    let action = ServerAction::<ResetPassword>::new();
+    let errors = FormErrors::of(action);
+    let done = move || matches!(action.value().get(), Some(Ok(())));
+    let link_problem = move || {
+        action.value().get().and_then(Result::err).filter(|e| matches!(e, AppError::LinkExpired | AppError::LinkUsed | AppError::LinkUnknown))
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if errors.check(validate_new_password(&password.get())).is_some() {
+            action.dispatch(ResetPassword { token: token.get(), password: password.get() });
+        }
+    };
+    view! {
+        <section class="card narrow">
+            <h1>"Choose a new password"</h1>
+            {move || {
+                if done() {
+                    view! {
+                        <div role="status" class="alert alert-success">
+                            <p>"Your password was changed, and every session was logged out."</p>
+                            <p><a class="button primary" href="/login">"Log in"</a></p>
+                        </div>
+                    }.into_any()
+                } else if let Some(problem) = link_problem() {
+                    view! {
+                        <div role="alert" class="alert alert-error">
+                            <p>{problem.to_string()}</p>
+                            <p>"Reset links work once, within 1 hour. " <a href="/forgot-password">"Ask for a new one"</a>"."</p>
+                        </div>
+                    }.into_any()
+                } else {
+                    view! {
+                        <form on:submit=submit novalidate>
+                            <FormAlert errors/>
+                            <Field label="New password" name="password" kind="password" value=password errors
+                                autocomplete="new-password" hint="At least 10 characters."/>
+                            <Submit label="Set new password" busy="Saving…" pending=action.pending()/>
+                        </form>
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}

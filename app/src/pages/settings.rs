@@ -1,0 +1,118 @@
+use leptos::prelude::*;
+use shared::ids::PracticeId;
+use shared::roles::{grant, Capability, Grant, Role};
+use shared::validation::PracticeDetails;
+
+use super::dashboard::PracticeProblem;
+use crate::api::practices::{get_practice_details, UpdatePracticeDetails};
+use crate::components::form::{FormAlert, FormErrors, Submit};
+use crate::components::practice::{my_role, practice_from_path, DetailsFields, DetailsInputs, PracticeNav};
+use crate::error::AppError;
+
+#[component]
+fn SettingsTabs(practice: PracticeId, current: &'static str) -> impl IntoView {
+    let tabs = [("Details", format!("/p/{practice}/settings")), ("Roles", format!("/p/{practice}/settings/roles"))];
+    view! {
+        <nav class="tabs" aria-label="Settings">
+            {tabs.into_iter().map(|(label, href)| view! {
+                <a href=href aria-current=(label == current).then_some("page")>{label}</a>
+            }).collect_view()}
+        </nav>
+    }
+}
+
+#[component]
+pub fn SettingsDetailsPage() -> impl IntoView {
+    let practice = practice_from_path();
+    let role = my_role(practice);
+    let details = Resource::new(move || practice.get(), |p| async move {
+        match p {
+            Some(p) => get_practice_details(p).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || details.get().map(|result| match (result, practice.get()) {
+                (Ok(initial), Some(id)) => view! {
+                    <PracticeNav practice=id current="Settings"/>
+                    <section class="page">
+                        <h1>"Settings"</h1>
+                        <SettingsTabs practice=id current="Details"/>
+                        <DetailsForm practice=id initial role/>
+                    </section>
+                }.into_any(),
+                (Err(error), _) => view! { <PracticeProblem error/> }.into_any(),
+                (Ok(_), None) => view! { <PracticeProblem error=AppError::NotFound/> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn DetailsForm(practice: PracticeId, initial: PracticeDetails, role: Signal<Option<Role>>) -> impl IntoView {
+    let fields = DetailsFields::new(Some(initial));
+    // The role table decides; the server checks the same cell again.
+    let read_only = Signal::derive(move || !role.get().is_some_and(|r| grant(r, Capability::ChangeSettings) == Grant::Yes));
+    let action = ServerAction::<UpdatePracticeDetails>::new();
+    let errors = FormErrors::of(action);
+    let saved = move || matches!(action.value().get(), Some(Ok(_)));
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let Some(form) = errors.check(fields.validate()) {
+            action.dispatch(UpdatePracticeDetails { practice, form });
+        }
+    };
+    view! {
+        <form on:submit=submit novalidate class="settings-form">
+            {move || read_only.get().then(|| view! {
+                <p class="alert alert-info">"Only Owners and Admins can change these settings."</p>
+            })}
+            <FormAlert errors/>
+            {move || saved().then(|| view! { <p class="alert alert-success" role="status">"Saved."</p> })}
+            <DetailsInputs fields errors disabled=read_only/>
+            <Show when=move || !read_only.get()>
+                <Submit label="Save changes" busy="Saving…" pending=action.pending()/>
+            </Show>
+        </form>
+    }
+}
+
+/// Settings → Roles: the role table of the shared crate, as a table.
+#[component]
+pub fn SettingsRolesPage() -> impl IntoView {
+    let practice = practice_from_path();
+    view! {
+        {move || practice.get().map(|id| view! {
+            <PracticeNav practice=id current="Settings"/>
+            <section class="page">
+                <h1>"Settings"</h1>
+                <SettingsTabs practice=id current="Roles"/>
+                <div class="table-wrap">
+                    <table class="role-table">
+                        <caption>"What each role may do. Staff also need the flags shown."</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">"Capability"</th>
+                                {Role::ALL.into_iter().map(|r| view! { <th scope="col">{r.label()}</th> }).collect_view()}
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {Capability::ALL.into_iter().map(|c| view! {
+                                <tr>
+                                    <th scope="row">{c.label()}</th>
+                                    {Role::ALL.into_iter().map(|r| match grant(r, c) {
+                                        Grant::Yes => view! { <td class="yes"><span aria-hidden="true">"✓"</span><span class="visually-hidden">"Yes"</span></td> }.into_any(),
+                                        Grant::No => view! { <td class="no"><span aria-hidden="true">"—"</span><span class="visually-hidden">"No"</span></td> }.into_any(),
+                                        Grant::AssignedClientsWithInviteFlag => view! { <td class="some">"Assigned clients, with “can invite clients”"</td> }.into_any(),
+                                    }).collect_view()}
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                <p class="hint">"Messaging clients also needs the “chat user” flag, whatever the role."</p>
+            </section>
+        })}
+    }
+}

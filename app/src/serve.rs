@@ -1,0 +1,105 @@
+//! The web server: Axum routes for pages, server functions, health and static
+//! files, with the security layers of the `server` crate around them.
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use server::backend::Backend;
+
+use crate::app::{shell, App};
+
+#[derive(Clone, axum::extract::FromRef)]
+struct AppState {
+    leptos_options: LeptosOptions,
+    backend: Backend,
+}
+
+async fn server_fn_handler(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
+    let backend = state.backend.clone();
+    handle_server_fns_with_context(move || provide_context(backend.clone()), request).await
+}
+
+async fn health(State(state): State<AppState>) -> Response {
+    if state.backend.db.ping().await {
+        "ok".into_response()
+    } else {
+        (http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+    }
+}
+
+pub fn router(backend: Backend, leptos_options: LeptosOptions) -> Router {
+    let routes = generate_route_list(App);
+    let state = AppState { leptos_options: leptos_options.clone(), backend: backend.clone() };
+    let config = backend.config.clone();
+    Router::new()
+        .route("/health", get(health))
+        .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(backend.clone()),
+            move || shell(leptos_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(config, server::http::refuse_cross_site))
+        .layer(axum::middleware::from_fn(server::http::security_headers))
+        .with_state(state)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Config(#[from] server::config::ConfigError),
+    #[error("cannot create the data directory {0}: {1}")]
+    DataDir(String, std::io::Error),
+    #[error("cannot open the database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("cannot migrate the database: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error(transparent)]
+    Mail(#[from] server::mail::transport::TransportError),
+    #[error("Leptos configuration: {0}")]
+    Leptos(String),
+    #[error("cannot listen on {0}: {1}")]
+    Listen(std::net::SocketAddr, std::io::Error),
+}
+
+/// Reads the configuration, migrates the database, starts the outbox worker and serves.
+pub async fn run() -> Result<(), StartError> {
+    use server::clock::{SharedClock, SystemClock};
+    use server::mail::{transport::Transport, worker};
+    use std::sync::Arc;
+
+    let config = server::config::Config::from_env()?;
+    std::fs::create_dir_all(&config.data_dir).map_err(|e| StartError::DataDir(config.data_dir.display().to_string(), e))?;
+    let db = server::db::Db::connect(&config.database_url).await?;
+    db.migrate().await?;
+    let transport = match &config.smtp_url {
+        Some(url) => Transport::smtp(url, &config.mail_from)?,
+        None => Transport::local_mailbox(config.data_dir.join("mail"), &config.mail_from)?,
+    };
+    let clock: SharedClock = Arc::new(SystemClock);
+    let backend = Backend::new(db, clock, config);
+    tokio::spawn(worker::run(
+        backend.db.clone(),
+        transport,
+        backend.clock.clone(),
+        backend.mail_wake.clone(),
+        std::time::Duration::from_secs(5),
+    ));
+
+    let mut leptos_options = get_configuration(None).map_err(|e| StartError::Leptos(e.to_string()))?.leptos_options;
+    // The name cargo-leptos gives the site's files (workspace metadata `output-name`).
+    leptos_options.output_name = "carekeys".into();
+    let addr = leptos_options.site_addr;
+    tracing::info!(%addr, backend = backend.db.backend(), mail = if backend.config.smtp_url.is_some() { "smtp" } else { "local mailbox" }, "Carekeys is starting");
+    let app = router(backend, leptos_options).layer(tower_http::trace::TraceLayer::new_for_http());
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| StartError::Listen(addr, e))?;
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .await
+        .map_err(|e| StartError::Listen(addr, e))
+}
