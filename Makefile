@@ -1,0 +1,47 @@
+# Two commands for a newcomer: `make run` and `make test`. Each installs what
+# it needs first, and skips what is already there.
+
+SHELL := /bin/bash
+CARGO_LEPTOS_VERSION := 0.3.8
+WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/{getline; gsub(/[^0-9.]/, ""); print; exit}' Cargo.lock)
+TOOLS := $(CURDIR)/.tools
+export PATH := $(TOOLS)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+.PHONY: run test tools test-tools build-release test-rust test-e2e wasm-size
+
+## make run: build the release and serve it on http://127.0.0.1:3000 with SQLite under ./data
+run: build-release
+	LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD ./target/release/app
+
+## make test: every test — unit, integration (SQLite; PostgreSQL too with TEST_POSTGRES_URL), browser
+test: test-rust test-e2e
+
+tools:
+	@rustup target list --installed | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@cargo leptos --version 2>/dev/null | grep -q "$(CARGO_LEPTOS_VERSION)" || \
+		cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked --features no_downloads
+	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" || \
+		cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+	@test -x $(TOOLS)/node_modules/.bin/wasm-opt || \
+		(mkdir -p $(TOOLS) && cd $(TOOLS) && npm install --no-audit --no-fund --no-save binaryen@132.0.0)
+
+test-tools:
+	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
+	@cd end2end && (test -d node_modules/@playwright/test || npm ci --no-audit --no-fund)
+
+build-release: tools
+	cargo leptos build --release
+
+test-rust:
+	cargo test -p shared
+	cargo test -p server
+	cargo test -p app --features ssr
+
+test-e2e: build-release test-tools
+	cd end2end && npx playwright test
+
+## make wasm-size: the release WASM, raw and brotli-compressed
+wasm-size: build-release
+	@f=target/site/pkg/carekeys.wasm; echo "raw: $$(stat -c %s $$f) bytes"; \
+		echo "brotli: $$(python3 -c 'import sys,brotli; print(len(brotli.compress(open(sys.argv[1],"rb").read(), quality=11)))' $$f 2>/dev/null || brotli -c -q 11 $$f | wc -c) bytes"

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Starts the built server for the browser tests: a fresh SQLite database,
+# mail to the maildev SMTP server the tests read back.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(dirname "$here")"
+data="$here/.data"
+rm -rf "$data"
+mkdir -p "$data"
+export CAREKEYS_DATA_DIR="$data"
+export DATABASE_URL="sqlite://$data/e2e.db"
+export CAREKEYS_BASE_URL="http://127.0.0.1:3100"
+export CAREKEYS_SMTP_URL="smtp://127.0.0.1:1025"
+export LEPTOS_SITE_ADDR="127.0.0.1:3100"
+export LEPTOS_SITE_ROOT="$root/target/site"
+export LEPTOS_ENV="PROD"
+export RUST_LOG="${RUST_LOG:-warn}"
+exec "$root/target/release/app"

@@ -1,0 +1,83 @@
+import { expect, type APIRequestContext, type Page, type TestInfo } from "@playwright/test";
+import { MAILDEV_URL } from "../playwright.config";
+
+export const PASSWORD = "correct horse battery";
+
+/** A fresh address for each test and viewport, so runs never collide. */
+export function uniqueEmail(testInfo: TestInfo, who: string): string {
+  const stamp = `${Date.now()}${Math.floor(Math.random() * 1000)}`;
+  return `${who}-${testInfo.project.name}-${stamp}@example.org`;
+}
+
+/** Until the WASM has hydrated, a form would post natively: wait for it. */
+export async function open(page: Page, path: string) {
+  await page.goto(path);
+  await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);
+}
+
+interface MaildevMessage {
+  subject: string;
+  text: string;
+  to: { address: string }[];
+  date: string;
+}
+
+/** Every message the SMTP server received for `address`, oldest first. */
+export async function mailsTo(request: APIRequestContext, address: string): Promise<MaildevMessage[]> {
+  const response = await request.get(`${MAILDEV_URL}/email`);
+  expect(response.ok()).toBeTruthy();
+  const all = (await response.json()) as MaildevMessage[];
+  return all.filter((m) => m.to.some((t) => t.address.toLowerCase() === address.toLowerCase()));
+}
+
+/** Waits for the `count`-th message to `address` to arrive over SMTP and returns it. */
+export async function nthMailTo(request: APIRequestContext, address: string, count: number): Promise<MaildevMessage> {
+  await expect.poll(async () => (await mailsTo(request, address)).length, { timeout: 20_000 }).toBeGreaterThanOrEqual(count);
+  return (await mailsTo(request, address))[count - 1];
+}
+
+/** The first link in a message, made relative so the test stays on the app's origin. */
+export function linkIn(message: MaildevMessage): string {
+  const match = message.text.match(/https?:\/\/\S+/);
+  expect(match, `a link in: ${message.text}`).not.toBeNull();
+  const url = new URL(match![0]);
+  return url.pathname + url.search;
+}
+
+/** Signs up through the UI and the emailed link; ends on the create-practice page. */
+export async function signUp(page: Page, request: APIRequestContext, email: string, name = "Ada Lovelace") {
+  await open(page, "/signup");
+  await page.getByLabel("Full name").fill(name);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("status")).toContainText("Check your email");
+  const mail = await nthMailTo(request, email, 1);
+  expect(mail.subject).toBe("Finish creating your Carekeys account");
+  await open(page, linkIn(mail));
+  await page.getByRole("button", { name: "Finish creating my account" }).click();
+  await expect(page).toHaveURL(/\/practices\/new$/);
+  await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);
+}
+
+export async function createPractice(page: Page, name: string) {
+  await page.getByLabel("Practice name").fill(name);
+  await page.getByLabel("Contact email").fill("desk@harbour.example");
+  await page.getByLabel("Time zone").selectOption("Europe/Oslo");
+  await page.getByRole("button", { name: "Create practice" }).click();
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);
+}
+
+export async function logIn(page: Page, login: string, password: string) {
+  await open(page, "/login");
+  await page.getByLabel("Email or username").fill(login);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Log in" }).click();
+}
+
+/** Fails the test if the page horizontally scrolls (the 360 px rule). */
+export async function expectNoHorizontalScroll(page: Page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+}
