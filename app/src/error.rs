@@ -42,6 +42,25 @@ impl AppError {
     }
 }
 
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// The HTTP status the answer carries, so a refusal is never reported as a server failure.
+    pub fn status(&self) -> http::StatusCode {
+        use http::StatusCode as S;
+        match self {
+            AppError::Validation(_) => S::UNPROCESSABLE_ENTITY,
+            AppError::InvalidCredentials | AppError::Unauthenticated => S::UNAUTHORIZED,
+            AppError::Forbidden => S::FORBIDDEN,
+            AppError::NotFound => S::NOT_FOUND,
+            AppError::RateLimited(_) => S::TOO_MANY_REQUESTS,
+            AppError::LinkExpired | AppError::LinkUsed => S::GONE,
+            AppError::LinkUnknown => S::NOT_FOUND,
+            AppError::Internal => S::INTERNAL_SERVER_ERROR,
+            AppError::Transport => S::BAD_REQUEST,
+        }
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 

@@ -111,7 +111,7 @@ test("an unknown or expired-looking link says so plainly", async ({ page }) => {
   await open(page, "/signup/confirm?token=not-a-real-token");
   await page.getByRole("button", { name: "Finish creating my account" }).click();
   await expect(page.getByRole("alert")).toContainText("This link is not valid.");
-  await expect(page.getByRole("link", { name: "sign up" })).toBeVisible();
+  await expect(page.getByRole("alert").getByRole("link", { name: "sign up" })).toBeVisible();
 });
 
 test("pages of a practice need a login", async ({ page }) => {

@@ -18,20 +18,23 @@ pub struct MailItem {
 #[server(endpoint = "mailbox")]
 pub async fn mailbox() -> Result<Vec<MailItem>, AppError> {
     use super::request::*;
-    let backend = backend()?;
-    let local = caller().ip.and_then(|ip| ip.parse::<std::net::IpAddr>().ok()).is_some_and(|ip| ip.is_loopback());
-    if backend.config.smtp_url.is_some() || !local {
-        return Err(AppError::NotFound);
-    }
-    let messages = server::mail::outbox::recent(&backend.db, 100).await.map_err(server::error::ServiceError::from)?;
-    Ok(messages
-        .into_iter()
-        .map(|m| MailItem {
-            status: format!("{:?}", m.delivery()),
-            id: m.id,
-            to: m.to_address,
-            subject: m.subject,
-            body: m.body_text,
-        })
-        .collect())
+    answer(async move {
+        let backend = backend()?;
+        let local = caller().ip.and_then(|ip| ip.parse::<std::net::IpAddr>().ok()).is_some_and(|ip| ip.is_loopback());
+        if backend.config.smtp_url.is_some() || !local {
+            return Err(AppError::NotFound);
+        }
+        let messages = server::mail::outbox::recent(&backend.db, 100).await.map_err(server::error::ServiceError::from)?;
+        Ok(messages
+            .into_iter()
+            .map(|m| MailItem {
+                status: format!("{:?}", m.delivery()),
+                id: m.id,
+                to: m.to_address,
+                subject: m.subject,
+                body: m.body_text,
+            })
+            .collect())
+    })
+    .await
 }

@@ -63,3 +63,12 @@ pub fn set_cookie(value: &str) {
         response.append_header(SET_COOKIE, value);
     }
 }
+
+/// Runs a server function's body and gives a refusal its own HTTP status.
+pub async fn answer<T>(body: impl std::future::Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
+    let result = body.await;
+    if let (Err(error), Some(response)) = (&result, use_context::<ResponseOptions>()) {
+        response.set_status(error.status());
+    }
+    result
+}
