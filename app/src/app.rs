@@ -19,8 +19,12 @@ use crate::pages::NotFound;
 /// Content-Security-Policy with this response's nonce.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    if let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) {
-        if let Ok(value) = http::HeaderValue::from_str(&server::http::page_csp(&nonce.to_string())) {
+    if let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) {
+        if let Ok(value) = http::HeaderValue::from_str(&server::http::page_csp(&nonce.to_string()))
+        {
             response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
         }
     }

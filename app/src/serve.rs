@@ -18,7 +18,10 @@ struct AppState {
     backend: Backend,
 }
 
-async fn server_fn_handler(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
+async fn server_fn_handler(
+    State(state): State<AppState>,
+    request: Request<Body>,
+) -> impl IntoResponse {
     let backend = state.backend.clone();
     handle_server_fns_with_context(move || provide_context(backend.clone()), request).await
 }
@@ -27,17 +30,27 @@ async fn health(State(state): State<AppState>) -> Response {
     if state.backend.db.ping().await {
         "ok".into_response()
     } else {
-        (http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        (
+            http::StatusCode::SERVICE_UNAVAILABLE,
+            "database unavailable",
+        )
+            .into_response()
     }
 }
 
 pub fn router(backend: Backend, leptos_options: LeptosOptions) -> Router {
     let routes = generate_route_list(App);
-    let state = AppState { leptos_options: leptos_options.clone(), backend: backend.clone() };
+    let state = AppState {
+        leptos_options: leptos_options.clone(),
+        backend: backend.clone(),
+    };
     let config = backend.config.clone();
     Router::new()
         .route("/health", get(health))
-        .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
+        .route(
+            "/api/{*fn_name}",
+            get(server_fn_handler).post(server_fn_handler),
+        )
         .leptos_routes_with_context(
             &state,
             routes,
@@ -45,7 +58,10 @@ pub fn router(backend: Backend, leptos_options: LeptosOptions) -> Router {
             move || shell(leptos_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::from_fn_with_state(config, server::http::refuse_cross_site))
+        .layer(axum::middleware::from_fn_with_state(
+            config,
+            server::http::refuse_cross_site,
+        ))
         .layer(axum::middleware::from_fn(server::http::security_headers))
         .with_state(state)
 }
@@ -75,7 +91,8 @@ pub async fn run() -> Result<(), StartError> {
     use std::sync::Arc;
 
     let config = server::config::Config::from_env()?;
-    std::fs::create_dir_all(&config.data_dir).map_err(|e| StartError::DataDir(config.data_dir.display().to_string(), e))?;
+    std::fs::create_dir_all(&config.data_dir)
+        .map_err(|e| StartError::DataDir(config.data_dir.display().to_string(), e))?;
     let db = server::db::Db::connect(&config.database_url).await?;
     db.migrate().await?;
     let transport = match &config.smtp_url {
@@ -92,14 +109,21 @@ pub async fn run() -> Result<(), StartError> {
         std::time::Duration::from_secs(5),
     ));
 
-    let mut leptos_options = get_configuration(None).map_err(|e| StartError::Leptos(e.to_string()))?.leptos_options;
+    let mut leptos_options = get_configuration(None)
+        .map_err(|e| StartError::Leptos(e.to_string()))?
+        .leptos_options;
     // The name cargo-leptos gives the site's files (workspace metadata `output-name`).
     leptos_options.output_name = "carekeys".into();
     let addr = leptos_options.site_addr;
     tracing::info!(%addr, backend = backend.db.backend(), mail = if backend.config.smtp_url.is_some() { "smtp" } else { "local mailbox" }, "Carekeys is starting");
     let app = router(backend, leptos_options).layer(tower_http::trace::TraceLayer::new_for_http());
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| StartError::Listen(addr, e))?;
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+    let listener = tokio::net::TcpListener::bind(addr)
         .await
-        .map_err(|e| StartError::Listen(addr, e))
+        .map_err(|e| StartError::Listen(addr, e))?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .await
+    .map_err(|e| StartError::Listen(addr, e))
 }

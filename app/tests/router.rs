@@ -14,9 +14,12 @@ use std::sync::Arc;
 use tower::ServiceExt;
 
 async fn app() -> axum::Router {
-    let dir = std::env::temp_dir().join(format!("carekeys-router-{}", uuid::Uuid::new_v4().simple()));
+    let dir =
+        std::env::temp_dir().join(format!("carekeys-router-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap();
-    let db = Db::connect(&format!("sqlite://{}/test.db", dir.display())).await.unwrap();
+    let db = Db::connect(&format!("sqlite://{}/test.db", dir.display()))
+        .await
+        .unwrap();
     db.migrate().await.unwrap();
     let config = Config {
         database_url: String::new(),
@@ -39,12 +42,22 @@ fn post(path: &str, body: &str, site: &str) -> Request<Body> {
 }
 
 async fn body_of(response: axum::response::Response) -> String {
-    String::from_utf8(to_bytes(response.into_body(), 1 << 20).await.unwrap().to_vec()).unwrap()
+    String::from_utf8(
+        to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap()
+            .to_vec(),
+    )
+    .unwrap()
 }
 
 #[tokio::test]
 async fn health_answers_when_the_database_does() {
-    let response = app().await.oneshot(Request::get("/health").body(Body::empty()).unwrap()).await.unwrap();
+    let response = app()
+        .await
+        .oneshot(Request::get("/health").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(body_of(response).await, "ok");
 }
@@ -53,7 +66,11 @@ async fn health_answers_when_the_database_does() {
 async fn a_refused_login_is_401_with_a_typed_error_not_a_500() {
     let response = app()
         .await
-        .oneshot(post("/api/log_in", "form[login]=ada%40example.org&form[password]=wrong+password", "same-origin"))
+        .oneshot(post(
+            "/api/log_in",
+            "form[login]=ada%40example.org&form[password]=wrong+password",
+            "same-origin",
+        ))
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
@@ -65,43 +82,80 @@ async fn a_refused_login_is_401_with_a_typed_error_not_a_500() {
 async fn bad_sign_up_input_is_422_naming_each_field() {
     let response = app()
         .await
-        .oneshot(post("/api/sign_up", "form[full_name]=&form[email]=nope&form[password]=short", "same-origin"))
+        .oneshot(post(
+            "/api/sign_up",
+            "form[full_name]=&form[email]=nope&form[password]=short",
+            "same-origin",
+        ))
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let error: AppError = serde_json::from_str(&body_of(response).await).unwrap();
     for field in ["full_name", "email", "password"] {
-        assert!(error.field(field).is_some(), "{field} not named in {error:?}");
+        assert!(
+            error.field(field).is_some(),
+            "{field} not named in {error:?}"
+        );
     }
 }
 
 #[tokio::test]
 async fn a_cross_site_call_never_reaches_the_function() {
-    let response = app().await.oneshot(post("/api/log_out", "", "cross-site")).await.unwrap();
+    let response = app()
+        .await
+        .oneshot(post("/api/log_out", "", "cross-site"))
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]
 async fn changes_are_not_reachable_with_get() {
-    let response = app().await.oneshot(Request::get("/api/log_out").body(Body::empty()).unwrap()).await.unwrap();
-    assert!(!response.status().is_success(), "GET /api/log_out answered {}", response.status());
+    let response = app()
+        .await
+        .oneshot(Request::get("/api/log_out").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert!(
+        !response.status().is_success(),
+        "GET /api/log_out answered {}",
+        response.status()
+    );
 }
 
 #[tokio::test]
 async fn pages_render_with_a_nonce_policy_and_no_caching() {
-    let response = app().await.oneshot(Request::get("/login").body(Body::empty()).unwrap()).await.unwrap();
+    let response = app()
+        .await
+        .oneshot(Request::get("/login").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    let csp = response.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert_eq!(response.headers()["cache-control"], "no-store");
     let html = body_of(response).await;
-    let nonce = csp.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).expect("a nonce in the policy");
-    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "the hydration script carries the policy's nonce");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in the policy");
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "the hydration script carries the policy's nonce"
+    );
     assert!(html.contains("Log in"));
 }
 
 #[tokio::test]
 async fn an_unknown_page_is_a_404_page() {
-    let response = app().await.oneshot(Request::get("/no/such/page").body(Body::empty()).unwrap()).await.unwrap();
+    let response = app()
+        .await
+        .oneshot(Request::get("/no/such/page").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     assert!(body_of(response).await.contains("Page not found"));
 }

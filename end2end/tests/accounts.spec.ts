@@ -34,6 +34,38 @@ test("sign up, create a practice, log out, a wrong password, log in", async ({ p
   await expect(page.getByRole("heading", { level: 1, name: "Harbour Clinic" })).toBeVisible();
 });
 
+test("settings change the details, and a second practice brings the switcher", async ({ page, request }, testInfo) => {
+  await signUp(page, request, uniqueEmail(testInfo, "switcher"));
+  await createPractice(page, "Harbour Clinic");
+  const harbour = page.url();
+
+  await page.getByRole("navigation", { name: "Practice" }).getByRole("link", { name: "Settings" }).click();
+  await expect(page.getByLabel("Practice name")).toHaveValue("Harbour Clinic");
+  await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);
+  await page.getByLabel("Practice name").fill("");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByText("Enter the practice name.")).toBeVisible();
+  await page.getByLabel("Practice name").fill("Harbour Health");
+  await page.getByLabel("Time zone").selectOption("America/New_York");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByRole("status")).toHaveText("Saved.");
+  await expect(page.getByRole("banner").getByText("Harbour Health")).toBeVisible();
+
+  await page.getByRole("link", { name: "Roles" }).click();
+  await expect(page.getByRole("table")).toContainText("Transfer ownership, delete the practice");
+  await expectNoHorizontalScroll(page);
+
+  await open(page, "/practices/new");
+  await createPractice(page, "Hill Clinic");
+  const switcher = page.getByRole("combobox", { name: "Practice" });
+  await expect(switcher).toHaveValue(/.+/);
+  await switcher.selectOption({ label: "Harbour Health" });
+  await expect(page).toHaveURL(harbour);
+  await expect(page.getByRole("heading", { level: 1, name: "Harbour Health" })).toBeVisible();
+  await expect(page.getByText("Time zone")).toBeVisible();
+  await expect(page.getByText("America/New York")).toBeVisible();
+});
+
 test("a password reset link read from the SMTP server works once and not twice", async ({ page, request }, testInfo) => {
   const email = uniqueEmail(testInfo, "reset");
   await signUp(page, request, email);

@@ -20,7 +20,11 @@ pub const RESET_LINK_MS: i64 = 60 * 60 * 1000;
 
 /// Starts a sign-up: mails a confirmation link, or — if the address already has
 /// an account — a note saying so. Returns the address the mail went to.
-pub async fn request_sign_up(backend: &Backend, caller: &Caller, form: &SignUpForm) -> ServiceResult<EmailAddress> {
+pub async fn request_sign_up(
+    backend: &Backend,
+    caller: &Caller,
+    form: &SignUpForm,
+) -> ServiceResult<EmailAddress> {
     let sign_up = form.validate()?;
     // Hashed on both paths so the answer takes the same time either way.
     let password_hash = backend.passwords.hash(sign_up.password.expose()).await?;
@@ -29,7 +33,11 @@ pub async fn request_sign_up(backend: &Backend, caller: &Caller, form: &SignUpFo
     let mut tx = backend.db.begin().await?;
     let existing = account_id_by_email(&mut tx, &sign_up.email).await?;
     let email = match existing {
-        Some(_) => templates::already_registered(&sign_up.email, &config.link("/login"), &config.link("/forgot-password")),
+        Some(_) => templates::already_registered(
+            &sign_up.email,
+            &config.link("/login"),
+            &config.link("/forgot-password"),
+        ),
         None => {
             let token = Secret::generate();
             on_tx!(&mut tx, c => {
@@ -51,14 +59,26 @@ pub async fn request_sign_up(backend: &Backend, caller: &Caller, form: &SignUpFo
         }
     };
     outbox::enqueue(&mut tx, None, &email, now).await?;
-    let origin = Origin { actor: None, ip: caller.ip.clone() };
-    audit::append(&mut tx, &origin, now, Event::new("account.signup_requested", sign_up.email.as_str())).await?;
+    let origin = Origin {
+        actor: None,
+        ip: caller.ip.clone(),
+    };
+    audit::append(
+        &mut tx,
+        &origin,
+        now,
+        Event::new("account.signup_requested", sign_up.email.as_str()),
+    )
+    .await?;
     tx.commit().await?;
     backend.mail_wake.notify_one();
     Ok(sign_up.email)
 }
 
-async fn account_id_by_email(tx: &mut crate::db::Tx, email: &EmailAddress) -> Result<Option<String>, sqlx::Error> {
+async fn account_id_by_email(
+    tx: &mut crate::db::Tx,
+    email: &EmailAddress,
+) -> Result<Option<String>, sqlx::Error> {
     let row: Option<(String,)> = on_tx!(tx, c => {
         sqlx::query_as("SELECT id FROM accounts WHERE email = $1").bind(email.as_str()).fetch_optional(c).await
     })?;
@@ -74,7 +94,11 @@ struct PendingSignUp {
 }
 
 /// Finishes a sign-up from the emailed link: creates the account and signs it in.
-pub async fn confirm_sign_up(backend: &Backend, caller: &Caller, token: &str) -> ServiceResult<(AccountId, Secret)> {
+pub async fn confirm_sign_up(
+    backend: &Backend,
+    caller: &Caller,
+    token: &str,
+) -> ServiceResult<(AccountId, Secret)> {
     let token = Secret::from_presented(token);
     let now = backend.now_ms();
     let mut tx = backend.db.begin().await?;
@@ -90,7 +114,8 @@ pub async fn confirm_sign_up(backend: &Backend, caller: &Caller, token: &str) ->
     if now >= pending.expires_at {
         return Err(ServiceError::Link(LinkProblem::Expired));
     }
-    let email = EmailAddress::parse(&pending.email).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let email =
+        EmailAddress::parse(&pending.email).map_err(|e| ServiceError::Internal(e.to_string()))?;
     // Two links for one address (sign-up asked twice): the first one opened wins.
     if account_id_by_email(&mut tx, &email).await?.is_some() {
         return Err(ServiceError::Link(LinkProblem::Used));
@@ -107,11 +132,21 @@ pub async fn confirm_sign_up(backend: &Backend, caller: &Caller, token: &str) ->
             .await?;
         sqlx::query("DELETE FROM pending_signups WHERE email = $1").bind(email.as_str()).execute(&mut *c).await.map(|r| r.rows_affected())
     })?;
-    let origin = Origin { actor: Some(account), ip: caller.ip.clone() };
+    let origin = Origin {
+        actor: Some(account),
+        ip: caller.ip.clone(),
+    };
     let event = Event::new("account.created", account.to_string())
         .after(serde_json::json!({ "email": email, "full_name": pending.full_name }));
     audit::append(&mut tx, &origin, now, event).await?;
-    let session = sessions::start(&mut tx, account, caller.ip.as_deref(), caller.user_agent.as_deref(), now).await?;
+    let session = sessions::start(
+        &mut tx,
+        account,
+        caller.ip.as_deref(),
+        caller.user_agent.as_deref(),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok((account, session))
 }
@@ -151,7 +186,10 @@ pub async fn log_in(
         .verify(&password, found.as_ref().map(|c| c.password_hash.as_str()))
         .await;
     let account = match found {
-        Some(found) if verified => found.id.parse::<AccountId>().map_err(|e| ServiceError::Internal(e.to_string()))?,
+        Some(found) if verified => found
+            .id
+            .parse::<AccountId>()
+            .map_err(|e| ServiceError::Internal(e.to_string()))?,
         _ => {
             rate_limit::record_failure(&backend.db, &key, ip, now).await?;
             return Err(ServiceError::InvalidCredentials);
@@ -162,9 +200,25 @@ pub async fn log_in(
     }
     let mut tx = backend.db.begin().await?;
     rate_limit::record_success(&mut tx, &key, ip, now).await?;
-    let session = sessions::start(&mut tx, account, caller.ip.as_deref(), caller.user_agent.as_deref(), now).await?;
-    let origin = Origin { actor: Some(account), ip: caller.ip.clone() };
-    audit::append(&mut tx, &origin, now, Event::new("session.login", account.to_string())).await?;
+    let session = sessions::start(
+        &mut tx,
+        account,
+        caller.ip.as_deref(),
+        caller.user_agent.as_deref(),
+        now,
+    )
+    .await?;
+    let origin = Origin {
+        actor: Some(account),
+        ip: caller.ip.clone(),
+    };
+    audit::append(
+        &mut tx,
+        &origin,
+        now,
+        Event::new("session.login", account.to_string()),
+    )
+    .await?;
     tx.commit().await?;
     Ok((account, session))
 }
@@ -173,8 +227,17 @@ pub async fn log_out(backend: &Backend, caller: &Caller, token: &Secret) -> Serv
     let now = backend.now_ms();
     if let Some(person) = sessions::resolve(&backend.db, token, now).await? {
         let mut tx = backend.db.begin().await?;
-        let origin = Origin { actor: Some(person.account), ip: caller.ip.clone() };
-        audit::append(&mut tx, &origin, now, Event::new("session.logout", person.account.to_string())).await?;
+        let origin = Origin {
+            actor: Some(person.account),
+            ip: caller.ip.clone(),
+        };
+        audit::append(
+            &mut tx,
+            &origin,
+            now,
+            Event::new("session.logout", person.account.to_string()),
+        )
+        .await?;
         tx.commit().await?;
     }
     sessions::end(&backend.db, token).await?;
@@ -182,7 +245,11 @@ pub async fn log_out(backend: &Backend, caller: &Caller, token: &Secret) -> Serv
 }
 
 /// Mails a reset link if the address has an account; answers the same if not.
-pub async fn request_password_reset(backend: &Backend, caller: &Caller, email: &str) -> ServiceResult<EmailAddress> {
+pub async fn request_password_reset(
+    backend: &Backend,
+    caller: &Caller,
+    email: &str,
+) -> ServiceResult<EmailAddress> {
     let email = validate_reset_request(email)?;
     let now = backend.now_ms();
     let mut tx = backend.db.begin().await?;
@@ -197,10 +264,27 @@ pub async fn request_password_reset(backend: &Backend, caller: &Caller, email: &
                 .execute(c)
                 .await.map(|r| r.rows_affected())
         })?;
-        let link = backend.config.link(&format!("/reset-password?token={}", token.expose()));
-        outbox::enqueue(&mut tx, None, &templates::password_reset(&email, &link), now).await?;
-        let origin = Origin { actor: account.parse().ok(), ip: caller.ip.clone() };
-        audit::append(&mut tx, &origin, now, Event::new("account.reset_requested", account)).await?;
+        let link = backend
+            .config
+            .link(&format!("/reset-password?token={}", token.expose()));
+        outbox::enqueue(
+            &mut tx,
+            None,
+            &templates::password_reset(&email, &link),
+            now,
+        )
+        .await?;
+        let origin = Origin {
+            actor: account.parse().ok(),
+            ip: caller.ip.clone(),
+        };
+        audit::append(
+            &mut tx,
+            &origin,
+            now,
+            Event::new("account.reset_requested", account),
+        )
+        .await?;
     }
     tx.commit().await?;
     backend.mail_wake.notify_one();
@@ -217,7 +301,12 @@ struct ResetRow {
 
 /// Sets a new password from a reset link: the link works once, within the hour,
 /// and every session of the account ends.
-pub async fn reset_password(backend: &Backend, caller: &Caller, token: &str, new_password: &str) -> ServiceResult<()> {
+pub async fn reset_password(
+    backend: &Backend,
+    caller: &Caller,
+    token: &str,
+    new_password: &str,
+) -> ServiceResult<()> {
     let password = validate_new_password(new_password)?;
     let token = Secret::from_presented(token);
     let password_hash = backend.passwords.hash(password.expose()).await?;
@@ -238,7 +327,10 @@ pub async fn reset_password(backend: &Backend, caller: &Caller, token: &str, new
         Some(r) if now >= r.expires_at => return Err(ServiceError::Link(LinkProblem::Expired)),
         Some(r) => r,
     };
-    let account: AccountId = row.account_id.parse().map_err(|_| ServiceError::Internal("bad account id".into()))?;
+    let account: AccountId = row
+        .account_id
+        .parse()
+        .map_err(|_| ServiceError::Internal("bad account id".into()))?;
     on_tx!(&mut tx, c => {
         sqlx::query("UPDATE password_resets SET used_at = $1 WHERE token_hash = $2")
             .bind(now)
@@ -252,11 +344,30 @@ pub async fn reset_password(backend: &Backend, caller: &Caller, token: &str, new
             .await.map(|r| r.rows_affected())
     })?;
     sessions::end_all(&mut tx, account).await?;
-    let origin = Origin { actor: Some(account), ip: caller.ip.clone() };
-    audit::append(&mut tx, &origin, now, Event::new("account.password_reset", account.to_string())).await?;
-    if let Some(email) = row.email.as_deref().and_then(|e| EmailAddress::parse(e).ok()) {
+    let origin = Origin {
+        actor: Some(account),
+        ip: caller.ip.clone(),
+    };
+    audit::append(
+        &mut tx,
+        &origin,
+        now,
+        Event::new("account.password_reset", account.to_string()),
+    )
+    .await?;
+    if let Some(email) = row
+        .email
+        .as_deref()
+        .and_then(|e| EmailAddress::parse(e).ok())
+    {
         let reset_link = backend.config.link("/forgot-password");
-        outbox::enqueue(&mut tx, None, &templates::password_changed(&email, &reset_link), now).await?;
+        outbox::enqueue(
+            &mut tx,
+            None,
+            &templates::password_changed(&email, &reset_link),
+            now,
+        )
+        .await?;
     }
     tx.commit().await?;
     backend.mail_wake.notify_one();

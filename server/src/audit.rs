@@ -92,7 +92,12 @@ impl Record {
 }
 
 /// Appends `event` inside `tx`; returns its sequence number.
-pub async fn append(tx: &mut Tx, origin: &Origin, at_ms: i64, event: Event) -> Result<i64, sqlx::Error> {
+pub async fn append(
+    tx: &mut Tx,
+    origin: &Origin,
+    at_ms: i64,
+    event: Event,
+) -> Result<i64, sqlx::Error> {
     // The head row is the chain's lock: PostgreSQL serialises appends on it,
     // SQLite already holds the writer lock (BEGIN IMMEDIATE).
     let head_sql = match tx {
@@ -145,9 +150,14 @@ pub async fn append(tx: &mut Tx, origin: &Origin, at_ms: i64, event: Event) -> R
 /// The result of walking the chain.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ChainCheck {
-    Intact { events: i64 },
+    Intact {
+        events: i64,
+    },
     /// The first sequence number at which the chain no longer holds, and why.
-    Broken { seq: i64, reason: &'static str },
+    Broken {
+        seq: i64,
+        reason: &'static str,
+    },
 }
 
 /// Recomputes every hash from the start; detects edited, removed or reordered rows,
@@ -163,25 +173,41 @@ pub async fn verify(db: &Db) -> Result<ChainCheck, sqlx::Error> {
     for (index, record) in records.iter().enumerate() {
         let expected_seq = index as i64 + 1;
         if record.seq != expected_seq {
-            return Ok(ChainCheck::Broken { seq: expected_seq, reason: "an event is missing" });
+            return Ok(ChainCheck::Broken {
+                seq: expected_seq,
+                reason: "an event is missing",
+            });
         }
         if record.prev_hash != expected_prev {
-            return Ok(ChainCheck::Broken { seq: record.seq, reason: "the link to the previous event is wrong" });
+            return Ok(ChainCheck::Broken {
+                seq: record.seq,
+                reason: "the link to the previous event is wrong",
+            });
         }
         if record.hash != record.computed_hash() {
-            return Ok(ChainCheck::Broken { seq: record.seq, reason: "the event was modified" });
+            return Ok(ChainCheck::Broken {
+                seq: record.seq,
+                reason: "the event was modified",
+            });
         }
         expected_prev = record.hash.clone();
     }
     let last = records.len() as i64;
     if head_seq != last || head_hash != expected_prev {
-        return Ok(ChainCheck::Broken { seq: last + 1, reason: "the newest events are missing" });
+        return Ok(ChainCheck::Broken {
+            seq: last + 1,
+            reason: "the newest events are missing",
+        });
     }
     Ok(ChainCheck::Intact { events: last })
 }
 
 /// The newest events of one practice, newest first.
-pub async fn list_for_practice(db: &Db, practice: PracticeId, limit: i64) -> Result<Vec<Record>, sqlx::Error> {
+pub async fn list_for_practice(
+    db: &Db,
+    practice: PracticeId,
+    limit: i64,
+) -> Result<Vec<Record>, sqlx::Error> {
     on_pool!(db, pool => {
         sqlx::query_as("SELECT * FROM audit_events WHERE practice_id = $1 ORDER BY seq DESC LIMIT $2")
             .bind(practice.to_string())

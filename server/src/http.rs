@@ -12,7 +12,8 @@ use std::sync::Arc;
 use crate::config::Config;
 
 /// For responses that set no policy of their own (the HTML shell sets one with its nonce).
-const DEFAULT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+const DEFAULT_CSP: &str =
+    "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /// The policy of HTML pages: only this site's scripts, the hydration script by nonce, and WASM.
 pub fn page_csp(nonce: &str) -> String {
@@ -29,11 +30,20 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     let cacheable = request.uri().path().starts_with("/pkg/");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
-        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(DEFAULT_CSP));
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(DEFAULT_CSP),
+        );
     }
     if !cacheable {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -57,13 +67,24 @@ pub fn is_same_origin(headers: &http::HeaderMap, config: &Config) -> bool {
 }
 
 /// Refuses cross-site requests that could change state.
-pub async fn refuse_cross_site(State(config): State<Arc<Config>>, request: Request, next: Next) -> Response {
-    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+pub async fn refuse_cross_site(
+    State(config): State<Arc<Config>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
     if safe || is_same_origin(request.headers(), &config) {
         next.run(request).await
     } else {
         tracing::warn!(path = %request.uri().path(), "refused a cross-site request");
-        (StatusCode::FORBIDDEN, Body::from("This request came from another site and was refused.")).into_response()
+        (
+            StatusCode::FORBIDDEN,
+            Body::from("This request came from another site and was refused."),
+        )
+            .into_response()
     }
 }
 
@@ -88,22 +109,43 @@ mod tests {
         let config = config();
         let app = Router::new()
             .route("/api/change", post(|| async { "changed" }))
-            .layer(axum::middleware::from_fn_with_state(config, refuse_cross_site))
+            .layer(axum::middleware::from_fn_with_state(
+                config,
+                refuse_cross_site,
+            ))
             .layer(axum::middleware::from_fn(security_headers));
         let mut request = Request::post("/api/change");
         for (k, v) in headers {
             request = request.header(*k, *v);
         }
-        app.oneshot(request.body(Body::empty()).unwrap()).await.unwrap().status()
+        app.oneshot(request.body(Body::empty()).unwrap())
+            .await
+            .unwrap()
+            .status()
     }
 
     #[tokio::test]
     async fn cross_site_posts_are_refused_and_same_site_ones_pass() {
-        assert_eq!(status_of(&[("sec-fetch-site", "cross-site")]).await, StatusCode::FORBIDDEN);
-        assert_eq!(status_of(&[("sec-fetch-site", "same-site")]).await, StatusCode::FORBIDDEN);
-        assert_eq!(status_of(&[("origin", "https://evil.example")]).await, StatusCode::FORBIDDEN);
-        assert_eq!(status_of(&[("sec-fetch-site", "same-origin")]).await, StatusCode::OK);
-        assert_eq!(status_of(&[("origin", "https://care.example.org")]).await, StatusCode::OK);
+        assert_eq!(
+            status_of(&[("sec-fetch-site", "cross-site")]).await,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            status_of(&[("sec-fetch-site", "same-site")]).await,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            status_of(&[("origin", "https://evil.example")]).await,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            status_of(&[("sec-fetch-site", "same-origin")]).await,
+            StatusCode::OK
+        );
+        assert_eq!(
+            status_of(&[("origin", "https://care.example.org")]).await,
+            StatusCode::OK
+        );
         assert_eq!(status_of(&[]).await, StatusCode::OK);
     }
 
@@ -112,12 +154,18 @@ mod tests {
         let app = Router::new()
             .route("/x", axum::routing::get(|| async { "x" }))
             .layer(axum::middleware::from_fn(security_headers));
-        let response = app.oneshot(Request::get("/x").body(Body::empty()).unwrap()).await.unwrap();
+        let response = app
+            .oneshot(Request::get("/x").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
         let h = response.headers();
         assert_eq!(h["x-content-type-options"], "nosniff");
         assert_eq!(h["referrer-policy"], "no-referrer");
         assert_eq!(h["cache-control"], "no-store");
-        assert!(h["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+        assert!(h["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'"));
     }
 
     #[test]

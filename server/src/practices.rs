@@ -45,7 +45,11 @@ impl MembershipRow {
     fn actor(&self) -> Option<Actor> {
         Some(Actor {
             role: Role::from_code(&self.role)?,
-            status: if self.status == "active" { MembershipStatus::Active } else { MembershipStatus::Suspended },
+            status: if self.status == "active" {
+                MembershipStatus::Active
+            } else {
+                MembershipStatus::Suspended
+            },
             flags: PermissionFlags {
                 show_in_app: self.show_in_app,
                 chat_user: self.chat_user,
@@ -58,7 +62,10 @@ impl MembershipRow {
 }
 
 /// The practices where `account` is an active member, by name.
-pub async fn list_for(backend: &Backend, account: AccountId) -> ServiceResult<Vec<PracticeSummary>> {
+pub async fn list_for(
+    backend: &Backend,
+    account: AccountId,
+) -> ServiceResult<Vec<PracticeSummary>> {
     let rows: Vec<SummaryRow> = on_pool!(&backend.db, pool => {
         sqlx::query_as(
             "SELECT p.id, p.name, m.role FROM memberships m JOIN practices p ON p.id = m.practice_id
@@ -70,13 +77,23 @@ pub async fn list_for(backend: &Backend, account: AccountId) -> ServiceResult<Ve
     })?;
     Ok(rows
         .into_iter()
-        .filter_map(|r| Some(PracticeSummary { id: r.id.parse().ok()?, name: r.name, role: Role::from_code(&r.role)? }))
+        .filter_map(|r| {
+            Some(PracticeSummary {
+                id: r.id.parse().ok()?,
+                name: r.name,
+                role: Role::from_code(&r.role)?,
+            })
+        })
         .collect())
 }
 
 /// What `account` may do in `practice`; not a member (or another practice's id) is NotFound,
 /// so ids of practices one does not belong to reveal nothing.
-pub async fn actor(backend: &Backend, account: AccountId, practice: PracticeId) -> ServiceResult<Actor> {
+pub async fn actor(
+    backend: &Backend,
+    account: AccountId,
+    practice: PracticeId,
+) -> ServiceResult<Actor> {
     let row: Option<MembershipRow> = on_pool!(&backend.db, pool => {
         sqlx::query_as(MEMBERSHIP_SQL).bind(account.to_string()).bind(practice.to_string()).fetch_optional(pool).await
     })?;
@@ -87,17 +104,30 @@ const MEMBERSHIP_SQL: &str = "SELECT role, status, show_in_app, chat_user, defau
      FROM memberships WHERE account_id = $1 AND practice_id = $2";
 
 /// Fails unless `account` holds `capability` in `practice`.
-pub async fn require(backend: &Backend, account: AccountId, practice: PracticeId, capability: Capability) -> ServiceResult<Actor> {
+pub async fn require(
+    backend: &Backend,
+    account: AccountId,
+    practice: PracticeId,
+    capability: Capability,
+) -> ServiceResult<Actor> {
     permitted(actor(backend, account, practice).await?, capability)
 }
 
 /// [`require`] inside a write transaction, after its lock: the answer cannot
 /// change before the transaction commits.
-pub async fn require_in(tx: &mut Tx, account: AccountId, practice: PracticeId, capability: Capability) -> ServiceResult<Actor> {
+pub async fn require_in(
+    tx: &mut Tx,
+    account: AccountId,
+    practice: PracticeId,
+    capability: Capability,
+) -> ServiceResult<Actor> {
     let row: Option<MembershipRow> = on_tx!(tx, c => {
         sqlx::query_as(MEMBERSHIP_SQL).bind(account.to_string()).bind(practice.to_string()).fetch_optional(c).await
     })?;
-    permitted(row.and_then(|r| r.actor()).ok_or(ServiceError::NotFound)?, capability)
+    permitted(
+        row.and_then(|r| r.actor()).ok_or(ServiceError::NotFound)?,
+        capability,
+    )
 }
 
 fn permitted(actor: Actor, capability: Capability) -> ServiceResult<Actor> {
@@ -111,7 +141,12 @@ fn permitted(actor: Actor, capability: Capability) -> ServiceResult<Actor> {
 }
 
 /// Creates a practice; its creator becomes the Owner.
-pub async fn create(backend: &Backend, caller: &Caller, account: AccountId, form: &PracticeForm) -> ServiceResult<PracticeId> {
+pub async fn create(
+    backend: &Backend,
+    caller: &Caller,
+    account: AccountId,
+    form: &PracticeForm,
+) -> ServiceResult<PracticeId> {
     let details = form.validate(known_time_zone)?;
     let now = backend.now_ms();
     let practice = PracticeId::from_uuid(Uuid::new_v4());
@@ -139,8 +174,19 @@ pub async fn create(backend: &Backend, caller: &Caller, account: AccountId, form
         .execute(&mut *c)
         .await.map(|r| r.rows_affected())
     })?;
-    let origin = Origin { actor: Some(account), ip: caller.ip.clone() };
-    audit::append(&mut tx, &origin, now, Event::new("practice.created", practice.to_string()).in_practice(practice).after(&details)).await?;
+    let origin = Origin {
+        actor: Some(account),
+        ip: caller.ip.clone(),
+    };
+    audit::append(
+        &mut tx,
+        &origin,
+        now,
+        Event::new("practice.created", practice.to_string())
+            .in_practice(practice)
+            .after(&details),
+    )
+    .await?;
     tx.commit().await?;
     Ok(practice)
 }
@@ -156,7 +202,8 @@ impl DetailsRow {
     fn into_details(self) -> ServiceResult<PracticeDetails> {
         Ok(PracticeDetails {
             name: self.name,
-            contact_email: EmailAddress::parse(&self.contact_email).map_err(|e| ServiceError::Internal(e.to_string()))?,
+            contact_email: EmailAddress::parse(&self.contact_email)
+                .map_err(|e| ServiceError::Internal(e.to_string()))?,
             time_zone: self.time_zone,
         })
     }
@@ -165,7 +212,11 @@ impl DetailsRow {
 const DETAILS_SQL: &str = "SELECT name, contact_email, time_zone FROM practices WHERE id = $1";
 
 /// Settings → Details, for any active member.
-pub async fn details(backend: &Backend, account: AccountId, practice: PracticeId) -> ServiceResult<PracticeDetails> {
+pub async fn details(
+    backend: &Backend,
+    account: AccountId,
+    practice: PracticeId,
+) -> ServiceResult<PracticeDetails> {
     require(backend, account, practice, Capability::ViewClients).await?;
     let row: Option<DetailsRow> = on_pool!(&backend.db, pool => {
         sqlx::query_as(DETAILS_SQL).bind(practice.to_string()).fetch_optional(pool).await
@@ -202,7 +253,10 @@ pub async fn update_details(
             .execute(c)
             .await.map(|r| r.rows_affected())
     })?;
-    let origin = Origin { actor: Some(account), ip: caller.ip.clone() };
+    let origin = Origin {
+        actor: Some(account),
+        ip: caller.ip.clone(),
+    };
     let event = Event::new("practice.details_changed", practice.to_string())
         .in_practice(practice)
         .before(&before)

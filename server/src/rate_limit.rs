@@ -12,7 +12,12 @@ pub const MAX_PER_LOGIN_AND_IP: i64 = 5;
 pub const MAX_PER_IP: i64 = 50;
 
 /// `Some(seconds to wait)` when this login from this IP must wait.
-pub async fn login_blocked(db: &Db, login_key: &str, ip: &str, now_ms: i64) -> Result<Option<i64>, sqlx::Error> {
+pub async fn login_blocked(
+    db: &Db,
+    login_key: &str,
+    ip: &str,
+    now_ms: i64,
+) -> Result<Option<i64>, sqlx::Error> {
     let since = now_ms - WINDOW_MS;
     let (pair, pair_oldest, by_ip, ip_oldest): (i64, Option<i64>, i64, Option<i64>) = on_pool!(db, pool => {
         sqlx::query_as(
@@ -28,7 +33,8 @@ pub async fn login_blocked(db: &Db, login_key: &str, ip: &str, now_ms: i64) -> R
         .fetch_one(pool)
         .await
     })?;
-    let wait = |oldest: Option<i64>| ((oldest.unwrap_or(now_ms) + WINDOW_MS - now_ms) / 1000).max(1);
+    let wait =
+        |oldest: Option<i64>| ((oldest.unwrap_or(now_ms) + WINDOW_MS - now_ms) / 1000).max(1);
     Ok(if pair >= MAX_PER_LOGIN_AND_IP {
         Some(wait(pair_oldest))
     } else if by_ip >= MAX_PER_IP {
@@ -38,7 +44,12 @@ pub async fn login_blocked(db: &Db, login_key: &str, ip: &str, now_ms: i64) -> R
     })
 }
 
-pub async fn record_failure(db: &Db, login_key: &str, ip: &str, now_ms: i64) -> Result<(), sqlx::Error> {
+pub async fn record_failure(
+    db: &Db,
+    login_key: &str,
+    ip: &str,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
     on_pool!(db, pool => {
         sqlx::query("INSERT INTO login_failures (login_key, ip, at) VALUES ($1, $2, $3)")
             .bind(login_key)
@@ -51,7 +62,12 @@ pub async fn record_failure(db: &Db, login_key: &str, ip: &str, now_ms: i64) -> 
 }
 
 /// A successful login forgets that pair's failures and prunes old rows.
-pub async fn record_success(tx: &mut Tx, login_key: &str, ip: &str, now_ms: i64) -> Result<(), sqlx::Error> {
+pub async fn record_success(
+    tx: &mut Tx,
+    login_key: &str,
+    ip: &str,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
     on_tx!(tx, c => {
         sqlx::query("DELETE FROM login_failures WHERE (login_key = $1 AND ip = $2) OR at <= $3")
             .bind(login_key)

@@ -35,7 +35,11 @@ pub fn cookie_name(config: &Config) -> &'static str {
 }
 
 pub fn set_cookie(config: &Config, token: &Secret) -> String {
-    let secure = if config.secure_cookies() { "; Secure" } else { "" };
+    let secure = if config.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
     format!(
         "{}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
         cookie_name(config),
@@ -45,8 +49,15 @@ pub fn set_cookie(config: &Config, token: &Secret) -> String {
 }
 
 pub fn clear_cookie(config: &Config) -> String {
-    let secure = if config.secure_cookies() { "; Secure" } else { "" };
-    format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}", cookie_name(config))
+    let secure = if config.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!(
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}",
+        cookie_name(config)
+    )
 }
 
 /// Finds our cookie in a `Cookie:` header.
@@ -97,7 +108,11 @@ struct SessionRow {
 }
 
 /// The person a session token belongs to, if the session is still alive.
-pub async fn resolve(db: &Db, token: &Secret, now_ms: i64) -> Result<Option<SignedIn>, sqlx::Error> {
+pub async fn resolve(
+    db: &Db,
+    token: &Secret,
+    now_ms: i64,
+) -> Result<Option<SignedIn>, sqlx::Error> {
     let hash = token.hash();
     let row: Option<SessionRow> = on_pool!(db, pool => {
         sqlx::query_as(
@@ -109,7 +124,8 @@ pub async fn resolve(db: &Db, token: &Secret, now_ms: i64) -> Result<Option<Sign
         .await
     })?;
     let Some(row) = row else { return Ok(None) };
-    let alive = row.live_epoch && now_ms < row.expires_at && now_ms - row.last_seen_at < IDLE_TIMEOUT_MS;
+    let alive =
+        row.live_epoch && now_ms < row.expires_at && now_ms - row.last_seen_at < IDLE_TIMEOUT_MS;
     if !alive {
         end(db, token).await?;
         return Ok(None);
@@ -123,7 +139,9 @@ pub async fn resolve(db: &Db, token: &Secret, now_ms: i64) -> Result<Option<Sign
                 .await.map(|r| r.rows_affected())
         })?;
     }
-    let Ok(account) = row.account_id.parse() else { return Ok(None) };
+    let Ok(account) = row.account_id.parse() else {
+        return Ok(None);
+    };
     Ok(Some(SignedIn {
         account,
         full_name: row.full_name,

@@ -13,65 +13,158 @@ use support::{caller, link_param, TestEnv};
 const PASSWORD: &str = "correct horse battery";
 
 fn sign_up_form(email: &str) -> SignUpForm {
-    SignUpForm { full_name: "Ada Lovelace".into(), email: email.into(), password: PASSWORD.into() }
+    SignUpForm {
+        full_name: "Ada Lovelace".into(),
+        email: email.into(),
+        password: PASSWORD.into(),
+    }
 }
 
 fn login(login: &str, password: &str) -> LoginForm {
-    LoginForm { login: login.into(), password: password.into() }
+    LoginForm {
+        login: login.into(),
+        password: password.into(),
+    }
 }
 
 /// Signs up through the emailed link and returns the session it started.
 async fn signed_up(env: &TestEnv, email: &str) -> Secret {
-    accounts::request_sign_up(&env.backend, &caller("10.0.0.1"), &sign_up_form(email)).await.unwrap();
+    accounts::request_sign_up(&env.backend, &caller("10.0.0.1"), &sign_up_form(email))
+        .await
+        .unwrap();
     let mail = env.last_mail_to(email).await;
     let token = link_param(&mail.body_text, "token");
-    accounts::confirm_sign_up(&env.backend, &caller("10.0.0.1"), &token).await.unwrap().1
+    accounts::confirm_sign_up(&env.backend, &caller("10.0.0.1"), &token)
+        .await
+        .unwrap()
+        .1
 }
 
 async fn sign_up_confirm_log_out_and_log_in(env: &TestEnv) {
-    let answer = accounts::request_sign_up(&env.backend, &caller("10.0.0.1"), &sign_up_form("Ada@Example.org")).await.unwrap();
+    let answer = accounts::request_sign_up(
+        &env.backend,
+        &caller("10.0.0.1"),
+        &sign_up_form("Ada@Example.org"),
+    )
+    .await
+    .unwrap();
     assert_eq!(answer.as_str(), "ada@example.org");
     let mail = env.last_mail_to("ada@example.org").await;
     assert_eq!(mail.subject, "Finish creating your Carekeys account");
-    assert!(mail.body_text.contains("http://carekeys.test/signup/confirm?token="), "{}", mail.body_text);
+    assert!(
+        mail.body_text
+            .contains("http://carekeys.test/signup/confirm?token="),
+        "{}",
+        mail.body_text
+    );
     let token = link_param(&mail.body_text, "token");
 
-    let (account, session) = accounts::confirm_sign_up(&env.backend, &caller("10.0.0.1"), &token).await.unwrap();
-    let me = sessions::resolve(env.db(), &session, env.backend.now_ms()).await.unwrap().unwrap();
+    let (account, session) = accounts::confirm_sign_up(&env.backend, &caller("10.0.0.1"), &token)
+        .await
+        .unwrap();
+    let me = sessions::resolve(env.db(), &session, env.backend.now_ms())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(me.account, account);
     assert_eq!(me.full_name, "Ada Lovelace");
 
-    accounts::log_out(&env.backend, &caller("10.0.0.1"), &session).await.unwrap();
-    assert_eq!(sessions::resolve(env.db(), &session, env.backend.now_ms()).await.unwrap(), None);
+    accounts::log_out(&env.backend, &caller("10.0.0.1"), &session)
+        .await
+        .unwrap();
+    assert_eq!(
+        sessions::resolve(env.db(), &session, env.backend.now_ms())
+            .await
+            .unwrap(),
+        None
+    );
 
-    let wrong = accounts::log_in(&env.backend, &caller("10.0.0.1"), &login("ada@example.org", "not the password"), None).await;
+    let wrong = accounts::log_in(
+        &env.backend,
+        &caller("10.0.0.1"),
+        &login("ada@example.org", "not the password"),
+        None,
+    )
+    .await;
     assert!(matches!(wrong, Err(ServiceError::InvalidCredentials)));
-    let nobody = accounts::log_in(&env.backend, &caller("10.0.0.1"), &login("nobody@example.org", PASSWORD), None).await;
-    assert!(matches!(nobody, Err(ServiceError::InvalidCredentials)), "unknown login must answer like a wrong password");
-    let (again, _) = accounts::log_in(&env.backend, &caller("10.0.0.1"), &login("ADA@example.org", PASSWORD), None).await.unwrap();
+    let nobody = accounts::log_in(
+        &env.backend,
+        &caller("10.0.0.1"),
+        &login("nobody@example.org", PASSWORD),
+        None,
+    )
+    .await;
+    assert!(
+        matches!(nobody, Err(ServiceError::InvalidCredentials)),
+        "unknown login must answer like a wrong password"
+    );
+    let (again, _) = accounts::log_in(
+        &env.backend,
+        &caller("10.0.0.1"),
+        &login("ADA@example.org", PASSWORD),
+        None,
+    )
+    .await
+    .unwrap();
     assert_eq!(again, account);
 }
 
 async fn a_confirmation_link_works_once_and_expires(env: &TestEnv) {
-    accounts::request_sign_up(&env.backend, &caller("10.0.0.1"), &sign_up_form("grace@example.org")).await.unwrap();
-    let token = link_param(&env.last_mail_to("grace@example.org").await.body_text, "token");
-    accounts::confirm_sign_up(&env.backend, &caller("10.0.0.1"), &token).await.unwrap();
+    accounts::request_sign_up(
+        &env.backend,
+        &caller("10.0.0.1"),
+        &sign_up_form("grace@example.org"),
+    )
+    .await
+    .unwrap();
+    let token = link_param(
+        &env.last_mail_to("grace@example.org").await.body_text,
+        "token",
+    );
+    accounts::confirm_sign_up(&env.backend, &caller("10.0.0.1"), &token)
+        .await
+        .unwrap();
     let reused = accounts::confirm_sign_up(&env.backend, &caller("10.0.0.1"), &token).await;
-    assert!(matches!(reused, Err(ServiceError::Link(LinkProblem::Unknown))));
+    assert!(matches!(
+        reused,
+        Err(ServiceError::Link(LinkProblem::Unknown))
+    ));
 
-    accounts::request_sign_up(&env.backend, &caller("10.0.0.1"), &sign_up_form("late@example.org")).await.unwrap();
-    let token = link_param(&env.last_mail_to("late@example.org").await.body_text, "token");
+    accounts::request_sign_up(
+        &env.backend,
+        &caller("10.0.0.1"),
+        &sign_up_form("late@example.org"),
+    )
+    .await
+    .unwrap();
+    let token = link_param(
+        &env.last_mail_to("late@example.org").await.body_text,
+        "token",
+    );
     env.advance(Duration::hours(24) + Duration::seconds(1));
     let late = accounts::confirm_sign_up(&env.backend, &caller("10.0.0.1"), &token).await;
-    assert!(matches!(late, Err(ServiceError::Link(LinkProblem::Expired))));
+    assert!(matches!(
+        late,
+        Err(ServiceError::Link(LinkProblem::Expired))
+    ));
 }
 
 async fn signing_up_twice_reveals_nothing_to_the_requester(env: &TestEnv) {
     signed_up(env, "ada@example.org").await;
     let before = env.mails().await.len();
     // A stranger tries the taken address: same answer as for a new one.
-    let taken = accounts::request_sign_up(&env.backend, &caller("10.9.9.9"), &sign_up_form("ada@example.org")).await;
-    let fresh = accounts::request_sign_up(&env.backend, &caller("10.9.9.9"), &sign_up_form("new@example.org")).await;
+    let taken = accounts::request_sign_up(
+        &env.backend,
+        &caller("10.9.9.9"),
+        &sign_up_form("ada@example.org"),
+    )
+    .await;
+    let fresh = accounts::request_sign_up(
+        &env.backend,
+        &caller("10.9.9.9"),
+        &sign_up_form("new@example.org"),
+    )
+    .await;
     assert_eq!(taken.unwrap().as_str(), "ada@example.org");
     assert_eq!(fresh.unwrap().as_str(), "new@example.org");
     // Only the owner of the address learns it is taken.
@@ -82,7 +175,11 @@ async fn signing_up_twice_reveals_nothing_to_the_requester(env: &TestEnv) {
 }
 
 async fn bad_sign_up_input_names_each_field(env: &TestEnv) {
-    let form = SignUpForm { full_name: "".into(), email: "not-an-address".into(), password: "short".into() };
+    let form = SignUpForm {
+        full_name: "".into(),
+        email: "not-an-address".into(),
+        password: "short".into(),
+    };
     match accounts::request_sign_up(&env.backend, &caller("10.0.0.1"), &form).await {
         Err(ServiceError::Validation(errors)) => {
             assert!(errors.get("full_name").is_some());
@@ -91,24 +188,54 @@ async fn bad_sign_up_input_names_each_field(env: &TestEnv) {
         }
         other => panic!("expected field errors, got {other:?}"),
     }
-    assert!(env.mails().await.is_empty(), "nothing is sent for invalid input");
+    assert!(
+        env.mails().await.is_empty(),
+        "nothing is sent for invalid input"
+    );
 }
 
 async fn login_is_throttled_per_login_and_ip_without_locking_out_the_owner(env: &TestEnv) {
     signed_up(env, "ada@example.org").await;
     let attacker = caller("203.0.113.7");
     for _ in 0..5 {
-        let r = accounts::log_in(&env.backend, &attacker, &login("ada@example.org", "guess guess guess"), None).await;
+        let r = accounts::log_in(
+            &env.backend,
+            &attacker,
+            &login("ada@example.org", "guess guess guess"),
+            None,
+        )
+        .await;
         assert!(matches!(r, Err(ServiceError::InvalidCredentials)));
     }
     // Even the right password waits now, from the attacker's address…
-    let blocked = accounts::log_in(&env.backend, &attacker, &login("ada@example.org", PASSWORD), None).await;
-    assert!(matches!(blocked, Err(ServiceError::RateLimited { retry_after_secs }) if retry_after_secs > 0));
+    let blocked = accounts::log_in(
+        &env.backend,
+        &attacker,
+        &login("ada@example.org", PASSWORD),
+        None,
+    )
+    .await;
+    assert!(
+        matches!(blocked, Err(ServiceError::RateLimited { retry_after_secs }) if retry_after_secs > 0)
+    );
     // …but Ada, from her own address, logs in.
-    accounts::log_in(&env.backend, &caller("198.51.100.2"), &login("ada@example.org", PASSWORD), None).await.unwrap();
+    accounts::log_in(
+        &env.backend,
+        &caller("198.51.100.2"),
+        &login("ada@example.org", PASSWORD),
+        None,
+    )
+    .await
+    .unwrap();
     // The window passes and the attacker's pair may try again.
     env.advance(Duration::minutes(16));
-    let later = accounts::log_in(&env.backend, &attacker, &login("ada@example.org", "guess guess guess"), None).await;
+    let later = accounts::log_in(
+        &env.backend,
+        &attacker,
+        &login("ada@example.org", "guess guess guess"),
+        None,
+    )
+    .await;
     assert!(matches!(later, Err(ServiceError::InvalidCredentials)));
 }
 
@@ -118,71 +245,197 @@ async fn usernames_log_in_case_insensitively(env: &TestEnv) {
         sqlx::query("UPDATE accounts SET username = 'frontdesk' WHERE email = 'ada@example.org'").execute(pool).await.map(drop)
     })
     .unwrap();
-    accounts::log_in(&env.backend, &caller("10.0.0.1"), &login("FrontDesk", PASSWORD), None).await.unwrap();
+    accounts::log_in(
+        &env.backend,
+        &caller("10.0.0.1"),
+        &login("FrontDesk", PASSWORD),
+        None,
+    )
+    .await
+    .unwrap();
 }
 
 async fn each_login_starts_a_new_session_and_ends_the_presented_one(env: &TestEnv) {
     let first = signed_up(env, "ada@example.org").await;
-    let (_, second) = accounts::log_in(&env.backend, &caller("10.0.0.1"), &login("ada@example.org", PASSWORD), Some(&first)).await.unwrap();
+    let (_, second) = accounts::log_in(
+        &env.backend,
+        &caller("10.0.0.1"),
+        &login("ada@example.org", PASSWORD),
+        Some(&first),
+    )
+    .await
+    .unwrap();
     assert_ne!(first, second);
     let now = env.backend.now_ms();
-    assert_eq!(sessions::resolve(env.db(), &first, now).await.unwrap(), None);
-    assert!(sessions::resolve(env.db(), &second, now).await.unwrap().is_some());
+    assert_eq!(
+        sessions::resolve(env.db(), &first, now).await.unwrap(),
+        None
+    );
+    assert!(sessions::resolve(env.db(), &second, now)
+        .await
+        .unwrap()
+        .is_some());
 }
 
 async fn sessions_end_when_idle_and_after_their_lifetime(env: &TestEnv) {
     let idle = signed_up(env, "ada@example.org").await;
     env.advance(Duration::minutes(29));
-    assert!(sessions::resolve(env.db(), &idle, env.backend.now_ms()).await.unwrap().is_some());
+    assert!(sessions::resolve(env.db(), &idle, env.backend.now_ms())
+        .await
+        .unwrap()
+        .is_some());
     env.advance(Duration::minutes(29));
-    assert!(sessions::resolve(env.db(), &idle, env.backend.now_ms()).await.unwrap().is_some(), "activity keeps it alive");
+    assert!(
+        sessions::resolve(env.db(), &idle, env.backend.now_ms())
+            .await
+            .unwrap()
+            .is_some(),
+        "activity keeps it alive"
+    );
     env.advance(Duration::minutes(31));
-    assert_eq!(sessions::resolve(env.db(), &idle, env.backend.now_ms()).await.unwrap(), None, "30 idle minutes end it");
+    assert_eq!(
+        sessions::resolve(env.db(), &idle, env.backend.now_ms())
+            .await
+            .unwrap(),
+        None,
+        "30 idle minutes end it"
+    );
 
-    let (_, busy) = accounts::log_in(&env.backend, &caller("10.0.0.1"), &login("ada@example.org", PASSWORD), None).await.unwrap();
+    let (_, busy) = accounts::log_in(
+        &env.backend,
+        &caller("10.0.0.1"),
+        &login("ada@example.org", PASSWORD),
+        None,
+    )
+    .await
+    .unwrap();
     for _ in 0..(12 * 3 - 1) {
         env.advance(Duration::minutes(20));
-        assert!(sessions::resolve(env.db(), &busy, env.backend.now_ms()).await.unwrap().is_some());
+        assert!(sessions::resolve(env.db(), &busy, env.backend.now_ms())
+            .await
+            .unwrap()
+            .is_some());
     }
     env.advance(Duration::minutes(20));
-    assert_eq!(sessions::resolve(env.db(), &busy, env.backend.now_ms()).await.unwrap(), None, "12 hours end it however busy");
+    assert_eq!(
+        sessions::resolve(env.db(), &busy, env.backend.now_ms())
+            .await
+            .unwrap(),
+        None,
+        "12 hours end it however busy"
+    );
 }
 
 async fn password_reset_works_once_within_the_hour_and_ends_sessions(env: &TestEnv) {
     let session = signed_up(env, "ada@example.org").await;
     let mails_before = env.mails().await.len();
-    accounts::request_password_reset(&env.backend, &caller("10.0.0.1"), "nobody@example.org").await.unwrap();
-    assert_eq!(env.mails().await.len(), mails_before, "no mail for an address without an account");
+    accounts::request_password_reset(&env.backend, &caller("10.0.0.1"), "nobody@example.org")
+        .await
+        .unwrap();
+    assert_eq!(
+        env.mails().await.len(),
+        mails_before,
+        "no mail for an address without an account"
+    );
 
-    accounts::request_password_reset(&env.backend, &caller("10.0.0.1"), "Ada@example.org").await.unwrap();
+    accounts::request_password_reset(&env.backend, &caller("10.0.0.1"), "Ada@example.org")
+        .await
+        .unwrap();
     let mail = env.last_mail_to("ada@example.org").await;
     assert_eq!(mail.subject, "Reset your Carekeys password");
     let token = link_param(&mail.body_text, "token");
 
     let short = accounts::reset_password(&env.backend, &caller("10.0.0.1"), &token, "short").await;
     assert!(matches!(short, Err(ServiceError::Validation(e)) if e.get("password").is_some()));
-    accounts::reset_password(&env.backend, &caller("10.0.0.1"), &token, "a brand new password").await.unwrap();
-    let reused = accounts::reset_password(&env.backend, &caller("10.0.0.1"), &token, "another new password").await;
+    accounts::reset_password(
+        &env.backend,
+        &caller("10.0.0.1"),
+        &token,
+        "a brand new password",
+    )
+    .await
+    .unwrap();
+    let reused = accounts::reset_password(
+        &env.backend,
+        &caller("10.0.0.1"),
+        &token,
+        "another new password",
+    )
+    .await;
     assert!(matches!(reused, Err(ServiceError::Link(LinkProblem::Used))));
-    assert_eq!(sessions::resolve(env.db(), &session, env.backend.now_ms()).await.unwrap(), None, "old sessions end");
-    assert_eq!(env.last_mail_to("ada@example.org").await.subject, "Your Carekeys password was changed");
+    assert_eq!(
+        sessions::resolve(env.db(), &session, env.backend.now_ms())
+            .await
+            .unwrap(),
+        None,
+        "old sessions end"
+    );
+    assert_eq!(
+        env.last_mail_to("ada@example.org").await.subject,
+        "Your Carekeys password was changed"
+    );
 
-    let old = accounts::log_in(&env.backend, &caller("10.0.0.1"), &login("ada@example.org", PASSWORD), None).await;
+    let old = accounts::log_in(
+        &env.backend,
+        &caller("10.0.0.1"),
+        &login("ada@example.org", PASSWORD),
+        None,
+    )
+    .await;
     assert!(matches!(old, Err(ServiceError::InvalidCredentials)));
-    accounts::log_in(&env.backend, &caller("10.0.0.1"), &login("ada@example.org", "a brand new password"), None).await.unwrap();
+    accounts::log_in(
+        &env.backend,
+        &caller("10.0.0.1"),
+        &login("ada@example.org", "a brand new password"),
+        None,
+    )
+    .await
+    .unwrap();
 
-    accounts::request_password_reset(&env.backend, &caller("10.0.0.1"), "ada@example.org").await.unwrap();
-    let token = link_param(&env.last_mail_to("ada@example.org").await.body_text, "token");
+    accounts::request_password_reset(&env.backend, &caller("10.0.0.1"), "ada@example.org")
+        .await
+        .unwrap();
+    let token = link_param(
+        &env.last_mail_to("ada@example.org").await.body_text,
+        "token",
+    );
     env.advance(Duration::minutes(61));
-    let late = accounts::reset_password(&env.backend, &caller("10.0.0.1"), &token, "yet another password").await;
-    assert!(matches!(late, Err(ServiceError::Link(LinkProblem::Expired))));
-    let forged = accounts::reset_password(&env.backend, &caller("10.0.0.1"), "forged-token", "yet another password").await;
-    assert!(matches!(forged, Err(ServiceError::Link(LinkProblem::Unknown))));
+    let late = accounts::reset_password(
+        &env.backend,
+        &caller("10.0.0.1"),
+        &token,
+        "yet another password",
+    )
+    .await;
+    assert!(matches!(
+        late,
+        Err(ServiceError::Link(LinkProblem::Expired))
+    ));
+    let forged = accounts::reset_password(
+        &env.backend,
+        &caller("10.0.0.1"),
+        "forged-token",
+        "yet another password",
+    )
+    .await;
+    assert!(matches!(
+        forged,
+        Err(ServiceError::Link(LinkProblem::Unknown))
+    ));
 }
 
 async fn one_link_opened_twice_at_once_creates_one_account(env: &TestEnv) {
-    accounts::request_sign_up(&env.backend, &caller("10.0.0.1"), &sign_up_form("twice@example.org")).await.unwrap();
-    let token = link_param(&env.last_mail_to("twice@example.org").await.body_text, "token");
+    accounts::request_sign_up(
+        &env.backend,
+        &caller("10.0.0.1"),
+        &sign_up_form("twice@example.org"),
+    )
+    .await
+    .unwrap();
+    let token = link_param(
+        &env.last_mail_to("twice@example.org").await.body_text,
+        "token",
+    );
     let from = caller("10.0.0.1");
     let (a, b) = tokio::join!(
         accounts::confirm_sign_up(&env.backend, &from, &token),

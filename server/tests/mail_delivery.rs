@@ -13,12 +13,18 @@ use support::smtp::{free_port, SmtpSink};
 use support::TestEnv;
 
 fn email(to: &str, subject: &str) -> Email {
-    Email { to: EmailAddress::parse(to).unwrap(), subject: subject.into(), body: format!("Body of {subject}\n.leading dot line\n") }
+    Email {
+        to: EmailAddress::parse(to).unwrap(),
+        subject: subject.into(),
+        body: format!("Body of {subject}\n.leading dot line\n"),
+    }
 }
 
 async fn queue(env: &TestEnv, mail: &Email) {
     let mut tx = env.db().begin().await.unwrap();
-    outbox::enqueue(&mut tx, None, mail, env.backend.now_ms()).await.unwrap();
+    outbox::enqueue(&mut tx, None, mail, env.backend.now_ms())
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
 }
 
@@ -30,35 +36,80 @@ async fn delivers_over_smtp_and_the_server_reads_it_back(env: &TestEnv) {
     let sink = SmtpSink::start(0).await;
     let transport = Transport::smtp(&sink.url(), "Carekeys <no-reply@carekeys.test>").unwrap();
     queue(env, &email("ada@example.org", "Hello Ada")).await;
-    let pass = deliver_due(env.db(), &transport, &clock(env)).await.unwrap();
-    assert_eq!(pass, Pass { sent: 1, retrying: 0, failed: 0 });
+    let pass = deliver_due(env.db(), &transport, &clock(env))
+        .await
+        .unwrap();
+    assert_eq!(
+        pass,
+        Pass {
+            sent: 1,
+            retrying: 0,
+            failed: 0
+        }
+    );
     let received = sink.messages();
     assert_eq!(received.len(), 1);
     assert_eq!(received[0].to, vec!["ada@example.org".to_string()]);
     assert!(received[0].data.contains("Subject: Hello Ada"));
-    assert!(received[0].data.contains(".leading dot line"), "dot-stuffing round-trips: {}", received[0].data);
+    assert!(
+        received[0].data.contains(".leading dot line"),
+        "dot-stuffing round-trips: {}",
+        received[0].data
+    );
     assert_eq!(env.mails().await[0].delivery(), outbox::Delivery::Sent);
     sink.stop();
 }
 
 async fn mail_queued_while_smtp_is_down_is_delivered_once_it_is_up(env: &TestEnv) {
     let port = free_port().await;
-    let transport = Transport::smtp(&format!("smtp://127.0.0.1:{port}"), "Carekeys <no-reply@carekeys.test>").unwrap();
+    let transport = Transport::smtp(
+        &format!("smtp://127.0.0.1:{port}"),
+        "Carekeys <no-reply@carekeys.test>",
+    )
+    .unwrap();
     queue(env, &email("ada@example.org", "Waiting")).await;
 
-    let down = deliver_due(env.db(), &transport, &clock(env)).await.unwrap();
-    assert_eq!(down, Pass { sent: 0, retrying: 1, failed: 0 });
+    let down = deliver_due(env.db(), &transport, &clock(env))
+        .await
+        .unwrap();
+    assert_eq!(
+        down,
+        Pass {
+            sent: 0,
+            retrying: 1,
+            failed: 0
+        }
+    );
     let row = &env.mails().await[0];
-    assert_eq!((row.delivery(), row.attempts), (outbox::Delivery::Queued, 1));
+    assert_eq!(
+        (row.delivery(), row.attempts),
+        (outbox::Delivery::Queued, 1)
+    );
     assert!(row.last_error.is_some());
 
     let sink = SmtpSink::start(port).await;
     // Not due yet: the backoff (30 s) has not passed.
-    assert_eq!(deliver_due(env.db(), &transport, &clock(env)).await.unwrap(), Pass::default());
+    assert_eq!(
+        deliver_due(env.db(), &transport, &clock(env))
+            .await
+            .unwrap(),
+        Pass::default()
+    );
     env.advance(Duration::seconds(31));
-    assert_eq!(deliver_due(env.db(), &transport, &clock(env)).await.unwrap().sent, 1);
+    assert_eq!(
+        deliver_due(env.db(), &transport, &clock(env))
+            .await
+            .unwrap()
+            .sent,
+        1
+    );
     env.advance(Duration::hours(2));
-    assert_eq!(deliver_due(env.db(), &transport, &clock(env)).await.unwrap(), Pass::default());
+    assert_eq!(
+        deliver_due(env.db(), &transport, &clock(env))
+            .await
+            .unwrap(),
+        Pass::default()
+    );
     assert_eq!(sink.messages().len(), 1, "delivered exactly once");
     assert_eq!(env.mails().await[0].delivery(), outbox::Delivery::Sent);
     sink.stop();
@@ -66,20 +117,40 @@ async fn mail_queued_while_smtp_is_down_is_delivered_once_it_is_up(env: &TestEnv
 
 async fn gives_up_after_the_last_attempt(env: &TestEnv) {
     let port = free_port().await;
-    let transport = Transport::smtp(&format!("smtp://127.0.0.1:{port}"), "Carekeys <no-reply@carekeys.test>").unwrap();
+    let transport = Transport::smtp(
+        &format!("smtp://127.0.0.1:{port}"),
+        "Carekeys <no-reply@carekeys.test>",
+    )
+    .unwrap();
     queue(env, &email("ada@example.org", "Never")).await;
     for _ in 1..outbox::MAX_ATTEMPTS {
-        assert_eq!(deliver_due(env.db(), &transport, &clock(env)).await.unwrap().retrying, 1);
+        assert_eq!(
+            deliver_due(env.db(), &transport, &clock(env))
+                .await
+                .unwrap()
+                .retrying,
+            1
+        );
         env.advance(Duration::hours(1));
     }
-    assert_eq!(deliver_due(env.db(), &transport, &clock(env)).await.unwrap().failed, 1);
+    assert_eq!(
+        deliver_due(env.db(), &transport, &clock(env))
+            .await
+            .unwrap()
+            .failed,
+        1
+    );
     assert_eq!(env.mails().await[0].delivery(), outbox::Delivery::Failed);
 }
 
 async fn two_workers_never_send_one_message_twice(env: &TestEnv) {
     let sink = SmtpSink::start(0).await;
     for i in 0..20 {
-        queue(env, &email(&format!("p{i}@example.org"), &format!("Message {i}"))).await;
+        queue(
+            env,
+            &email(&format!("p{i}@example.org"), &format!("Message {i}")),
+        )
+        .await;
     }
     let workers: Vec<_> = (0..2)
         .map(|_| {
@@ -105,10 +176,20 @@ async fn two_workers_never_send_one_message_twice(env: &TestEnv) {
 
 async fn without_smtp_mail_lands_in_the_local_mailbox(env: &TestEnv) {
     let dir = env.dir.join("mail");
-    let transport = Transport::local_mailbox(dir.clone(), "Carekeys <no-reply@carekeys.test>").unwrap();
+    let transport =
+        Transport::local_mailbox(dir.clone(), "Carekeys <no-reply@carekeys.test>").unwrap();
     queue(env, &email("ada@example.org", "Kept locally")).await;
-    assert_eq!(deliver_due(env.db(), &transport, &clock(env)).await.unwrap().sent, 1);
-    let files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(
+        deliver_due(env.db(), &transport, &clock(env))
+            .await
+            .unwrap()
+            .sent,
+        1
+    );
+    let files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     assert_eq!(files.len(), 1);
     assert!(files[0].extension().is_some_and(|e| e == "eml"));
     let text = std::fs::read_to_string(&files[0]).unwrap();
@@ -117,7 +198,14 @@ async fn without_smtp_mail_lands_in_the_local_mailbox(env: &TestEnv) {
 
 async fn a_rolled_back_change_sends_nothing(env: &TestEnv) {
     let mut tx = env.db().begin().await.unwrap();
-    outbox::enqueue(&mut tx, None, &email("ada@example.org", "Never committed"), env.backend.now_ms()).await.unwrap();
+    outbox::enqueue(
+        &mut tx,
+        None,
+        &email("ada@example.org", "Never committed"),
+        env.backend.now_ms(),
+    )
+    .await
+    .unwrap();
     drop(tx); // rolled back, as when a later step of the change fails
     assert!(env.mails().await.is_empty());
 }

@@ -11,14 +11,27 @@ use shared::validation::{PracticeForm, SignUpForm};
 use support::{caller, link_param, TestEnv};
 
 async fn person(env: &TestEnv, email: &str) -> AccountId {
-    let form = SignUpForm { full_name: format!("Person {email}"), email: email.into(), password: "correct horse battery".into() };
-    server::accounts::request_sign_up(&env.backend, &caller("10.0.0.1"), &form).await.unwrap();
+    let form = SignUpForm {
+        full_name: format!("Person {email}"),
+        email: email.into(),
+        password: "correct horse battery".into(),
+    };
+    server::accounts::request_sign_up(&env.backend, &caller("10.0.0.1"), &form)
+        .await
+        .unwrap();
     let token = link_param(&env.last_mail_to(email).await.body_text, "token");
-    server::accounts::confirm_sign_up(&env.backend, &caller("10.0.0.1"), &token).await.unwrap().0
+    server::accounts::confirm_sign_up(&env.backend, &caller("10.0.0.1"), &token)
+        .await
+        .unwrap()
+        .0
 }
 
 fn form(name: &str) -> PracticeForm {
-    PracticeForm { name: name.into(), contact_email: "desk@harbour.example".into(), time_zone: "Europe/Oslo".into() }
+    PracticeForm {
+        name: name.into(),
+        contact_email: "desk@harbour.example".into(),
+        time_zone: "Europe/Oslo".into(),
+    }
 }
 
 async fn add_member(env: &TestEnv, practice: PracticeId, account: AccountId, role: Role) {
@@ -37,29 +50,64 @@ async fn add_member(env: &TestEnv, practice: PracticeId, account: AccountId, rol
 
 async fn the_creator_owns_the_practice_and_edits_its_details(env: &TestEnv) {
     let ada = person(env, "ada@example.org").await;
-    let practice = practices::create(&env.backend, &caller("10.0.0.1"), ada, &form("Harbour Clinic")).await.unwrap();
+    let practice = practices::create(
+        &env.backend,
+        &caller("10.0.0.1"),
+        ada,
+        &form("Harbour Clinic"),
+    )
+    .await
+    .unwrap();
     let mine = practices::list_for(&env.backend, ada).await.unwrap();
     assert_eq!(mine.len(), 1);
-    assert_eq!((mine[0].id, mine[0].name.as_str(), mine[0].role), (practice, "Harbour Clinic", Role::Owner));
+    assert_eq!(
+        (mine[0].id, mine[0].name.as_str(), mine[0].role),
+        (practice, "Harbour Clinic", Role::Owner)
+    );
 
-    let changed = PracticeForm { name: "Harbour Health".into(), time_zone: "America/New_York".into(), ..form("") };
-    practices::update_details(&env.backend, &caller("10.0.0.2"), ada, practice, &changed).await.unwrap();
-    let details = practices::details(&env.backend, ada, practice).await.unwrap();
-    assert_eq!((details.name.as_str(), details.time_zone.as_str()), ("Harbour Health", "America/New_York"));
+    let changed = PracticeForm {
+        name: "Harbour Health".into(),
+        time_zone: "America/New_York".into(),
+        ..form("")
+    };
+    practices::update_details(&env.backend, &caller("10.0.0.2"), ada, practice, &changed)
+        .await
+        .unwrap();
+    let details = practices::details(&env.backend, ada, practice)
+        .await
+        .unwrap();
+    assert_eq!(
+        (details.name.as_str(), details.time_zone.as_str()),
+        ("Harbour Health", "America/New_York")
+    );
 
-    let events = audit::list_for_practice(env.db(), practice, 10).await.unwrap();
+    let events = audit::list_for_practice(env.db(), practice, 10)
+        .await
+        .unwrap();
     let change = &events[0];
     assert_eq!(change.action, "practice.details_changed");
     assert_eq!(change.actor_id, Some(ada.to_string()));
     assert_eq!(change.ip.as_deref(), Some("10.0.0.2"));
-    assert!(change.before_json.as_deref().unwrap().contains("Harbour Clinic"));
-    assert!(change.after_json.as_deref().unwrap().contains("Harbour Health"));
+    assert!(change
+        .before_json
+        .as_deref()
+        .unwrap()
+        .contains("Harbour Clinic"));
+    assert!(change
+        .after_json
+        .as_deref()
+        .unwrap()
+        .contains("Harbour Health"));
     assert_eq!(events[1].action, "practice.created");
 }
 
 async fn bad_details_are_refused_field_by_field(env: &TestEnv) {
     let ada = person(env, "ada@example.org").await;
-    let bad = PracticeForm { name: " ".into(), contact_email: "desk".into(), time_zone: "Mars/Olympus".into() };
+    let bad = PracticeForm {
+        name: " ".into(),
+        contact_email: "desk".into(),
+        time_zone: "Mars/Olympus".into(),
+    };
     match practices::create(&env.backend, &caller("10.0.0.1"), ada, &bad).await {
         Err(ServiceError::Validation(errors)) => {
             assert_eq!(errors.get("name"), Some("Enter the practice name."));
@@ -68,43 +116,124 @@ async fn bad_details_are_refused_field_by_field(env: &TestEnv) {
         }
         other => panic!("expected field errors, got {other:?}"),
     }
-    assert!(practices::list_for(&env.backend, ada).await.unwrap().is_empty());
+    assert!(practices::list_for(&env.backend, ada)
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 async fn only_owners_and_admins_change_settings(env: &TestEnv) {
     let owner = person(env, "owner@example.org").await;
-    let practice = practices::create(&env.backend, &caller("10.0.0.1"), owner, &form("Harbour Clinic")).await.unwrap();
+    let practice = practices::create(
+        &env.backend,
+        &caller("10.0.0.1"),
+        owner,
+        &form("Harbour Clinic"),
+    )
+    .await
+    .unwrap();
     let admin = person(env, "admin@example.org").await;
     add_member(env, practice, admin, Role::Admin).await;
-    practices::update_details(&env.backend, &caller("10.0.0.1"), admin, practice, &form("By the admin")).await.unwrap();
+    practices::update_details(
+        &env.backend,
+        &caller("10.0.0.1"),
+        admin,
+        practice,
+        &form("By the admin"),
+    )
+    .await
+    .unwrap();
 
-    for (i, role) in [Role::Practitioner, Role::Staff(shared::roles::AccessLevel::Full), Role::Staff(shared::roles::AccessLevel::ReadWrite), Role::Staff(shared::roles::AccessLevel::ReadOnly)]
-        .into_iter()
-        .enumerate()
+    for (i, role) in [
+        Role::Practitioner,
+        Role::Staff(shared::roles::AccessLevel::Full),
+        Role::Staff(shared::roles::AccessLevel::ReadWrite),
+        Role::Staff(shared::roles::AccessLevel::ReadOnly),
+    ]
+    .into_iter()
+    .enumerate()
     {
         let member = person(env, &format!("member{i}@example.org")).await;
         add_member(env, practice, member, role).await;
         // They may read the details…
-        assert_eq!(practices::details(&env.backend, member, practice).await.unwrap().name, "By the admin");
+        assert_eq!(
+            practices::details(&env.backend, member, practice)
+                .await
+                .unwrap()
+                .name,
+            "By the admin"
+        );
         // …but not change them.
-        let refused = practices::update_details(&env.backend, &caller("10.0.0.1"), member, practice, &form("Hijacked")).await;
-        assert!(matches!(refused, Err(ServiceError::Forbidden)), "{role:?} changed settings");
+        let refused = practices::update_details(
+            &env.backend,
+            &caller("10.0.0.1"),
+            member,
+            practice,
+            &form("Hijacked"),
+        )
+        .await;
+        assert!(
+            matches!(refused, Err(ServiceError::Forbidden)),
+            "{role:?} changed settings"
+        );
     }
-    assert_eq!(practices::details(&env.backend, owner, practice).await.unwrap().name, "By the admin");
+    assert_eq!(
+        practices::details(&env.backend, owner, practice)
+            .await
+            .unwrap()
+            .name,
+        "By the admin"
+    );
 }
 
 async fn another_practice_is_invisible_by_id(env: &TestEnv) {
     let ada = person(env, "ada@example.org").await;
     let bob = person(env, "bob@example.org").await;
-    let harbour = practices::create(&env.backend, &caller("10.0.0.1"), ada, &form("Harbour Clinic")).await.unwrap();
-    let hill = practices::create(&env.backend, &caller("10.0.0.1"), bob, &form("Hill Clinic")).await.unwrap();
-    assert!(matches!(practices::details(&env.backend, bob, harbour).await, Err(ServiceError::NotFound)));
-    let refused = practices::update_details(&env.backend, &caller("10.0.0.1"), bob, harbour, &form("Taken over")).await;
+    let harbour = practices::create(
+        &env.backend,
+        &caller("10.0.0.1"),
+        ada,
+        &form("Harbour Clinic"),
+    )
+    .await
+    .unwrap();
+    let hill = practices::create(&env.backend, &caller("10.0.0.1"), bob, &form("Hill Clinic"))
+        .await
+        .unwrap();
+    assert!(matches!(
+        practices::details(&env.backend, bob, harbour).await,
+        Err(ServiceError::NotFound)
+    ));
+    let refused = practices::update_details(
+        &env.backend,
+        &caller("10.0.0.1"),
+        bob,
+        harbour,
+        &form("Taken over"),
+    )
+    .await;
     assert!(matches!(refused, Err(ServiceError::NotFound)));
     let made_up = PracticeId::from_uuid(uuid::Uuid::new_v4());
-    assert!(matches!(practices::details(&env.backend, ada, made_up).await, Err(ServiceError::NotFound)));
-    assert_eq!(practices::details(&env.backend, ada, harbour).await.unwrap().name, "Harbour Clinic");
-    assert_eq!(practices::list_for(&env.backend, bob).await.unwrap().iter().map(|p| p.id).collect::<Vec<_>>(), vec![hill]);
+    assert!(matches!(
+        practices::details(&env.backend, ada, made_up).await,
+        Err(ServiceError::NotFound)
+    ));
+    assert_eq!(
+        practices::details(&env.backend, ada, harbour)
+            .await
+            .unwrap()
+            .name,
+        "Harbour Clinic"
+    );
+    assert_eq!(
+        practices::list_for(&env.backend, bob)
+            .await
+            .unwrap()
+            .iter()
+            .map(|p| p.id)
+            .collect::<Vec<_>>(),
+        vec![hill]
+    );
 }
 
 async fn run_sql(env: &TestEnv, sql: &str) {
@@ -114,15 +243,36 @@ async fn run_sql(env: &TestEnv, sql: &str) {
 /// Lets the test play an attacker with write access to the database.
 async fn disable_append_only_guard(env: &TestEnv) {
     match env.db().backend() {
-        "sqlite" => run_sql(env, "DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete;").await,
+        "sqlite" => {
+            run_sql(
+                env,
+                "DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete;",
+            )
+            .await
+        }
         _ => run_sql(env, "DROP TRIGGER audit_events_append_only ON audit_events").await,
     }
 }
 
 async fn seeded_chain(env: &TestEnv) -> i64 {
     let ada = person(env, "ada@example.org").await;
-    let practice = practices::create(&env.backend, &caller("10.0.0.1"), ada, &form("Harbour Clinic")).await.unwrap();
-    practices::update_details(&env.backend, &caller("10.0.0.1"), ada, practice, &form("Harbour Health")).await.unwrap();
+    let practice = practices::create(
+        &env.backend,
+        &caller("10.0.0.1"),
+        ada,
+        &form("Harbour Clinic"),
+    )
+    .await
+    .unwrap();
+    practices::update_details(
+        &env.backend,
+        &caller("10.0.0.1"),
+        ada,
+        practice,
+        &form("Harbour Health"),
+    )
+    .await
+    .unwrap();
     match audit::verify(env.db()).await.unwrap() {
         ChainCheck::Intact { events } => events,
         broken => panic!("fresh chain is broken: {broken:?}"),
@@ -138,40 +288,86 @@ async fn the_audit_table_refuses_edits(env: &TestEnv) {
 
 async fn a_modified_event_breaks_the_chain(env: &TestEnv) {
     let events = seeded_chain(env).await;
-    assert!(events >= 4, "sign-up request, account, practice, change: {events}");
+    assert!(
+        events >= 4,
+        "sign-up request, account, practice, change: {events}"
+    );
     disable_append_only_guard(env).await;
-    run_sql(env, "UPDATE audit_events SET after_json = '{\"name\":\"Forged\"}' WHERE seq = 3").await;
-    assert_eq!(audit::verify(env.db()).await.unwrap(), ChainCheck::Broken { seq: 3, reason: "the event was modified" });
+    run_sql(
+        env,
+        "UPDATE audit_events SET after_json = '{\"name\":\"Forged\"}' WHERE seq = 3",
+    )
+    .await;
+    assert_eq!(
+        audit::verify(env.db()).await.unwrap(),
+        ChainCheck::Broken {
+            seq: 3,
+            reason: "the event was modified"
+        }
+    );
 }
 
 async fn a_deleted_event_breaks_the_chain(env: &TestEnv) {
     seeded_chain(env).await;
     disable_append_only_guard(env).await;
     run_sql(env, "DELETE FROM audit_events WHERE seq = 2").await;
-    assert_eq!(audit::verify(env.db()).await.unwrap(), ChainCheck::Broken { seq: 2, reason: "an event is missing" });
+    assert_eq!(
+        audit::verify(env.db()).await.unwrap(),
+        ChainCheck::Broken {
+            seq: 2,
+            reason: "an event is missing"
+        }
+    );
 }
 
 async fn deleting_the_newest_events_is_noticed(env: &TestEnv) {
     let events = seeded_chain(env).await;
     disable_append_only_guard(env).await;
-    run_sql(env, &format!("DELETE FROM audit_events WHERE seq = {events}")).await;
-    assert_eq!(audit::verify(env.db()).await.unwrap(), ChainCheck::Broken { seq: events, reason: "the newest events are missing" });
+    run_sql(
+        env,
+        &format!("DELETE FROM audit_events WHERE seq = {events}"),
+    )
+    .await;
+    assert_eq!(
+        audit::verify(env.db()).await.unwrap(),
+        ChainCheck::Broken {
+            seq: events,
+            reason: "the newest events are missing"
+        }
+    );
 }
 
 async fn concurrent_changes_keep_one_chain(env: &TestEnv) {
     let ada = person(env, "ada@example.org").await;
-    let practice = practices::create(&env.backend, &caller("10.0.0.1"), ada, &form("Harbour Clinic")).await.unwrap();
+    let practice = practices::create(
+        &env.backend,
+        &caller("10.0.0.1"),
+        ada,
+        &form("Harbour Clinic"),
+    )
+    .await
+    .unwrap();
     let mut tasks = Vec::new();
     for i in 0..8 {
         let backend = env.backend.clone();
         tasks.push(tokio::spawn(async move {
-            practices::update_details(&backend, &caller("10.0.0.1"), ada, practice, &form(&format!("Name {i}"))).await
+            practices::update_details(
+                &backend,
+                &caller("10.0.0.1"),
+                ada,
+                practice,
+                &form(&format!("Name {i}")),
+            )
+            .await
         }));
     }
     for task in tasks {
         task.await.unwrap().unwrap();
     }
-    assert!(matches!(audit::verify(env.db()).await.unwrap(), ChainCheck::Intact { .. }));
+    assert!(matches!(
+        audit::verify(env.db()).await.unwrap(),
+        ChainCheck::Intact { .. }
+    ));
 }
 
 on_both_backends!(

@@ -113,7 +113,14 @@ mod tests {
     use InvitationEvent as E;
     use InvitationStatus as S;
 
-    const EVENTS: [InvitationEvent; 6] = [E::Invite, E::Accept, E::Reject, E::Expire, E::Revoke, E::Resend];
+    const EVENTS: [InvitationEvent; 6] = [
+        E::Invite,
+        E::Accept,
+        E::Reject,
+        E::Expire,
+        E::Revoke,
+        E::Resend,
+    ];
 
     /// Every legal edge of the §5 diagram; everything else must be refused.
     const LEGAL: [(InvitationStatus, InvitationEvent, InvitationStatus); 8] = [
@@ -158,9 +165,15 @@ mod tests {
     #[test]
     fn labels_follow_the_product_words() {
         assert_eq!(S::Accepted.label(InvitationKind::Team), "Approved");
-        assert_eq!(S::Rejected.label(InvitationKind::Team), "Invitation rejected");
+        assert_eq!(
+            S::Rejected.label(InvitationKind::Team),
+            "Invitation rejected"
+        );
         assert_eq!(S::Accepted.label(InvitationKind::Community), "Registered");
-        assert_eq!(S::NotInvited.label(InvitationKind::Community), "Not invited");
+        assert_eq!(
+            S::NotInvited.label(InvitationKind::Community),
+            "Not invited"
+        );
         for s in S::ALL {
             assert_eq!(S::from_code(s.code()), Some(s));
         }

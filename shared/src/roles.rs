@@ -290,7 +290,11 @@ mod tests {
                     'N' => Grant::No,
                     _ => Grant::AssignedClientsWithInviteFlag,
                 };
-                assert_eq!(grant(role, capability), expected, "{role:?} × {capability:?}");
+                assert_eq!(
+                    grant(role, capability),
+                    expected,
+                    "{role:?} × {capability:?}"
+                );
             }
         }
     }
@@ -303,7 +307,11 @@ mod tests {
                     'Y' => Access::Allowed,
                     _ => Access::Denied, // 'A' without the invite flag is denied
                 };
-                assert_eq!(can(&actor(role), capability), expected, "{role:?} × {capability:?}");
+                assert_eq!(
+                    can(&actor(role), capability),
+                    expected,
+                    "{role:?} × {capability:?}"
+                );
             }
         }
     }
@@ -337,7 +345,11 @@ mod tests {
             let mut a = actor(role);
             a.status = MembershipStatus::Suspended;
             for capability in Capability::ALL {
-                assert_eq!(can(&a, capability), Access::Denied, "{role:?} × {capability:?}");
+                assert_eq!(
+                    can(&a, capability),
+                    Access::Denied,
+                    "{role:?} × {capability:?}"
+                );
             }
         }
     }
@@ -352,9 +364,17 @@ mod tests {
         let owner = actor(Role::Owner);
         assert!(!may_assign(&owner, Role::Owner));
         assert!(may_assign(&owner, Role::Admin));
-        for role in [Role::Practitioner, Role::Staff(Full), Role::Staff(ReadWrite), Role::Staff(ReadOnly)] {
+        for role in [
+            Role::Practitioner,
+            Role::Staff(Full),
+            Role::Staff(ReadWrite),
+            Role::Staff(ReadOnly),
+        ] {
             for target in Role::ALL {
-                assert!(!may_assign(&actor(role), target), "{role:?} gave {target:?}");
+                assert!(
+                    !may_assign(&actor(role), target),
+                    "{role:?} gave {target:?}"
+                );
             }
         }
     }

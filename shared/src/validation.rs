@@ -23,7 +23,9 @@ impl FieldErrors {
 
     /// Keeps the first problem of a field: it is the one to fix first.
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0.entry(field.to_owned()).or_insert_with(|| message.into());
+        self.0
+            .entry(field.to_owned())
+            .or_insert_with(|| message.into());
     }
 
     pub fn get(&self, field: &str) -> Option<&str> {
@@ -106,7 +108,9 @@ fn email(errors: &mut FieldErrors, field: &str, input: &str) -> Option<EmailAddr
 }
 
 fn password(errors: &mut FieldErrors, field: &str, input: &str) -> Option<Password> {
-    Password::parse(input).map_err(|m| errors.add(field, m)).ok()
+    Password::parse(input)
+        .map_err(|m| errors.add(field, m))
+        .ok()
 }
 
 /// What the sign-up form sends.
@@ -185,9 +189,17 @@ impl LoginForm {
         if self.password.is_empty() {
             errors.add("password", "Enter your password.");
         } else if self.password.chars().count() > PASSWORD_MAX {
-            errors.add("password", format!("Use at most {PASSWORD_MAX} characters."));
+            errors.add(
+                "password",
+                format!("Use at most {PASSWORD_MAX} characters."),
+            );
         }
-        errors.into_result(|| (identifier.expect("no error, so parsed"), self.password.clone()))
+        errors.into_result(|| {
+            (
+                identifier.expect("no error, so parsed"),
+                self.password.clone(),
+            )
+        })
     }
 }
 
@@ -223,7 +235,10 @@ pub struct PracticeDetails {
 impl PracticeForm {
     /// `known_zone` says whether a time zone name exists; the server passes the
     /// IANA database, the browser the list it was given, so the rule is one.
-    pub fn validate(&self, known_zone: impl Fn(&str) -> bool) -> Result<PracticeDetails, FieldErrors> {
+    pub fn validate(
+        &self,
+        known_zone: impl Fn(&str) -> bool,
+    ) -> Result<PracticeDetails, FieldErrors> {
         let mut errors = FieldErrors::new();
         let name = name(&mut errors, "name", &self.name, "the practice name");
         let contact_email = email(&mut errors, "contact_email", &self.contact_email);
@@ -231,7 +246,10 @@ impl PracticeForm {
         if time_zone.is_empty() {
             errors.add("time_zone", "Choose a time zone.");
         } else if !known_zone(&time_zone) {
-            errors.add("time_zone", format!("\"{time_zone}\" is not a time zone we know."));
+            errors.add(
+                "time_zone",
+                format!("\"{time_zone}\" is not a time zone we know."),
+            );
         }
         errors.into_result(|| PracticeDetails {
             name,
@@ -275,13 +293,19 @@ mod tests {
 
     #[test]
     fn login_tells_email_from_username() {
-        let (id, _) = LoginForm { login: "Ada@Example.org".into(), password: "x".into() }
-            .validate()
-            .unwrap();
+        let (id, _) = LoginForm {
+            login: "Ada@Example.org".into(),
+            password: "x".into(),
+        }
+        .validate()
+        .unwrap();
         assert_eq!(id.key(), "ada@example.org");
-        let (id, _) = LoginForm { login: "FrontDesk".into(), password: "x".into() }
-            .validate()
-            .unwrap();
+        let (id, _) = LoginForm {
+            login: "FrontDesk".into(),
+            password: "x".into(),
+        }
+        .validate()
+        .unwrap();
         assert_eq!(id, LoginIdentifier::Username("frontdesk".into()));
         let errors = LoginForm::default().validate().unwrap_err();
         assert!(errors.get("login").is_some() && errors.get("password").is_some());
@@ -305,9 +329,12 @@ mod tests {
         };
         let errors = form.validate(|z| z == "Europe/Oslo").unwrap_err();
         assert!(errors.get("time_zone").unwrap().contains("Mars/Olympus"));
-        let ok = PracticeForm { time_zone: "Europe/Oslo".into(), ..form }
-            .validate(|z| z == "Europe/Oslo")
-            .unwrap();
+        let ok = PracticeForm {
+            time_zone: "Europe/Oslo".into(),
+            ..form
+        }
+        .validate(|z| z == "Europe/Oslo")
+        .unwrap();
         assert_eq!(ok.name, "Harbour Clinic");
     }
 }

@@ -19,9 +19,15 @@ pub async fn current_user() -> Result<Option<Me>, AppError> {
     use super::request::*;
     answer(async move {
         let backend = backend()?;
-        let Some(person) = signed_in(&backend).await? else { return Ok(None) };
+        let Some(person) = signed_in(&backend).await? else {
+            return Ok(None);
+        };
         let practices = server::practices::list_for(&backend, person.account).await?;
-        Ok(Some(Me { full_name: person.full_name, email: person.email, practices }))
+        Ok(Some(Me {
+            full_name: person.full_name,
+            email: person.email,
+            practices,
+        }))
     })
     .await
 }
@@ -57,7 +63,8 @@ pub async fn log_in(form: LoginForm) -> Result<String, AppError> {
     answer(async move {
         let backend = backend()?;
         let previous = presented_session(&backend);
-        let (account, session) = server::accounts::log_in(&backend, &caller(), &form, previous.as_ref()).await?;
+        let (account, session) =
+            server::accounts::log_in(&backend, &caller(), &form, previous.as_ref()).await?;
         set_cookie(&server::sessions::set_cookie(&backend.config, &session));
         let practices = server::practices::list_for(&backend, account).await?;
         Ok(match practices.first() {

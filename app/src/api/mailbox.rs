@@ -20,11 +20,16 @@ pub async fn mailbox() -> Result<Vec<MailItem>, AppError> {
     use super::request::*;
     answer(async move {
         let backend = backend()?;
-        let local = caller().ip.and_then(|ip| ip.parse::<std::net::IpAddr>().ok()).is_some_and(|ip| ip.is_loopback());
+        let local = caller()
+            .ip
+            .and_then(|ip| ip.parse::<std::net::IpAddr>().ok())
+            .is_some_and(|ip| ip.is_loopback());
         if backend.config.smtp_url.is_some() || !local {
             return Err(AppError::NotFound);
         }
-        let messages = server::mail::outbox::recent(&backend.db, 100).await.map_err(server::error::ServiceError::from)?;
+        let messages = server::mail::outbox::recent(&backend.db, 100)
+            .await
+            .map_err(server::error::ServiceError::from)?;
         Ok(messages
             .into_iter()
             .map(|m| MailItem {

@@ -6,7 +6,10 @@ use crate::error::AppError;
 
 #[server(endpoint = "time_zones")]
 pub async fn time_zones() -> Result<Vec<String>, AppError> {
-    Ok(server::practices::time_zone_names().into_iter().map(str::to_owned).collect())
+    Ok(server::practices::time_zone_names()
+        .into_iter()
+        .map(str::to_owned)
+        .collect())
 }
 
 /// Creates a practice owned by the caller; returns its dashboard's path.
@@ -16,7 +19,8 @@ pub async fn create_practice(form: PracticeForm) -> Result<String, AppError> {
     answer(async move {
         let backend = backend()?;
         let person = require_signed_in(&backend).await?;
-        let practice = server::practices::create(&backend, &caller(), person.account, &form).await?;
+        let practice =
+            server::practices::create(&backend, &caller(), person.account, &form).await?;
         Ok(format!("/p/{practice}"))
     })
     .await
@@ -34,12 +38,18 @@ pub async fn get_practice_details(practice: PracticeId) -> Result<PracticeDetail
 }
 
 #[server(endpoint = "update_practice_details")]
-pub async fn update_practice_details(practice: PracticeId, form: PracticeForm) -> Result<PracticeDetails, AppError> {
+pub async fn update_practice_details(
+    practice: PracticeId,
+    form: PracticeForm,
+) -> Result<PracticeDetails, AppError> {
     use super::request::*;
     answer(async move {
         let backend = backend()?;
         let person = require_signed_in(&backend).await?;
-        Ok(server::practices::update_details(&backend, &caller(), person.account, practice, &form).await?)
+        Ok(
+            server::practices::update_details(&backend, &caller(), person.account, practice, &form)
+                .await?,
+        )
     })
     .await
 }

@@ -47,7 +47,9 @@ pub fn presented_session(backend: &Backend) -> Option<Secret> {
 
 /// The signed-in person, or `None`.
 pub async fn signed_in(backend: &Backend) -> Result<Option<SignedIn>, AppError> {
-    let Some(token) = presented_session(backend) else { return Ok(None) };
+    let Some(token) = presented_session(backend) else {
+        return Ok(None);
+    };
     Ok(sessions::resolve(&backend.db, &token, backend.now_ms())
         .await
         .map_err(server::error::ServiceError::from)?)
@@ -59,13 +61,18 @@ pub async fn require_signed_in(backend: &Backend) -> Result<SignedIn, AppError> 
 }
 
 pub fn set_cookie(value: &str) {
-    if let (Some(response), Ok(value)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(value)) {
+    if let (Some(response), Ok(value)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(value),
+    ) {
         response.append_header(SET_COOKIE, value);
     }
 }
 
 /// Runs a server function's body and gives a refusal its own HTTP status.
-pub async fn answer<T>(body: impl std::future::Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
+pub async fn answer<T>(
+    body: impl std::future::Future<Output = Result<T, AppError>>,
+) -> Result<T, AppError> {
     let result = body.await;
     if let (Err(error), Some(response)) = (&result, use_context::<ResponseOptions>()) {
         response.set_status(error.status());

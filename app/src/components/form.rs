@@ -109,11 +109,19 @@ pub fn Field(
 #[component]
 pub fn FormAlert(errors: FormErrors) -> impl IntoView {
     let summary = errors.summary();
-    move || summary.get().map(|message| view! { <p class="alert alert-error" role="alert">{message}</p> })
+    move || {
+        summary
+            .get()
+            .map(|message| view! { <p class="alert alert-error" role="alert">{message}</p> })
+    }
 }
 
 #[component]
-pub fn Submit(label: &'static str, busy: &'static str, #[prop(into)] pending: Signal<bool>) -> impl IntoView {
+pub fn Submit(
+    label: &'static str,
+    busy: &'static str,
+    #[prop(into)] pending: Signal<bool>,
+) -> impl IntoView {
     view! {
         <button type="submit" class="button primary" disabled=move || pending.get() aria-busy=move || pending.get().to_string()>
             {move || if pending.get() { busy } else { label }}

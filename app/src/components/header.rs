@@ -12,7 +12,8 @@ pub type MeResource = Resource<Result<Option<Me>, AppError>>;
 
 /// The practice id in the current path, if the page belongs to one.
 pub fn practice_in_path(path: &str) -> Option<String> {
-    path.strip_prefix("/p/").map(|rest| rest.split('/').next().unwrap_or_default().to_owned())
+    path.strip_prefix("/p/")
+        .map(|rest| rest.split('/').next().unwrap_or_default().to_owned())
 }
 
 #[component]

@@ -22,13 +22,19 @@ pub fn my_role(practice: Memo<Option<PracticeId>>) -> Signal<Option<Role>> {
     Signal::derive(move || {
         let practice = practice.get()?;
         let me = me.get()?.ok().flatten()?;
-        me.practices.into_iter().find(|p| p.id == practice).map(|p| p.role)
+        me.practices
+            .into_iter()
+            .find(|p| p.id == practice)
+            .map(|p| p.role)
     })
 }
 
 #[component]
 pub fn PracticeNav(practice: PracticeId, current: &'static str) -> impl IntoView {
-    let links = [("Dashboard", format!("/p/{practice}")), ("Settings", format!("/p/{practice}/settings"))];
+    let links = [
+        ("Dashboard", format!("/p/{practice}")),
+        ("Settings", format!("/p/{practice}/settings")),
+    ];
     view! {
         <nav class="practice-nav" aria-label="Practice">
             {links.into_iter().map(|(label, href)| view! {
@@ -62,19 +68,32 @@ impl DetailsFields {
     }
 
     pub fn form(&self) -> PracticeForm {
-        PracticeForm { name: self.name.get(), contact_email: self.contact_email.get(), time_zone: self.time_zone.get() }
+        PracticeForm {
+            name: self.name.get(),
+            contact_email: self.contact_email.get(),
+            time_zone: self.time_zone.get(),
+        }
     }
 
     /// The shared rule, with the zone list the server sent (any zone passes until it arrives).
     pub fn validate(&self) -> Result<PracticeForm, FieldErrors> {
         let form = self.form();
         let zones = self.zones.get_untracked().and_then(Result::ok);
-        form.validate(|z| zones.as_ref().is_none_or(|list| list.iter().any(|known| known == z))).map(|_| form)
+        form.validate(|z| {
+            zones
+                .as_ref()
+                .is_none_or(|list| list.iter().any(|known| known == z))
+        })
+        .map(|_| form)
     }
 }
 
 #[component]
-pub fn DetailsInputs(fields: DetailsFields, errors: FormErrors, #[prop(into)] disabled: Signal<bool>) -> impl IntoView {
+pub fn DetailsInputs(
+    fields: DetailsFields,
+    errors: FormErrors,
+    #[prop(into)] disabled: Signal<bool>,
+) -> impl IntoView {
     let zone_error = errors.field("time_zone");
     let zones = fields.zones;
     let selected = fields.time_zone;
@@ -107,8 +126,12 @@ pub fn DetailsInputs(fields: DetailsFields, errors: FormErrors, #[prop(into)] di
 pub fn browser_time_zone() -> Option<String> {
     #[cfg(feature = "hydrate")]
     {
-        let options = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new()).resolved_options();
-        js_sys::Reflect::get(&options, &"timeZone".into()).ok()?.as_string()
+        let options =
+            js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
+                .resolved_options();
+        js_sys::Reflect::get(&options, &"timeZone".into())
+            .ok()?
+            .as_string()
     }
     #[cfg(not(feature = "hydrate"))]
     None

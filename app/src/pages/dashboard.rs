@@ -25,12 +25,15 @@ pub fn PracticeProblem(error: AppError) -> impl IntoView {
 pub fn DashboardPage() -> impl IntoView {
     let practice = practice_from_path();
     let role = my_role(practice);
-    let details = Resource::new(move || practice.get(), |p| async move {
-        match p {
-            Some(p) => get_practice_details(p).await,
-            None => Err(AppError::NotFound),
-        }
-    });
+    let details = Resource::new(
+        move || practice.get(),
+        |p| async move {
+            match p {
+                Some(p) => get_practice_details(p).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || details.get().map(|result| match (result, practice.get()) {
@@ -52,6 +55,11 @@ pub fn DashboardPage() -> impl IntoView {
                                 <h2>"Who may do what"</h2>
                                 <p>"Every role's rights, in one table."</p>
                                 <a href=format!("/p/{id}/settings/roles")>"See the roles"</a>
+                            </article>
+                            <article class="card">
+                                <h2>"Another location?"</h2>
+                                <p>"Each practice has its own team, settings and audit trail."</p>
+                                <a href="/practices/new">"Create another practice"</a>
                             </article>
                         </div>
                     </section>

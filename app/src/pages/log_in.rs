@@ -16,7 +16,10 @@ pub fn LogInPage() -> impl IntoView {
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let form = LoginForm { login: login.get(), password: password.get() };
+        let form = LoginForm {
+            login: login.get(),
+            password: password.get(),
+        };
         if errors.check(form.validate()).is_some() {
             action.dispatch(LogIn { form });
         }

@@ -49,12 +49,23 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let errors = FormErrors::of(action);
     let done = move || matches!(action.value().get(), Some(Ok(())));
     let link_problem = move || {
-        action.value().get().and_then(Result::err).filter(|e| matches!(e, AppError::LinkExpired | AppError::LinkUsed | AppError::LinkUnknown))
+        action.value().get().and_then(Result::err).filter(|e| {
+            matches!(
+                e,
+                AppError::LinkExpired | AppError::LinkUsed | AppError::LinkUnknown
+            )
+        })
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if errors.check(validate_new_password(&password.get())).is_some() {
-            action.dispatch(ResetPassword { token: token.get(), password: password.get() });
+        if errors
+            .check(validate_new_password(&password.get()))
+            .is_some()
+        {
+            action.dispatch(ResetPassword {
+                token: token.get(),
+                password: password.get(),
+            });
         }
     };
     view! {

@@ -6,12 +6,18 @@ use shared::validation::PracticeDetails;
 use super::dashboard::PracticeProblem;
 use crate::api::practices::{get_practice_details, UpdatePracticeDetails};
 use crate::components::form::{FormAlert, FormErrors, Submit};
-use crate::components::practice::{my_role, practice_from_path, DetailsFields, DetailsInputs, PracticeNav};
+use crate::components::header::MeResource;
+use crate::components::practice::{
+    my_role, practice_from_path, DetailsFields, DetailsInputs, PracticeNav,
+};
 use crate::error::AppError;
 
 #[component]
 fn SettingsTabs(practice: PracticeId, current: &'static str) -> impl IntoView {
-    let tabs = [("Details", format!("/p/{practice}/settings")), ("Roles", format!("/p/{practice}/settings/roles"))];
+    let tabs = [
+        ("Details", format!("/p/{practice}/settings")),
+        ("Roles", format!("/p/{practice}/settings/roles")),
+    ];
     view! {
         <nav class="tabs" aria-label="Settings">
             {tabs.into_iter().map(|(label, href)| view! {
@@ -25,12 +31,15 @@ fn SettingsTabs(practice: PracticeId, current: &'static str) -> impl IntoView {
 pub fn SettingsDetailsPage() -> impl IntoView {
     let practice = practice_from_path();
     let role = my_role(practice);
-    let details = Resource::new(move || practice.get(), |p| async move {
-        match p {
-            Some(p) => get_practice_details(p).await,
-            None => Err(AppError::NotFound),
-        }
-    });
+    let details = Resource::new(
+        move || practice.get(),
+        |p| async move {
+            match p {
+                Some(p) => get_practice_details(p).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || details.get().map(|result| match (result, practice.get()) {
@@ -50,13 +59,28 @@ pub fn SettingsDetailsPage() -> impl IntoView {
 }
 
 #[component]
-fn DetailsForm(practice: PracticeId, initial: PracticeDetails, role: Signal<Option<Role>>) -> impl IntoView {
+fn DetailsForm(
+    practice: PracticeId,
+    initial: PracticeDetails,
+    role: Signal<Option<Role>>,
+) -> impl IntoView {
     let fields = DetailsFields::new(Some(initial));
     // The role table decides; the server checks the same cell again.
-    let read_only = Signal::derive(move || !role.get().is_some_and(|r| grant(r, Capability::ChangeSettings) == Grant::Yes));
+    let read_only = Signal::derive(move || {
+        !role
+            .get()
+            .is_some_and(|r| grant(r, Capability::ChangeSettings) == Grant::Yes)
+    });
     let action = ServerAction::<UpdatePracticeDetails>::new();
     let errors = FormErrors::of(action);
     let saved = move || matches!(action.value().get(), Some(Ok(_)));
+    // The header shows the practice's name: read it again after a save.
+    let me = expect_context::<MeResource>();
+    Effect::new(move |_| {
+        if saved() {
+            me.refetch();
+        }
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if let Some(form) = errors.check(fields.validate()) {

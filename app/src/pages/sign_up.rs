@@ -8,13 +8,21 @@ use crate::error::AppError;
 
 #[component]
 pub fn SignUpPage() -> impl IntoView {
-    let (full_name, email, password) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let (full_name, email, password) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
     let action = ServerAction::<SignUp>::new();
     let errors = FormErrors::of(action);
     let sent_to = move || action.value().get().and_then(Result::ok);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let form = SignUpForm { full_name: full_name.get(), email: email.get(), password: password.get() };
+        let form = SignUpForm {
+            full_name: full_name.get(),
+            email: email.get(),
+            password: password.get(),
+        };
         if errors.check(form.validate()).is_some() {
             action.dispatch(SignUp { form });
         }

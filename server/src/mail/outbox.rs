@@ -44,11 +44,18 @@ impl Delivery {
 /// Exponential backoff after the `attempts`-th failure: 30 s, 1 min, 2 min … at most 1 h.
 pub fn retry_delay_ms(attempts: i64) -> i64 {
     let doublings = (attempts - 1).clamp(0, 20) as u32;
-    FIRST_RETRY_MS.saturating_mul(1 << doublings).min(MAX_RETRY_MS)
+    FIRST_RETRY_MS
+        .saturating_mul(1 << doublings)
+        .min(MAX_RETRY_MS)
 }
 
 /// Queues `email` inside the caller's transaction.
-pub async fn enqueue(tx: &mut Tx, practice: Option<PracticeId>, email: &Email, now_ms: i64) -> Result<MessageId, sqlx::Error> {
+pub async fn enqueue(
+    tx: &mut Tx,
+    practice: Option<PracticeId>,
+    email: &Email,
+    now_ms: i64,
+) -> Result<MessageId, sqlx::Error> {
     // v7 ids sort in creation order, which keeps the mailbox in order within one millisecond.
     let id = MessageId::from_uuid(Uuid::now_v7());
     on_tx!(tx, c => {
@@ -106,8 +113,17 @@ pub async fn mark_sent(db: &Db, id: &str, now_ms: i64) -> Result<(), sqlx::Error
 }
 
 /// Records a failed attempt: retried later with backoff, or given up after [`MAX_ATTEMPTS`].
-pub async fn mark_failed(db: &Db, message: &Claimed, error: &str, now_ms: i64) -> Result<Delivery, sqlx::Error> {
-    let outcome = if message.attempts >= MAX_ATTEMPTS { Delivery::Failed } else { Delivery::Queued };
+pub async fn mark_failed(
+    db: &Db,
+    message: &Claimed,
+    error: &str,
+    now_ms: i64,
+) -> Result<Delivery, sqlx::Error> {
+    let outcome = if message.attempts >= MAX_ATTEMPTS {
+        Delivery::Failed
+    } else {
+        Delivery::Queued
+    };
     let next = now_ms + retry_delay_ms(message.attempts);
     on_pool!(db, pool => {
         sqlx::query("UPDATE outbox SET status = $1, next_attempt_at = $2, lease_until = NULL, last_error = $3 WHERE id = $4")

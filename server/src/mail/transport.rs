@@ -32,11 +32,17 @@ impl Transport {
             .map_err(|e| TransportError::Url(e.to_string()))?
             .timeout(Some(std::time::Duration::from_secs(20)))
             .build();
-        Ok(Transport::Smtp { mailer, from: parse_from(from)? })
+        Ok(Transport::Smtp {
+            mailer,
+            from: parse_from(from)?,
+        })
     }
 
     pub fn local_mailbox(dir: PathBuf, from: &str) -> Result<Self, TransportError> {
-        Ok(Transport::LocalMailbox { dir, from: parse_from(from)? })
+        Ok(Transport::LocalMailbox {
+            dir,
+            from: parse_from(from)?,
+        })
     }
 
     fn from(&self) -> &Mailbox {
@@ -47,7 +53,10 @@ impl Transport {
 
     /// Delivers one message; the error text is kept on the outbox row.
     pub async fn deliver(&self, message: &Claimed) -> Result<(), String> {
-        let to: Mailbox = message.to_address.parse().map_err(|e| format!("recipient: {e}"))?;
+        let to: Mailbox = message
+            .to_address
+            .parse()
+            .map_err(|e| format!("recipient: {e}"))?;
         let email = Message::builder()
             .from(self.from().clone())
             .to(to)
@@ -57,16 +66,25 @@ impl Transport {
             .body(message.body_text.clone())
             .map_err(|e| format!("composing: {e}"))?;
         match self {
-            Transport::Smtp { mailer, .. } => mailer.send(email).await.map(drop).map_err(|e| e.to_string()),
+            Transport::Smtp { mailer, .. } => mailer
+                .send(email)
+                .await
+                .map(drop)
+                .map_err(|e| e.to_string()),
             Transport::LocalMailbox { dir, .. } => {
-                tokio::fs::create_dir_all(dir).await.map_err(|e| e.to_string())?;
+                tokio::fs::create_dir_all(dir)
+                    .await
+                    .map_err(|e| e.to_string())?;
                 let path = dir.join(format!("{}.eml", message.id));
-                tokio::fs::write(path, email.formatted()).await.map_err(|e| e.to_string())
+                tokio::fs::write(path, email.formatted())
+                    .await
+                    .map_err(|e| e.to_string())
             }
         }
     }
 }
 
 fn parse_from(from: &str) -> Result<Mailbox, TransportError> {
-    from.parse().map_err(|e: lettre::address::AddressError| TransportError::From(e.to_string()))
+    from.parse()
+        .map_err(|e: lettre::address::AddressError| TransportError::From(e.to_string()))
 }

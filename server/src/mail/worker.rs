@@ -18,7 +18,11 @@ pub struct Pass {
 }
 
 /// Delivers every message due now; returns what happened.
-pub async fn deliver_due(db: &Db, transport: &Transport, clock: &SharedClock) -> Result<Pass, sqlx::Error> {
+pub async fn deliver_due(
+    db: &Db,
+    transport: &Transport,
+    clock: &SharedClock,
+) -> Result<Pass, sqlx::Error> {
     let mut pass = Pass::default();
     while let Some(message) = outbox::claim_due(db, clock.now_ms()).await? {
         match transport.deliver(&message).await {
@@ -40,7 +44,13 @@ pub async fn deliver_due(db: &Db, transport: &Transport, clock: &SharedClock) ->
 
 /// Runs forever: a pass whenever something is queued (`wake`) and at least every
 /// `interval`, which also picks up retries whose backoff has passed.
-pub async fn run(db: Db, transport: Transport, clock: SharedClock, wake: Arc<Notify>, interval: Duration) {
+pub async fn run(
+    db: Db,
+    transport: Transport,
+    clock: SharedClock,
+    wake: Arc<Notify>,
+    interval: Duration,
+) {
     loop {
         if let Err(error) = deliver_due(&db, &transport, &clock).await {
             tracing::error!(%error, "outbox pass failed");

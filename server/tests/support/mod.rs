@@ -48,7 +48,10 @@ impl TestEnv {
                 };
                 let schema = format!("t_{id}");
                 let admin = sqlx::PgPool::connect(&base).await.unwrap();
-                sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&admin).await.unwrap();
+                sqlx::query(&format!("CREATE SCHEMA {schema}"))
+                    .execute(&admin)
+                    .await
+                    .unwrap();
                 admin.close().await;
                 let separator = if base.contains('?') { '&' } else { '?' };
                 let url = format!("{base}{separator}options=-c%20search_path%3D{schema}");
@@ -66,7 +69,12 @@ impl TestEnv {
         };
         let shared_clock: SharedClock = clock.clone();
         let backend = Backend::new(db, shared_clock, config);
-        Some(TestEnv { backend, clock, dir, pg_schema })
+        Some(TestEnv {
+            backend,
+            clock,
+            dir,
+            pg_schema,
+        })
     }
 
     pub fn advance(&self, by: Duration) {
@@ -101,21 +109,33 @@ impl TestEnv {
                 pool.close().await;
             }
             let admin = sqlx::PgPool::connect(&base).await.unwrap();
-            sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(&admin).await.unwrap();
+            sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+                .execute(&admin)
+                .await
+                .unwrap();
         }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
 pub fn caller(ip: &str) -> Caller {
-    Caller { ip: Some(ip.into()), user_agent: Some("integration-test".into()) }
+    Caller {
+        ip: Some(ip.into()),
+        user_agent: Some("integration-test".into()),
+    }
 }
 
 /// The value of `name=` in the first link of a mail body.
 pub fn link_param(body: &str, name: &str) -> String {
     let key = format!("{name}=");
-    let start = body.find(&key).unwrap_or_else(|| panic!("no {name}= in {body}")) + key.len();
-    body[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
+    let start = body
+        .find(&key)
+        .unwrap_or_else(|| panic!("no {name}= in {body}"))
+        + key.len();
+    body[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
 }
 
 /// Runs a scenario on a fresh SQLite database and on a fresh PostgreSQL schema.

@@ -32,7 +32,11 @@ impl SmtpSink {
                 tokio::spawn(session(stream, store.clone()));
             }
         });
-        SmtpSink { port, messages, task }
+        SmtpSink {
+            port,
+            messages,
+            task,
+        }
     }
 
     pub fn url(&self) -> String {
@@ -66,10 +70,15 @@ async fn session(stream: TcpStream, store: Arc<Mutex<Vec<Received>>>) {
         let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
             b"250-sink\r\n250 8BITMIME\r\n"
         } else if upper.starts_with("MAIL FROM:") {
-            current = Received { from: line[10..].trim().to_owned(), ..Default::default() };
+            current = Received {
+                from: line[10..].trim().to_owned(),
+                ..Default::default()
+            };
             b"250 OK\r\n"
         } else if upper.starts_with("RCPT TO:") {
-            current.to.push(line[8..].trim().trim_matches(['<', '>']).to_owned());
+            current
+                .to
+                .push(line[8..].trim().trim_matches(['<', '>']).to_owned());
             b"250 OK\r\n"
         } else if upper == "DATA" {
             if write.write_all(b"354 end with .\r\n").await.is_err() {
@@ -81,7 +90,12 @@ async fn session(stream: TcpStream, store: Arc<Mutex<Vec<Received>>>) {
                     break;
                 }
                 // Undo dot-stuffing (RFC 5321 §4.5.2).
-                data.push_str(body_line.strip_prefix('.').filter(|_| body_line.starts_with("..")).unwrap_or(&body_line));
+                data.push_str(
+                    body_line
+                        .strip_prefix('.')
+                        .filter(|_| body_line.starts_with(".."))
+                        .unwrap_or(&body_line),
+                );
                 data.push('\n');
             }
             current.data = data;
