@@ -132,21 +132,11 @@ pub async fn confirm_sign_up(
             .await?;
         sqlx::query("DELETE FROM pending_signups WHERE email = $1").bind(email.as_str()).execute(&mut *c).await.map(|r| r.rows_affected())
     })?;
-    let origin = Origin {
-        actor: Some(account),
-        ip: caller.ip.clone(),
-    };
+    let origin = caller.as_actor(account);
     let event = Event::new("account.created", account.to_string())
         .after(serde_json::json!({ "email": email, "full_name": pending.full_name }));
     audit::append(&mut tx, &origin, now, event).await?;
-    let session = sessions::start(
-        &mut tx,
-        account,
-        caller.ip.as_deref(),
-        caller.user_agent.as_deref(),
-        now,
-    )
-    .await?;
+    let session = sessions::start(&mut tx, account, caller, now).await?;
     tx.commit().await?;
     Ok((account, session))
 }
@@ -200,18 +190,8 @@ pub async fn log_in(
     }
     let mut tx = backend.db.begin().await?;
     rate_limit::record_success(&mut tx, &key, ip, now).await?;
-    let session = sessions::start(
-        &mut tx,
-        account,
-        caller.ip.as_deref(),
-        caller.user_agent.as_deref(),
-        now,
-    )
-    .await?;
-    let origin = Origin {
-        actor: Some(account),
-        ip: caller.ip.clone(),
-    };
+    let session = sessions::start(&mut tx, account, caller, now).await?;
+    let origin = caller.as_actor(account);
     audit::append(
         &mut tx,
         &origin,
@@ -227,10 +207,7 @@ pub async fn log_out(backend: &Backend, caller: &Caller, token: &Secret) -> Serv
     let now = backend.now_ms();
     if let Some(person) = sessions::resolve(&backend.db, token, now).await? {
         let mut tx = backend.db.begin().await?;
-        let origin = Origin {
-            actor: Some(person.account),
-            ip: caller.ip.clone(),
-        };
+        let origin = caller.as_actor(person.account);
         audit::append(
             &mut tx,
             &origin,
@@ -344,10 +321,7 @@ pub async fn reset_password(
             .await.map(|r| r.rows_affected())
     })?;
     sessions::end_all(&mut tx, account).await?;
-    let origin = Origin {
-        actor: Some(account),
-        ip: caller.ip.clone(),
-    };
+    let origin = caller.as_actor(account);
     audit::append(
         &mut tx,
         &origin,

@@ -3,6 +3,9 @@
 use std::sync::Arc;
 use tokio::sync::Notify;
 
+use shared::ids::AccountId;
+
+use crate::audit::Origin;
 use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::db::Db;
@@ -42,6 +45,14 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// The audit trail's "who and from where" for `account` acting through this request.
+    pub fn as_actor(&self, account: AccountId) -> Origin {
+        Origin {
+            actor: Some(account),
+            ip: self.ip.clone(),
+        }
+    }
+
     /// The key rate limits use when the peer address is unknown (tests, proxies misconfigured).
     pub fn ip_key(&self) -> &str {
         self.ip.as_deref().unwrap_or("unknown")

@@ -7,7 +7,7 @@ use shared::roles::{can, Actor, Capability, MembershipStatus, PermissionFlags, R
 use shared::validation::{PracticeDetails, PracticeForm};
 use uuid::Uuid;
 
-use crate::audit::{self, Event, Origin};
+use crate::audit::{self, Event};
 use crate::backend::{Backend, Caller};
 use crate::db::Tx;
 use crate::error::{ServiceError, ServiceResult};
@@ -174,10 +174,7 @@ pub async fn create(
         .execute(&mut *c)
         .await.map(|r| r.rows_affected())
     })?;
-    let origin = Origin {
-        actor: Some(account),
-        ip: caller.ip.clone(),
-    };
+    let origin = caller.as_actor(account);
     audit::append(
         &mut tx,
         &origin,
@@ -253,10 +250,7 @@ pub async fn update_details(
             .execute(c)
             .await.map(|r| r.rows_affected())
     })?;
-    let origin = Origin {
-        actor: Some(account),
-        ip: caller.ip.clone(),
-    };
+    let origin = caller.as_actor(account);
     let event = Event::new("practice.details_changed", practice.to_string())
         .in_practice(practice)
         .before(&before)

@@ -7,6 +7,7 @@ use serde::Serialize;
 use shared::email::EmailAddress;
 use shared::ids::AccountId;
 
+use crate::backend::Caller;
 use crate::config::Config;
 use crate::db::{Db, Tx};
 use crate::tokens::Secret;
@@ -75,8 +76,7 @@ pub fn token_from_cookie_header(config: &Config, header: &str) -> Option<Secret>
 pub async fn start(
     tx: &mut Tx,
     account: AccountId,
-    ip: Option<&str>,
-    user_agent: Option<&str>,
+    caller: &Caller,
     now_ms: i64,
 ) -> Result<Secret, sqlx::Error> {
     let token = Secret::generate();
@@ -88,8 +88,8 @@ pub async fn start(
         .bind(token.hash())
         .bind(now_ms)
         .bind(now_ms + ABSOLUTE_LIFETIME_MS)
-        .bind(ip)
-        .bind(user_agent.map(|ua| ua.chars().take(300).collect::<String>()))
+        .bind(caller.ip.as_deref())
+        .bind(caller.user_agent.as_deref().map(|ua| ua.chars().take(300).collect::<String>()))
         .bind(account.to_string())
         .execute(c)
         .await.map(|r| r.rows_affected())

@@ -26,6 +26,12 @@ async fn person(env: &TestEnv, email: &str) -> AccountId {
         .0
 }
 
+async fn open_practice(env: &TestEnv, owner: AccountId, name: &str) -> PracticeId {
+    practices::create(&env.backend, &caller("10.0.0.1"), owner, &form(name))
+        .await
+        .unwrap()
+}
+
 fn form(name: &str) -> PracticeForm {
     PracticeForm {
         name: name.into(),
@@ -50,14 +56,7 @@ async fn add_member(env: &TestEnv, practice: PracticeId, account: AccountId, rol
 
 async fn the_creator_owns_the_practice_and_edits_its_details(env: &TestEnv) {
     let ada = person(env, "ada@example.org").await;
-    let practice = practices::create(
-        &env.backend,
-        &caller("10.0.0.1"),
-        ada,
-        &form("Harbour Clinic"),
-    )
-    .await
-    .unwrap();
+    let practice = open_practice(env, ada, "Harbour Clinic").await;
     let mine = practices::list_for(&env.backend, ada).await.unwrap();
     assert_eq!(mine.len(), 1);
     assert_eq!(
@@ -124,14 +123,7 @@ async fn bad_details_are_refused_field_by_field(env: &TestEnv) {
 
 async fn only_owners_and_admins_change_settings(env: &TestEnv) {
     let owner = person(env, "owner@example.org").await;
-    let practice = practices::create(
-        &env.backend,
-        &caller("10.0.0.1"),
-        owner,
-        &form("Harbour Clinic"),
-    )
-    .await
-    .unwrap();
+    let practice = open_practice(env, owner, "Harbour Clinic").await;
     let admin = person(env, "admin@example.org").await;
     add_member(env, practice, admin, Role::Admin).await;
     practices::update_details(
@@ -189,14 +181,7 @@ async fn only_owners_and_admins_change_settings(env: &TestEnv) {
 async fn another_practice_is_invisible_by_id(env: &TestEnv) {
     let ada = person(env, "ada@example.org").await;
     let bob = person(env, "bob@example.org").await;
-    let harbour = practices::create(
-        &env.backend,
-        &caller("10.0.0.1"),
-        ada,
-        &form("Harbour Clinic"),
-    )
-    .await
-    .unwrap();
+    let harbour = open_practice(env, ada, "Harbour Clinic").await;
     let hill = practices::create(&env.backend, &caller("10.0.0.1"), bob, &form("Hill Clinic"))
         .await
         .unwrap();
@@ -256,14 +241,7 @@ async fn disable_append_only_guard(env: &TestEnv) {
 
 async fn seeded_chain(env: &TestEnv) -> i64 {
     let ada = person(env, "ada@example.org").await;
-    let practice = practices::create(
-        &env.backend,
-        &caller("10.0.0.1"),
-        ada,
-        &form("Harbour Clinic"),
-    )
-    .await
-    .unwrap();
+    let practice = open_practice(env, ada, "Harbour Clinic").await;
     practices::update_details(
         &env.backend,
         &caller("10.0.0.1"),
@@ -339,14 +317,7 @@ async fn deleting_the_newest_events_is_noticed(env: &TestEnv) {
 
 async fn concurrent_changes_keep_one_chain(env: &TestEnv) {
     let ada = person(env, "ada@example.org").await;
-    let practice = practices::create(
-        &env.backend,
-        &caller("10.0.0.1"),
-        ada,
-        &form("Harbour Clinic"),
-    )
-    .await
-    .unwrap();
+    let practice = open_practice(env, ada, "Harbour Clinic").await;
     let mut tasks = Vec::new();
     for i in 0..8 {
         let backend = env.backend.clone();

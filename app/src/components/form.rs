@@ -129,6 +129,18 @@ pub fn Submit(
     }
 }
 
+/// Loads the page whose path a successful `action` returns.
+pub fn follow_on_success<S>(action: ServerAction<S>)
+where
+    S: ServerFn<Output = String, Error = AppError> + Clone + Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if let Some(Ok(path)) = action.value().get() {
+            load_page(&path);
+        }
+    });
+}
+
 /// A full page load: after login or logout every part of the page must be
 /// rendered again for the new person, so the router's soft navigation is not enough.
 pub fn load_page(path: &str) {

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
 use crate::api::accounts::{LogOut, Me};
-use crate::components::form::load_page;
+use crate::components::form::{follow_on_success, load_page};
 use crate::error::AppError;
 
 pub type MeResource = Resource<Result<Option<Me>, AppError>>;
@@ -42,11 +42,7 @@ fn SignedInBar(me: Me) -> impl IntoView {
     let location = use_location();
     let current = Memo::new(move |_| practice_in_path(&location.pathname.get()));
     let log_out = ServerAction::<LogOut>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(path)) = log_out.value().get() {
-            load_page(&path);
-        }
-    });
+    follow_on_success(log_out);
     let practices = me.practices.clone();
     let switcher = move || {
         let current = current.get();

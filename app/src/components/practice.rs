@@ -6,9 +6,11 @@ use shared::ids::PracticeId;
 use shared::roles::Role;
 use shared::validation::{FieldErrors, PracticeDetails, PracticeForm};
 
-use crate::api::practices::time_zones;
+use crate::api::practices::{get_practice_details, time_zones};
 use crate::components::form::{Field, FormErrors};
 use crate::components::header::MeResource;
+use crate::error::AppError;
+use leptos_router::components::Redirect;
 
 /// The practice named in the path (`/p/:practice/…`).
 pub fn practice_from_path() -> Memo<Option<PracticeId>> {
@@ -27,6 +29,52 @@ pub fn my_role(practice: Memo<Option<PracticeId>>) -> Signal<Option<Role>> {
             .find(|p| p.id == practice)
             .map(|p| p.role)
     })
+}
+
+/// What a page of one practice shows when its data cannot be had.
+#[component]
+pub fn PracticeProblem(error: AppError) -> impl IntoView {
+    match error {
+        AppError::Unauthenticated => view! { <Redirect path="/login"/> }.into_any(),
+        other => view! {
+            <section class="card narrow">
+                <h1>"Not available"</h1>
+                <p role="alert">{other.to_string()}</p>
+                <p><a href="/">"Go to your practices"</a></p>
+            </section>
+        }
+        .into_any(),
+    }
+}
+
+/// Loads the details of the practice in the path, then shows `page` — or why it cannot.
+pub fn with_practice_details<V, F>(page: F) -> impl IntoView
+where
+    F: Fn(PracticeId, PracticeDetails) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let practice = practice_from_path();
+    let details = Resource::new(
+        move || practice.get(),
+        |p| async move {
+            match p {
+                Some(p) => get_practice_details(p).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || {
+                let page = page.clone();
+                details.get().map(move |result| match (result, practice.get()) {
+                    (Ok(details), Some(id)) => page(id, details).into_any(),
+                    (Err(error), _) => view! { <PracticeProblem error/> }.into_any(),
+                    (Ok(_), None) => view! { <PracticeProblem error=AppError::NotFound/> }.into_any(),
+                })
+            }}
+        </Suspense>
+    }
 }
 
 #[component]

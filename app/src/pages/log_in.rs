@@ -2,18 +2,14 @@ use leptos::prelude::*;
 use shared::validation::LoginForm;
 
 use crate::api::accounts::LogIn;
-use crate::components::form::{load_page, Field, FormAlert, FormErrors, Submit};
+use crate::components::form::{follow_on_success, Field, FormAlert, FormErrors, Submit};
 
 #[component]
 pub fn LogInPage() -> impl IntoView {
     let (login, password) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let action = ServerAction::<LogIn>::new();
     let errors = FormErrors::of(action);
-    Effect::new(move |_| {
-        if let Some(Ok(path)) = action.value().get() {
-            load_page(&path);
-        }
-    });
+    follow_on_success(action);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let form = LoginForm {

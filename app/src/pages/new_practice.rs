@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
 use crate::api::practices::CreatePractice;
-use crate::components::form::{load_page, FormAlert, FormErrors, Submit};
+use crate::components::form::{follow_on_success, FormAlert, FormErrors, Submit};
 use crate::components::header::MeResource;
 use crate::components::practice::{browser_time_zone, DetailsFields, DetailsInputs};
 
@@ -29,11 +29,7 @@ fn NewPracticeForm() -> impl IntoView {
     });
     let action = ServerAction::<CreatePractice>::new();
     let errors = FormErrors::of(action);
-    Effect::new(move |_| {
-        if let Some(Ok(path)) = action.value().get() {
-            load_page(&path);
-        }
-    });
+    follow_on_success(action);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if let Some(form) = errors.check(fields.validate()) {

@@ -3,14 +3,12 @@ use shared::ids::PracticeId;
 use shared::roles::{grant, Capability, Grant, Role};
 use shared::validation::PracticeDetails;
 
-use super::dashboard::PracticeProblem;
-use crate::api::practices::{get_practice_details, UpdatePracticeDetails};
+use crate::api::practices::UpdatePracticeDetails;
 use crate::components::form::{FormAlert, FormErrors, Submit};
 use crate::components::header::MeResource;
 use crate::components::practice::{
-    my_role, practice_from_path, DetailsFields, DetailsInputs, PracticeNav,
+    my_role, practice_from_path, with_practice_details, DetailsFields, DetailsInputs, PracticeNav,
 };
-use crate::error::AppError;
 
 #[component]
 fn SettingsTabs(practice: PracticeId, current: &'static str) -> impl IntoView {
@@ -29,33 +27,17 @@ fn SettingsTabs(practice: PracticeId, current: &'static str) -> impl IntoView {
 
 #[component]
 pub fn SettingsDetailsPage() -> impl IntoView {
-    let practice = practice_from_path();
-    let role = my_role(practice);
-    let details = Resource::new(
-        move || practice.get(),
-        |p| async move {
-            match p {
-                Some(p) => get_practice_details(p).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
-    view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || details.get().map(|result| match (result, practice.get()) {
-                (Ok(initial), Some(id)) => view! {
-                    <PracticeNav practice=id current="Settings"/>
-                    <section class="page">
-                        <h1>"Settings"</h1>
-                        <SettingsTabs practice=id current="Details"/>
-                        <DetailsForm practice=id initial role/>
-                    </section>
-                }.into_any(),
-                (Err(error), _) => view! { <PracticeProblem error/> }.into_any(),
-                (Ok(_), None) => view! { <PracticeProblem error=AppError::NotFound/> }.into_any(),
-            })}
-        </Suspense>
-    }
+    let role = my_role(practice_from_path());
+    with_practice_details(move |id, initial| {
+        view! {
+            <PracticeNav practice=id current="Settings"/>
+            <section class="page">
+                <h1>"Settings"</h1>
+                <SettingsTabs practice=id current="Details"/>
+                <DetailsForm practice=id initial role/>
+            </section>
+        }
+    })
 }
 
 #[component]

@@ -3,7 +3,7 @@ use shared::validation::SignUpForm;
 
 use super::token_from_query;
 use crate::api::accounts::{ConfirmSignUp, SignUp};
-use crate::components::form::{load_page, Field, FormAlert, FormErrors, Submit};
+use crate::components::form::{follow_on_success, Field, FormAlert, FormErrors, Submit};
 use crate::error::AppError;
 
 #[component]
@@ -60,11 +60,7 @@ pub fn SignUpPage() -> impl IntoView {
 pub fn ConfirmSignUpPage() -> impl IntoView {
     let token = token_from_query();
     let action = ServerAction::<ConfirmSignUp>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(path)) = action.value().get() {
-            load_page(&path);
-        }
-    });
+    follow_on_success(action);
     let problem = move || action.value().get().and_then(Result::err);
     view! {
         <section class="card narrow">
