@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, Event, Origin};
 use crate::backend::{Backend, Caller};
+use crate::db::Tx;
 use crate::error::{LinkProblem, ServiceError, ServiceResult};
 use crate::mail::{outbox, templates};
 use crate::tokens::Secret;
@@ -76,7 +77,7 @@ pub async fn request_sign_up(
 }
 
 async fn account_id_by_email(
-    tx: &mut crate::db::Tx,
+    tx: &mut Tx,
     email: &EmailAddress,
 ) -> Result<Option<String>, sqlx::Error> {
     let row: Option<(String,)> = on_tx!(tx, c => {
@@ -117,28 +118,42 @@ pub async fn confirm_sign_up(
     let email =
         EmailAddress::parse(&pending.email).map_err(|e| ServiceError::Internal(e.to_string()))?;
     // Two links for one address (sign-up asked twice): the first one opened wins.
-    if account_id_by_email(&mut tx, &email).await?.is_some() {
-        return Err(ServiceError::Link(LinkProblem::Used));
+    let account = create_account(&mut tx, caller, &email, &pending.full_name, &pending.password_hash, now)
+        .await?
+        .ok_or(ServiceError::Link(LinkProblem::Used))?;
+    let session = sessions::start(&mut tx, account, caller, now).await?;
+    tx.commit().await?;
+    Ok((account, session))
+}
+
+/// Creates an account for a proven address, audited; `None` if the address has one already.
+pub(crate) async fn create_account(
+    tx: &mut Tx,
+    caller: &Caller,
+    email: &EmailAddress,
+    full_name: &str,
+    password_hash: &str,
+    now: i64,
+) -> ServiceResult<Option<AccountId>> {
+    if account_id_by_email(tx, email).await?.is_some() {
+        return Ok(None);
     }
     let account = AccountId::from_uuid(Uuid::new_v4());
-    on_tx!(&mut tx, c => {
+    on_tx!(tx, c => {
         sqlx::query("INSERT INTO accounts (id, email, full_name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(account.to_string())
             .bind(email.as_str())
-            .bind(&pending.full_name)
-            .bind(&pending.password_hash)
+            .bind(full_name)
+            .bind(password_hash)
             .bind(now)
             .execute(&mut *c)
             .await?;
         sqlx::query("DELETE FROM pending_signups WHERE email = $1").bind(email.as_str()).execute(&mut *c).await.map(|r| r.rows_affected())
     })?;
-    let origin = caller.as_actor(account);
     let event = Event::new("account.created", account.to_string())
-        .after(serde_json::json!({ "email": email, "full_name": pending.full_name }));
-    audit::append(&mut tx, &origin, now, event).await?;
-    let session = sessions::start(&mut tx, account, caller, now).await?;
-    tx.commit().await?;
-    Ok((account, session))
+        .after(serde_json::json!({ "email": email, "full_name": full_name }));
+    audit::append(tx, &caller.as_actor(account), now, event).await?;
+    Ok(Some(account))
 }
 
 #[derive(sqlx::FromRow)]

@@ -9,6 +9,7 @@ pub enum LinkProblem {
     Unknown,
     Expired,
     Used,
+    Revoked,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -13,6 +13,8 @@ pub enum InvitationKind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum InvitationStatus {
     NotInvited,
+    /// Asked to join through the practice's join link; waits for an admin.
+    Requested,
     Invited,
     Accepted,
     Rejected,
@@ -23,6 +25,10 @@ pub enum InvitationStatus {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum InvitationEvent {
     Invite,
+    /// Someone used the join link of a practice that approves joiners.
+    Request,
+    /// An admin let a requester in.
+    Approve,
     Accept,
     Reject,
     /// The validity passed.
@@ -40,8 +46,9 @@ pub struct IllegalTransition {
 }
 
 impl InvitationStatus {
-    pub const ALL: [InvitationStatus; 6] = [
+    pub const ALL: [InvitationStatus; 7] = [
         InvitationStatus::NotInvited,
+        InvitationStatus::Requested,
         InvitationStatus::Invited,
         InvitationStatus::Accepted,
         InvitationStatus::Rejected,
@@ -55,11 +62,15 @@ impl InvitationStatus {
         use InvitationStatus as S;
         match (self, event) {
             (S::NotInvited, E::Invite) => Ok(S::Invited),
+            (S::NotInvited, E::Request) => Ok(S::Requested),
+            (S::Requested, E::Approve) => Ok(S::Accepted),
+            (S::Requested, E::Reject) => Ok(S::Rejected),
             (S::Invited, E::Accept) => Ok(S::Accepted),
             (S::Invited, E::Reject) => Ok(S::Rejected),
             (S::Invited, E::Expire) => Ok(S::Expired),
             (S::Invited, E::Revoke) => Ok(S::Revoked),
-            (S::Rejected | S::Expired | S::Revoked, E::Resend) => Ok(S::Invited),
+            // A pending invitation may be sent again too (the email was lost): new token, new validity.
+            (S::Invited | S::Rejected | S::Expired | S::Revoked, E::Resend) => Ok(S::Invited),
             (from, event) => Err(IllegalTransition { from, event }),
         }
     }
@@ -76,6 +87,7 @@ impl InvitationStatus {
     pub fn code(self) -> &'static str {
         match self {
             InvitationStatus::NotInvited => "not_invited",
+            InvitationStatus::Requested => "requested",
             InvitationStatus::Invited => "invited",
             InvitationStatus::Accepted => "accepted",
             InvitationStatus::Rejected => "rejected",
@@ -95,6 +107,7 @@ impl InvitationStatus {
         match (kind, self) {
             (K::Team, S::NotInvited) | (K::Community, S::NotInvited) => "Not invited",
             (K::Portal, S::NotInvited) => "No account",
+            (_, S::Requested) => "Requested",
             (_, S::Invited) => "Invited",
             (K::Team, S::Accepted) => "Approved",
             (K::Community, S::Accepted) => "Registered",
@@ -123,8 +136,12 @@ mod tests {
     ];
 
     /// Every legal edge of the §5 diagram; everything else must be refused.
-    const LEGAL: [(InvitationStatus, InvitationEvent, InvitationStatus); 8] = [
+    const LEGAL: [(InvitationStatus, InvitationEvent, InvitationStatus); 12] = [
+        (S::Invited, E::Resend, S::Invited),
         (S::NotInvited, E::Invite, S::Invited),
+        (S::NotInvited, E::Request, S::Requested),
+        (S::Requested, E::Approve, S::Accepted),
+        (S::Requested, E::Reject, S::Rejected),
         (S::Invited, E::Accept, S::Accepted),
         (S::Invited, E::Reject, S::Rejected),
         (S::Invited, E::Expire, S::Expired),
@@ -178,4 +195,59 @@ mod tests {
             assert_eq!(S::from_code(s.code()), Some(s));
         }
     }
+}
+
+/// What inviting one entry of a list came to (the report of §5).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InviteOutcome {
+    Invited,
+    AlreadyMember,
+    /// A pending invitation exists; the report offers to send it again.
+    AlreadyInvited(crate::ids::InvitationId),
+    Invalid(String),
+    Duplicate,
+}
+
+/// One line of the report: every entry of the input appears once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteReportRow {
+    pub line: usize,
+    pub text: String,
+    pub address: Option<crate::email::EmailAddress>,
+    pub outcome: InviteOutcome,
+}
+
+/// Where the addresses of one team invitation come from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InviteSource {
+    /// Typed or pasted addresses.
+    Typed(String),
+    /// The text of a CSV file.
+    Csv(String),
+}
+
+/// One batch of team invitations.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteRequest {
+    pub source: InviteSource,
+    pub role: crate::roles::Role,
+    /// Overrides the practice's validity for this batch.
+    pub validity_hours: Option<i64>,
+}
+
+/// The longest validity one batch may choose: 30 days.
+pub const MAX_VALIDITY_HOURS: i64 = 24 * 30;
+
+/// An invitation as its invitee's page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationView {
+    pub practice_name: String,
+    pub invited_by: String,
+    pub role: crate::roles::Role,
+    pub email: crate::email::EmailAddress,
+    /// When it stops working, in the practice's time zone, with the zone named.
+    pub expires: String,
+    pub status: InvitationStatus,
+    /// Whether an account with the invited address exists (log in) or not (sign up).
+    pub has_account: bool,
 }

@@ -4,9 +4,12 @@
 //! browser (validate as you type, hide what you may not do) and natively for
 //! the server (refuse what you may not do), so both sides run the same code.
 
+pub mod addresses;
+pub mod csv_import;
 pub mod email;
 pub mod ids;
 pub mod invitation;
 pub mod practice;
 pub mod roles;
+pub mod team;
 pub mod validation;

@@ -52,3 +52,27 @@ pub fn password_changed(to: &EmailAddress, reset_link: &str) -> Email {
         ),
     }
 }
+
+pub struct TeamInvitation<'a> {
+    pub practice: &'a str,
+    pub inviter: &'a str,
+    pub role: &'a str,
+    pub accept_link: &'a str,
+    pub reject_link: &'a str,
+    pub expires: &'a str,
+}
+
+pub fn team_invitation(to: &EmailAddress, invitation: &TeamInvitation<'_>) -> Email {
+    let TeamInvitation { practice, inviter, role, accept_link, reject_link, expires } = invitation;
+    Email {
+        to: to.clone(),
+        subject: format!("{inviter} invited you to join {practice} on Carekeys"),
+        body: format!(
+            "{inviter} invited you to join the team of {practice} on Carekeys as {role}.\n\n\
+             Accept: {accept_link}\n\
+             Reject: {reject_link}\n\n\
+             The invitation works until {expires}. After that, ask {inviter} to send it again.\n\n\
+             On the team you will see personal health information of the practice's clients.\n"
+        ),
+    }
+}
