@@ -8,7 +8,7 @@ TOOLS := $(CURDIR)/.tools
 export PATH := $(TOOLS)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test tools test-tools build-release test-rust test-e2e wasm-size
+.PHONY: run test tools test-tools build-release test-rust test-e2e wasm-size bench
 
 ## make run: build the release and serve it on http://127.0.0.1:3000 with SQLite under ./data
 run: build-release
@@ -43,5 +43,10 @@ test-e2e: build-release test-tools
 
 ## make wasm-size: the release WASM, raw and brotli-compressed
 wasm-size: build-release
-	@f=target/site/pkg/carekeys.wasm; echo "raw: $$(stat -c %s $$f) bytes"; \
-		echo "brotli: $$(python3 -c 'import sys,brotli; print(len(brotli.compress(open(sys.argv[1],"rb").read(), quality=11)))' $$f 2>/dev/null || brotli -c -q 11 $$f | wc -c) bytes"
+	@command -v brotli >/dev/null || (apt-get update && apt-get install -y brotli)
+	@f=target/site/pkg/carekeys.wasm; echo "raw: $$(stat -c %s $$f) bytes"; echo "brotli: $$(brotli -c -q 11 $$f | wc -c) bytes"
+
+## make bench: the figures the issues name (parsing 10,000 addresses; inviting them on SQLite)
+bench:
+	cargo bench -p shared --bench parse
+	cargo bench -p server --bench invite

@@ -14,5 +14,6 @@ export CAREKEYS_SMTP_URL="smtp://127.0.0.1:1025"
 export LEPTOS_SITE_ADDR="127.0.0.1:3100"
 export LEPTOS_SITE_ROOT="$root/target/site"
 export LEPTOS_ENV="PROD"
+export CAREKEYS_TEST_CLOCK=1
 export RUST_LOG="${RUST_LOG:-warn}"
 exec "$root/target/release/app"

@@ -7,12 +7,15 @@ use crate::api::accounts::current_user;
 use crate::components::header::{Header, MeResource};
 use crate::pages::dashboard::DashboardPage;
 use crate::pages::home::HomePage;
+use crate::pages::invitation::InvitationPage;
+use crate::pages::join::JoinPage;
 use crate::pages::log_in::LogInPage;
 use crate::pages::mailbox::MailboxPage;
 use crate::pages::new_practice::NewPracticePage;
 use crate::pages::password::{ForgotPasswordPage, ResetPasswordPage};
 use crate::pages::settings::{SettingsDetailsPage, SettingsRolesPage};
 use crate::pages::sign_up::{ConfirmSignUpPage, SignUpPage};
+use crate::pages::team::{InvitePage, TeamPage};
 use crate::pages::NotFound;
 
 /// The HTML document around the app. On the server it also sets the page's
@@ -70,6 +73,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/p/:practice") view=DashboardPage/>
                     <Route path=path!("/p/:practice/settings") view=SettingsDetailsPage/>
                     <Route path=path!("/p/:practice/settings/roles") view=SettingsRolesPage/>
+                    <Route path=path!("/p/:practice/team") view=TeamPage/>
+                    <Route path=path!("/p/:practice/team/invite") view=InvitePage/>
+                    <Route path=path!("/invitation") view=InvitationPage/>
+                    <Route path=path!("/join/:code") view=JoinPage/>
                     <Route path=path!("/dev/mailbox") view=MailboxPage/>
                 </Routes>
             </main>

@@ -26,6 +26,8 @@ pub enum AppError {
     LinkUsed,
     #[error("This link is not valid. Check that you opened the whole link from the email.")]
     LinkUnknown,
+    #[error("This invitation was withdrawn.")]
+    LinkRevoked,
     #[error("Something went wrong on our side. Please try again in a moment.")]
     Internal,
     #[error("We could not reach Carekeys. Check your connection and try again.")]
@@ -55,6 +57,7 @@ impl AppError {
             AppError::RateLimited(_) => S::TOO_MANY_REQUESTS,
             AppError::LinkExpired | AppError::LinkUsed => S::GONE,
             AppError::LinkUnknown => S::NOT_FOUND,
+            AppError::LinkRevoked => S::GONE,
             AppError::Internal => S::INTERNAL_SERVER_ERROR,
             AppError::Transport => S::BAD_REQUEST,
         }
@@ -91,6 +94,7 @@ impl From<server::error::ServiceError> for AppError {
             S::Link(LinkProblem::Expired) => AppError::LinkExpired,
             S::Link(LinkProblem::Used) => AppError::LinkUsed,
             S::Link(LinkProblem::Unknown) => AppError::LinkUnknown,
+            S::Link(LinkProblem::Revoked) => AppError::LinkRevoked,
             internal @ (S::Database(_) | S::Internal(_)) => {
                 tracing::error!(error = %internal, "service failed");
                 AppError::Internal

@@ -2,6 +2,8 @@
 //! call. Compiled to WASM (feature `hydrate`) for the browser and natively
 //! (feature `ssr`) inside the server binary.
 
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod app;
 pub mod components;

@@ -9,6 +9,8 @@ use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
 use server::backend::Backend;
+use server::clock::ManualClock;
+use std::sync::Arc;
 
 use crate::app::{shell, App};
 
@@ -38,14 +40,46 @@ async fn health(State(state): State<AppState>) -> Response {
     }
 }
 
+/// End-to-end runs only (`CAREKEYS_TEST_CLOCK=1`): moves the server's clock forward.
+async fn advance_clock(
+    State(clock): State<Arc<ManualClock>>,
+    axum::extract::Query(by): axum::extract::Query<Advance>,
+) -> &'static str {
+    clock.advance(chrono::Duration::seconds(by.seconds));
+    "ok"
+}
+
+#[derive(serde::Deserialize)]
+struct Advance {
+    seconds: i64,
+}
+
+/// Large enough for a 5 MB CSV file sent as JSON; the file's own limit gives the clear message.
+const BODY_LIMIT: usize = 16 * 1024 * 1024;
+
 pub fn router(backend: Backend, leptos_options: LeptosOptions) -> Router {
+    router_with_test_clock(backend, leptos_options, None)
+}
+
+pub fn router_with_test_clock(
+    backend: Backend,
+    leptos_options: LeptosOptions,
+    test_clock: Option<Arc<ManualClock>>,
+) -> Router {
     let routes = generate_route_list(App);
     let state = AppState {
         leptos_options: leptos_options.clone(),
         backend: backend.clone(),
     };
     let config = backend.config.clone();
+    let test_routes = match test_clock {
+        Some(clock) => Router::new()
+            .route("/test/advance-clock", axum::routing::post(advance_clock))
+            .with_state(clock),
+        None => Router::new(),
+    };
     Router::new()
+        .merge(test_routes)
         .route("/health", get(health))
         .route(
             "/api/{*fn_name}",
@@ -58,6 +92,7 @@ pub fn router(backend: Backend, leptos_options: LeptosOptions) -> Router {
             move || shell(leptos_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(
             config,
             server::http::refuse_cross_site,
@@ -88,7 +123,6 @@ pub enum StartError {
 pub async fn run() -> Result<(), StartError> {
     use server::clock::{SharedClock, SystemClock};
     use server::mail::{transport::Transport, worker};
-    use std::sync::Arc;
 
     let config = server::config::Config::from_env()?;
     std::fs::create_dir_all(&config.data_dir)
@@ -99,7 +133,13 @@ pub async fn run() -> Result<(), StartError> {
         Some(url) => Transport::smtp(url, &config.mail_from)?,
         None => Transport::local_mailbox(config.data_dir.join("mail"), &config.mail_from)?,
     };
-    let clock: SharedClock = Arc::new(SystemClock);
+    let test_clock = config
+        .test_clock
+        .then(|| Arc::new(ManualClock::new(chrono::Utc::now())));
+    let clock: SharedClock = match &test_clock {
+        Some(manual) => manual.clone(),
+        None => Arc::new(SystemClock),
+    };
     let backend = Backend::new(db, clock, config);
     tokio::spawn(worker::run(
         backend.db.clone(),
@@ -116,7 +156,8 @@ pub async fn run() -> Result<(), StartError> {
     leptos_options.output_name = "carekeys".into();
     let addr = leptos_options.site_addr;
     tracing::info!(%addr, backend = backend.db.backend(), mail = if backend.config.smtp_url.is_some() { "smtp" } else { "local mailbox" }, "Carekeys is starting");
-    let app = router(backend, leptos_options).layer(tower_http::trace::TraceLayer::new_for_http());
+    let app = router_with_test_clock(backend, leptos_options, test_clock)
+        .layer(tower_http::trace::TraceLayer::new_for_http());
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| StartError::Listen(addr, e))?;

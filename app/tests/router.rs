@@ -27,6 +27,7 @@ async fn app() -> axum::Router {
         smtp_url: None,
         mail_from: "Carekeys <no-reply@carekeys.test>".into(),
         data_dir: dir,
+        test_clock: false,
     };
     let clock: SharedClock = Arc::new(SystemClock);
     let options = LeptosOptions::builder().output_name("carekeys").build();

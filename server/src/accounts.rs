@@ -25,8 +25,10 @@ pub async fn request_sign_up(
     backend: &Backend,
     caller: &Caller,
     form: &SignUpForm,
+    next: Option<&str>,
 ) -> ServiceResult<EmailAddress> {
     let sign_up = form.validate()?;
+    let next = next.and_then(shared::validation::local_path);
     // Hashed on both paths so the answer takes the same time either way.
     let password_hash = backend.passwords.hash(sign_up.password.expose()).await?;
     let now = backend.now_ms();
@@ -43,8 +45,8 @@ pub async fn request_sign_up(
             let token = Secret::generate();
             on_tx!(&mut tx, c => {
                 sqlx::query(
-                    "INSERT INTO pending_signups (token_hash, email, full_name, password_hash, expires_at, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6)",
+                    "INSERT INTO pending_signups (token_hash, email, full_name, password_hash, expires_at, created_at, next_path)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 )
                 .bind(token.hash())
                 .bind(sign_up.email.as_str())
@@ -52,6 +54,7 @@ pub async fn request_sign_up(
                 .bind(&password_hash)
                 .bind(now + SIGN_UP_LINK_MS)
                 .bind(now)
+                .bind(next)
                 .execute(c)
                 .await.map(|r| r.rows_affected())
             })?;
@@ -94,6 +97,15 @@ struct PendingSignUp {
     expires_at: i64,
 }
 
+/// Where the person goes after confirming (an invitation or join link they started from).
+pub async fn sign_up_next_path(backend: &Backend, token: &str) -> ServiceResult<Option<String>> {
+    let hash = Secret::from_presented(token).hash();
+    let row: Option<(Option<String>,)> = on_pool!(&backend.db, pool => {
+        sqlx::query_as("SELECT next_path FROM pending_signups WHERE token_hash = $1").bind(&hash).fetch_optional(pool).await
+    })?;
+    Ok(row.and_then(|(next,)| next))
+}
+
 /// Finishes a sign-up from the emailed link: creates the account and signs it in.
 pub async fn confirm_sign_up(
     backend: &Backend,
@@ -118,9 +130,16 @@ pub async fn confirm_sign_up(
     let email =
         EmailAddress::parse(&pending.email).map_err(|e| ServiceError::Internal(e.to_string()))?;
     // Two links for one address (sign-up asked twice): the first one opened wins.
-    let account = create_account(&mut tx, caller, &email, &pending.full_name, &pending.password_hash, now)
-        .await?
-        .ok_or(ServiceError::Link(LinkProblem::Used))?;
+    let account = create_account(
+        &mut tx,
+        caller,
+        &email,
+        &pending.full_name,
+        &pending.password_hash,
+        now,
+    )
+    .await?
+    .ok_or(ServiceError::Link(LinkProblem::Used))?;
     let session = sessions::start(&mut tx, account, caller, now).await?;
     tx.commit().await?;
     Ok((account, session))

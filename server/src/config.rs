@@ -14,6 +14,8 @@ pub struct Config {
     pub smtp_url: Option<String>,
     pub mail_from: String,
     pub data_dir: PathBuf,
+    /// End-to-end runs only: time stands still until the suite moves it.
+    pub test_clock: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +54,7 @@ impl Config {
             smtp_url: var("CAREKEYS_SMTP_URL"),
             mail_from,
             data_dir,
+            test_clock: var("CAREKEYS_TEST_CLOCK").is_some_and(|v| v == "1"),
         })
     }
 

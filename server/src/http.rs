@@ -102,6 +102,7 @@ mod tests {
             smtp_url: None,
             mail_from: "a <a@b.org>".into(),
             data_dir: "data".into(),
+            test_clock: false,
         })
     }
 

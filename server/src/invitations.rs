@@ -5,16 +5,16 @@
 //! under the practice's lock.
 
 use chrono_tz::Tz;
-use serde::Serialize;
 use shared::addresses::{self, Entry, Parsed};
 use shared::csv_import;
 use shared::email::EmailAddress;
 use shared::ids::{AccountId, InvitationId, MembershipId, PracticeId};
 use shared::invitation::{
-    InvitationEvent, InvitationStatus, InvitationView, InviteOutcome, InviteReportRow, InviteRequest, InviteSource,
-    MAX_VALIDITY_HOURS,
+    InvitationEvent, InvitationStatus, InvitationView, InviteOutcome, InviteReportRow,
+    InviteRequest, InviteSource, MAX_VALIDITY_HOURS,
 };
 use shared::roles::{may_assign, Capability, Role};
+use shared::team::BulkOutcome;
 use shared::validation::FieldErrors;
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
@@ -59,7 +59,10 @@ async fn full_name(tx: &mut Tx, account: AccountId) -> ServiceResult<String> {
 /// A moment in the practice's time zone, with the zone named.
 pub fn practice_time(ms: i64, zone: &str) -> String {
     let tz: Tz = zone.parse().unwrap_or(Tz::UTC);
-    from_ms(ms).with_timezone(&tz).format("%-d %B %Y, %H:%M %Z").to_string()
+    from_ms(ms)
+        .with_timezone(&tz)
+        .format("%-d %B %Y, %H:%M %Z")
+        .to_string()
 }
 
 /// Everything needed to (re)send one invitation inside a transaction.
@@ -83,7 +86,9 @@ impl Sending<'_> {
     ) -> ServiceResult<(String, i64, String)> {
         let token = Secret::generate();
         let expires_at = self.now + self.validity_ms;
-        let accept = backend.config.link(&format!("/invitation?token={}", token.expose()));
+        let accept = backend
+            .config
+            .link(&format!("/invitation?token={}", token.expose()));
         let reject = format!("{accept}&answer=reject");
         let expires = practice_time(expires_at, &self.facts.time_zone);
         let email = templates::team_invitation(
@@ -104,9 +109,8 @@ impl Sending<'_> {
 
 fn parse_source(source: &InviteSource) -> ServiceResult<Vec<Entry>> {
     match source {
-        InviteSource::Typed(text) => {
-            addresses::parse_list(text).map_err(|e| FieldErrors::single("addresses", e.to_string()).into())
-        }
+        InviteSource::Typed(text) => addresses::parse_list(text)
+            .map_err(|e| FieldErrors::single("addresses", e.to_string()).into()),
         InviteSource::Csv(text) => csv_import::decode(text.as_bytes())
             .and_then(csv_import::parse)
             .map_err(|e| FieldErrors::single("file", e.to_string()).into()),
@@ -123,7 +127,11 @@ pub async fn invite(
 ) -> ServiceResult<Vec<InviteReportRow>> {
     if let Some(hours) = request.validity_hours {
         if !(1..=MAX_VALIDITY_HOURS).contains(&hours) {
-            return Err(FieldErrors::single("validity", format!("Choose between 1 hour and {MAX_VALIDITY_HOURS} hours.")).into());
+            return Err(FieldErrors::single(
+                "validity",
+                format!("Choose between 1 hour and {MAX_VALIDITY_HOURS} hours."),
+            )
+            .into());
         }
     }
     let entries = parse_source(&request.source)?;
@@ -134,7 +142,11 @@ pub async fn invite(
     }
     let actor = practices::require_in(&mut tx, account, practice, Capability::ManageTeam).await?;
     if !may_assign(&actor, request.role) {
-        return Err(FieldErrors::single("role", format!("You cannot offer the role {}.", request.role.label())).into());
+        return Err(FieldErrors::single(
+            "role",
+            format!("You cannot offer the role {}.", request.role.label()),
+        )
+        .into());
     }
     let facts = practice_facts(&mut tx, practice).await?;
     let inviter = full_name(&mut tx, account).await?;
@@ -165,7 +177,10 @@ pub async fn invite(
         inviter: &inviter,
         origin: &origin,
         now,
-        validity_ms: request.validity_hours.unwrap_or(facts.staff_invite_validity_hours) * HOUR_MS,
+        validity_ms: request
+            .validity_hours
+            .unwrap_or(facts.staff_invite_validity_hours)
+            * HOUR_MS,
     };
     let mut report = Vec::with_capacity(entries.len());
     for entry in entries {
@@ -175,16 +190,31 @@ pub async fn invite(
             Parsed::Valid { address, name } => {
                 let outcome = if members.contains(address.as_str()) {
                     InviteOutcome::AlreadyMember
-                } else if let Some(id) = pending.get(address.as_str()).and_then(|id| id.parse().ok()) {
+                } else if let Some(id) =
+                    pending.get(address.as_str()).and_then(|id| id.parse().ok())
+                {
                     InviteOutcome::AlreadyInvited(id)
                 } else {
-                    create(&mut tx, backend, &sending, &address, name.as_deref(), request.role).await?;
+                    create(
+                        &mut tx,
+                        backend,
+                        &sending,
+                        &address,
+                        name.as_deref(),
+                        request.role,
+                    )
+                    .await?;
                     InviteOutcome::Invited
                 };
                 (Some(address), outcome)
             }
         };
-        report.push(InviteReportRow { line: entry.line, text: entry.text, address, outcome });
+        report.push(InviteReportRow {
+            line: entry.line,
+            text: entry.text,
+            address,
+            outcome,
+        });
     }
     tx.commit().await?;
     backend.mail_wake.notify_one();
@@ -221,7 +251,9 @@ async fn create(
     })?;
     let event = Event::new("invitation.created", id.to_string())
         .in_practice(sending.practice)
-        .after(serde_json::json!({ "email": address, "role": role.code(), "expires_at": expires_at }));
+        .after(
+            serde_json::json!({ "email": address, "role": role.code(), "expires_at": expires_at }),
+        );
     audit::append(tx, sending.origin, sending.now, event).await?;
     Ok(id)
 }
@@ -250,15 +282,11 @@ impl InvitationRow {
 
 const ROW_SQL: &str = "SELECT id, practice_id, email, role, status, expires_at FROM invitations";
 
-/// What happened to one invitation of a bulk action.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct BulkOutcome {
-    pub id: InvitationId,
-    pub email: String,
-    pub problem: Option<String>,
-}
-
-async fn rows_for(tx: &mut Tx, practice: PracticeId, ids: &[InvitationId]) -> ServiceResult<Vec<InvitationRow>> {
+async fn rows_for(
+    tx: &mut Tx,
+    practice: PracticeId,
+    ids: &[InvitationId],
+) -> ServiceResult<Vec<InvitationRow>> {
     let mut rows = Vec::with_capacity(ids.len());
     let sql = format!("{ROW_SQL} WHERE id = $1 AND practice_id = $2");
     for id in ids {
@@ -301,13 +329,20 @@ pub async fn resend(
         let id: InvitationId = row.id.parse().map_err(|_| ServiceError::NotFound)?;
         let before = row.status_at(now);
         let problem = match before.next(InvitationEvent::Resend) {
-            Err(_) => Some(format!("An invitation that is {} cannot be sent again.", before.label(shared::invitation::InvitationKind::Team).to_lowercase())),
+            Err(_) => Some(format!(
+                "An invitation that is {} cannot be sent again.",
+                before
+                    .label(shared::invitation::InvitationKind::Team)
+                    .to_lowercase()
+            )),
             Ok(_) if has_other_pending(&mut tx, practice, &row).await? => {
                 Some("A newer invitation to this address is pending.".to_owned())
             }
             Ok(_) => {
-                let address = EmailAddress::parse(&row.email).map_err(|e| ServiceError::Internal(e.to_string()))?;
-                let (token_hash, expires_at, message) = sending.mail(&mut tx, backend, &address, row.role()).await?;
+                let address = EmailAddress::parse(&row.email)
+                    .map_err(|e| ServiceError::Internal(e.to_string()))?;
+                let (token_hash, expires_at, message) =
+                    sending.mail(&mut tx, backend, &address, row.role()).await?;
                 on_tx!(&mut tx, c => {
                     sqlx::query(
                         "UPDATE invitations SET status = 'invited', token_hash = $1, expires_at = $2, message_id = $3,
@@ -330,7 +365,11 @@ pub async fn resend(
                 None
             }
         };
-        outcomes.push(BulkOutcome { id, email: row.email, problem });
+        outcomes.push(BulkOutcome {
+            id,
+            email: row.email,
+            problem,
+        });
     }
     tx.commit().await?;
     backend.mail_wake.notify_one();
@@ -338,7 +377,11 @@ pub async fn resend(
 }
 
 /// Whether another invitation or request to the same address is pending.
-async fn has_other_pending(tx: &mut Tx, practice: PracticeId, row: &InvitationRow) -> ServiceResult<bool> {
+async fn has_other_pending(
+    tx: &mut Tx,
+    practice: PracticeId,
+    row: &InvitationRow,
+) -> ServiceResult<bool> {
     let found: Option<(String,)> = on_tx!(tx, c => {
         sqlx::query_as(
             "SELECT id FROM invitations WHERE practice_id = $1 AND email = $2 AND id <> $3 AND status IN ('invited', 'requested')",
@@ -372,7 +415,12 @@ pub async fn revoke(
         let id: InvitationId = row.id.parse().map_err(|_| ServiceError::NotFound)?;
         let before = row.status_at(now);
         let problem = match before.next(InvitationEvent::Revoke) {
-            Err(_) => Some(format!("An invitation that is {} cannot be revoked.", before.label(shared::invitation::InvitationKind::Team).to_lowercase())),
+            Err(_) => Some(format!(
+                "An invitation that is {} cannot be revoked.",
+                before
+                    .label(shared::invitation::InvitationKind::Team)
+                    .to_lowercase()
+            )),
             Ok(after) => {
                 set_status(&mut tx, &row.id, after, now).await?;
                 let event = Event::new("invitation.revoked", row.id.clone())
@@ -383,13 +431,22 @@ pub async fn revoke(
                 None
             }
         };
-        outcomes.push(BulkOutcome { id, email: row.email, problem });
+        outcomes.push(BulkOutcome {
+            id,
+            email: row.email,
+            problem,
+        });
     }
     tx.commit().await?;
     Ok(outcomes)
 }
 
-async fn set_status(tx: &mut Tx, id: &str, status: InvitationStatus, now: i64) -> ServiceResult<()> {
+async fn set_status(
+    tx: &mut Tx,
+    id: &str,
+    status: InvitationStatus,
+    now: i64,
+) -> ServiceResult<()> {
     on_tx!(tx, c => {
         sqlx::query("UPDATE invitations SET status = $1, responded_at = $2 WHERE id = $3")
             .bind(status.code())
@@ -405,7 +462,8 @@ async fn set_status(tx: &mut Tx, id: &str, status: InvitationStatus, now: i64) -
 async fn by_token(tx: &mut Tx, token: &str) -> ServiceResult<InvitationRow> {
     let hash = Secret::from_presented(token).hash();
     let sql = format!("{ROW_SQL} WHERE token_hash = $1");
-    let row: Option<InvitationRow> = on_tx!(tx, c => sqlx::query_as(&sql).bind(&hash).fetch_optional(c).await)?;
+    let row: Option<InvitationRow> =
+        on_tx!(tx, c => sqlx::query_as(&sql).bind(&hash).fetch_optional(c).await)?;
     row.ok_or(ServiceError::Link(LinkProblem::Unknown))
 }
 
@@ -448,10 +506,16 @@ pub async fn view(backend: &Backend, token: &str) -> ServiceResult<InvitationVie
     let stored = InvitationStatus::from_code(&row.status).unwrap_or(InvitationStatus::Revoked);
     Ok(InvitationView {
         practice_name: row.practice_name,
-        invited_by: row.inviter.unwrap_or_else(|| "an admin of the practice".into()),
+        invited_by: row
+            .inviter
+            .unwrap_or_else(|| "an admin of the practice".into()),
         role: Role::from_code(&row.role).unwrap_or(Role::Practitioner),
-        email: EmailAddress::parse(&row.email).map_err(|e| ServiceError::Internal(e.to_string()))?,
-        expires: row.expires_at.map(|e| practice_time(e, &row.time_zone)).unwrap_or_default(),
+        email: EmailAddress::parse(&row.email)
+            .map_err(|e| ServiceError::Internal(e.to_string()))?,
+        expires: row
+            .expires_at
+            .map(|e| practice_time(e, &row.time_zone))
+            .unwrap_or_default(),
         status: stored.at(row.expires_at.is_some_and(|e| now >= e)),
         has_account: row.has_account,
     })
@@ -459,11 +523,19 @@ pub async fn view(backend: &Backend, token: &str) -> ServiceResult<InvitationVie
 
 /// Accepts: the signed-in person, whose address the invitation names, joins
 /// the team with the offered role. Two tabs at once yield one membership.
-pub async fn accept(backend: &Backend, caller: &Caller, person: &SignedIn, token: &str) -> ServiceResult<PracticeId> {
+pub async fn accept(
+    backend: &Backend,
+    caller: &Caller,
+    person: &SignedIn,
+    token: &str,
+) -> ServiceResult<PracticeId> {
     let now = backend.now_ms();
     let mut tx = backend.db.begin().await?;
     let row = by_token(&mut tx, token).await?;
-    let practice: PracticeId = row.practice_id.parse().map_err(|_| ServiceError::NotFound)?;
+    let practice: PracticeId = row
+        .practice_id
+        .parse()
+        .map_err(|_| ServiceError::NotFound)?;
     tx.lock_practice(practice).await?;
     // Read again under the lock: the other tab may have just accepted.
     let row = by_token(&mut tx, token).await?;
@@ -490,7 +562,13 @@ pub async fn accept(backend: &Backend, caller: &Caller, person: &SignedIn, token
     Ok(practice)
 }
 
-pub(crate) async fn add_member(tx: &mut Tx, practice: PracticeId, account: AccountId, role: Role, now: i64) -> ServiceResult<()> {
+pub(crate) async fn add_member(
+    tx: &mut Tx,
+    practice: PracticeId,
+    account: AccountId,
+    role: Role,
+    now: i64,
+) -> ServiceResult<()> {
     on_tx!(tx, c => {
         sqlx::query(
             "INSERT INTO memberships (id, practice_id, account_id, role, status, chat_user, created_at)
@@ -512,12 +590,18 @@ pub async fn reject(backend: &Backend, caller: &Caller, token: &str) -> ServiceR
     let now = backend.now_ms();
     let mut tx = backend.db.begin().await?;
     let row = by_token(&mut tx, token).await?;
-    let practice: PracticeId = row.practice_id.parse().map_err(|_| ServiceError::NotFound)?;
+    let practice: PracticeId = row
+        .practice_id
+        .parse()
+        .map_err(|_| ServiceError::NotFound)?;
     tx.lock_practice(practice).await?;
     let row = by_token(&mut tx, token).await?;
     usable(&row, now)?;
     set_status(&mut tx, &row.id, InvitationStatus::Rejected, now).await?;
-    let origin = Origin { actor: None, ip: caller.ip.clone() };
+    let origin = Origin {
+        actor: None,
+        ip: caller.ip.clone(),
+    };
     let event = Event::new("invitation.rejected", row.id.clone())
         .in_practice(practice)
         .after(serde_json::json!({ "status": "rejected", "email": row.email }));
@@ -552,9 +636,21 @@ pub async fn sign_up_invitee(
     let password_hash = backend.passwords.hash(sign_up.password.expose()).await?;
     let now = backend.now_ms();
     let mut tx = backend.db.begin().await?;
-    let account = crate::accounts::create_account(&mut tx, caller, &sign_up.email, &sign_up.full_name, &password_hash, now)
-        .await?
-        .ok_or_else(|| FieldErrors::single("email", "This address already has an account: log in instead."))?;
+    let account = crate::accounts::create_account(
+        &mut tx,
+        caller,
+        &sign_up.email,
+        &sign_up.full_name,
+        &password_hash,
+        now,
+    )
+    .await?
+    .ok_or_else(|| {
+        FieldErrors::single(
+            "email",
+            "This address already has an account: log in instead.",
+        )
+    })?;
     let session = sessions::start(&mut tx, account, caller, now).await?;
     tx.commit().await?;
     Ok(session)

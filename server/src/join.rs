@@ -31,7 +31,11 @@ impl JoinRow {
 
 const JOIN_SQL: &str = "SELECT join_code, join_requires_approval FROM practices WHERE id = $1";
 
-pub async fn settings(backend: &Backend, account: AccountId, practice: PracticeId) -> ServiceResult<JoinLinkSettings> {
+pub async fn settings(
+    backend: &Backend,
+    account: AccountId,
+    practice: PracticeId,
+) -> ServiceResult<JoinLinkSettings> {
     practices::require(backend, account, practice, Capability::ChangeSettings).await?;
     let row: JoinRow = on_pool!(&backend.db, pool => {
         sqlx::query_as(JOIN_SQL).bind(practice.to_string()).fetch_one(pool).await
@@ -56,14 +60,19 @@ pub async fn change(
     let before: JoinRow = on_tx!(&mut tx, c => sqlx::query_as(JOIN_SQL).bind(practice.to_string()).fetch_one(c).await)?;
     let (code, requires_approval, action) = match change {
         JoinLinkChange::Enable { requires_approval } => (
-            before.join_code.clone().or_else(|| Some(Secret::generate().expose().to_owned())),
+            before
+                .join_code
+                .clone()
+                .or_else(|| Some(Secret::generate().expose().to_owned())),
             requires_approval,
             "join_link.enabled",
         ),
         JoinLinkChange::Disable => (None, before.join_requires_approval, "join_link.disabled"),
-        JoinLinkChange::Regenerate => {
-            (Some(Secret::generate().expose().to_owned()), before.join_requires_approval, "join_link.regenerated")
-        }
+        JoinLinkChange::Regenerate => (
+            Some(Secret::generate().expose().to_owned()),
+            before.join_requires_approval,
+            "join_link.regenerated",
+        ),
     };
     on_tx!(&mut tx, c => {
         sqlx::query("UPDATE practices SET join_code = $1, join_requires_approval = $2, updated_at = $3 WHERE id = $4")
@@ -81,7 +90,11 @@ pub async fn change(
         .after(serde_json::json!({ "enabled": code.is_some(), "requires_approval": requires_approval }));
     audit::append(&mut tx, &caller.as_actor(account), now, event).await?;
     tx.commit().await?;
-    Ok(JoinRow { join_code: code, join_requires_approval: requires_approval }.settings())
+    Ok(JoinRow {
+        join_code: code,
+        join_requires_approval: requires_approval,
+    }
+    .settings())
 }
 
 #[derive(sqlx::FromRow)]
@@ -104,11 +117,19 @@ async fn target(backend: &Backend, code: &str) -> ServiceResult<Target> {
 
 pub async fn view(backend: &Backend, code: &str) -> ServiceResult<JoinView> {
     let t = target(backend, code).await?;
-    Ok(JoinView { practice_name: t.name, requires_approval: t.join_requires_approval })
+    Ok(JoinView {
+        practice_name: t.name,
+        requires_approval: t.join_requires_approval,
+    })
 }
 
 /// Joins as a Practitioner, or asks to, when the practice approves joiners.
-pub async fn join(backend: &Backend, caller: &Caller, person: &SignedIn, code: &str) -> ServiceResult<JoinOutcome> {
+pub async fn join(
+    backend: &Backend,
+    caller: &Caller,
+    person: &SignedIn,
+    code: &str,
+) -> ServiceResult<JoinOutcome> {
     let t = target(backend, code).await?;
     let practice: PracticeId = t.id.parse().map_err(|_| ServiceError::NotFound)?;
     let now = backend.now_ms();
@@ -125,10 +146,12 @@ pub async fn join(backend: &Backend, caller: &Caller, person: &SignedIn, code: &
         return Ok(JoinOutcome::AlreadyMember(practice));
     }
     let origin = caller.as_actor(person.account);
-    let email = person
-        .email
-        .as_ref()
-        .ok_or_else(|| shared::validation::FieldErrors::single("email", "Join links need an account with an email address."))?;
+    let email = person.email.as_ref().ok_or_else(|| {
+        shared::validation::FieldErrors::single(
+            "email",
+            "Join links need an account with an email address.",
+        )
+    })?;
     if t.join_requires_approval {
         let pending: Option<(String,)> = on_tx!(&mut tx, c => {
             sqlx::query_as("SELECT id FROM invitations WHERE practice_id = $1 AND email = $2 AND status IN ('invited', 'requested')")
@@ -154,7 +177,9 @@ pub async fn join(backend: &Backend, caller: &Caller, person: &SignedIn, code: &
                 .execute(c)
                 .await.map(|r| r.rows_affected())
             })?;
-            let event = Event::new("join.requested", id.to_string()).in_practice(practice).after(serde_json::json!({ "email": email }));
+            let event = Event::new("join.requested", id.to_string())
+                .in_practice(practice)
+                .after(serde_json::json!({ "email": email }));
             audit::append(&mut tx, &origin, now, event).await?;
         }
         tx.commit().await?;
@@ -193,7 +218,9 @@ pub async fn decide(
     })?;
     let (status, requester) = row.ok_or(ServiceError::NotFound)?;
     let status = InvitationStatus::from_code(&status).unwrap_or(InvitationStatus::Revoked);
-    let requester: AccountId = requester.and_then(|r| r.parse().ok()).ok_or(ServiceError::NotFound)?;
+    let requester: AccountId = requester
+        .and_then(|r| r.parse().ok())
+        .ok_or(ServiceError::NotFound)?;
     let (event, after) = match decision {
         RequestDecision::Approve(role) => {
             if !may_assign(&actor, role) {
@@ -203,7 +230,9 @@ pub async fn decide(
         }
         RequestDecision::Reject => (InvitationEvent::Reject, None),
     };
-    let next = status.next(event).map_err(|e| shared::validation::FieldErrors::single("request", e.to_string()))?;
+    let next = status
+        .next(event)
+        .map_err(|e| shared::validation::FieldErrors::single("request", e.to_string()))?;
     if let Some(role) = after {
         add_member(&mut tx, practice, requester, role, now).await?;
         on_tx!(&mut tx, c => {
@@ -218,10 +247,17 @@ pub async fn decide(
             .execute(c)
             .await.map(|r| r.rows_affected())
     })?;
-    let event = Event::new(if after.is_some() { "join.approved" } else { "join.rejected" }, request.to_string())
-        .in_practice(practice)
-        .before(serde_json::json!({ "status": status.code() }))
-        .after(serde_json::json!({ "status": next.code(), "role": after.map(Role::code) }));
+    let event = Event::new(
+        if after.is_some() {
+            "join.approved"
+        } else {
+            "join.rejected"
+        },
+        request.to_string(),
+    )
+    .in_practice(practice)
+    .before(serde_json::json!({ "status": status.code() }))
+    .after(serde_json::json!({ "status": next.code(), "role": after.map(Role::code) }));
     audit::append(&mut tx, &caller.as_actor(account), now, event).await?;
     tx.commit().await?;
     Ok(())

@@ -33,10 +33,14 @@ struct PendingRow {
     delivery: Option<String>,
 }
 
-/// Invitations shown: all pending ones, and ended ones of the last 30 days (for Resend).
+/// Invitations shown: all pending ones, and answered or ended ones of the last 30 days.
 const RECENT_MS: i64 = 30 * 24 * 3_600_000;
 
-pub async fn view(backend: &Backend, account: AccountId, practice: PracticeId) -> ServiceResult<TeamView> {
+pub async fn view(
+    backend: &Backend,
+    account: AccountId,
+    practice: PracticeId,
+) -> ServiceResult<TeamView> {
     practices::require(backend, account, practice, Capability::ManageTeam).await?;
     let now = backend.now_ms();
     let (time_zone,): (String,) = on_pool!(&backend.db, pool => {
@@ -55,7 +59,7 @@ pub async fn view(backend: &Backend, account: AccountId, practice: PracticeId) -
         sqlx::query_as(
             "SELECT i.id, i.email, i.role, i.status, i.sent_at, i.expires_at, a.full_name AS inviter, o.status AS delivery
              FROM invitations i LEFT JOIN accounts a ON a.id = i.invited_by LEFT JOIN outbox o ON o.id = i.message_id
-             WHERE i.practice_id = $1 AND i.status <> 'accepted' AND (i.status IN ('invited', 'requested') OR i.sent_at > $2)
+             WHERE i.practice_id = $1 AND (i.status IN ('invited', 'requested') OR i.sent_at > $2)
              ORDER BY i.sent_at DESC, i.email",
         )
         .bind(practice.to_string())
@@ -68,10 +72,14 @@ pub async fn view(backend: &Backend, account: AccountId, practice: PracticeId) -
         .into_iter()
         .map(|m| {
             Ok(Member {
-                account: m.account_id.parse().map_err(|_| internal("account id".into()))?,
+                account: m
+                    .account_id
+                    .parse()
+                    .map_err(|_| internal("account id".into()))?,
                 full_name: m.full_name,
                 email: m.email.and_then(|e| EmailAddress::parse(&e).ok()),
-                role: Role::from_code(&m.role).ok_or_else(|| internal(format!("role {}", m.role)))?,
+                role: Role::from_code(&m.role)
+                    .ok_or_else(|| internal(format!("role {}", m.role)))?,
                 active: m.status == "active",
             })
         })
@@ -95,5 +103,9 @@ pub async fn view(backend: &Backend, account: AccountId, practice: PracticeId) -
             invitations.push(row);
         }
     }
-    Ok(TeamView { members, invitations, requests })
+    Ok(TeamView {
+        members,
+        invitations,
+        requests,
+    })
 }

@@ -29,9 +29,14 @@ fn login(login: &str, password: &str) -> LoginForm {
 
 /// Signs up through the emailed link and returns the session it started.
 async fn signed_up(env: &TestEnv, email: &str) -> Secret {
-    accounts::request_sign_up(&env.backend, &caller("10.0.0.1"), &sign_up_form(email))
-        .await
-        .unwrap();
+    accounts::request_sign_up(
+        &env.backend,
+        &caller("10.0.0.1"),
+        &sign_up_form(email),
+        None,
+    )
+    .await
+    .unwrap();
     let mail = env.last_mail_to(email).await;
     let token = link_param(&mail.body_text, "token");
     accounts::confirm_sign_up(&env.backend, &caller("10.0.0.1"), &token)
@@ -45,6 +50,7 @@ async fn sign_up_confirm_log_out_and_log_in(env: &TestEnv) {
         &env.backend,
         &caller("10.0.0.1"),
         &sign_up_form("Ada@Example.org"),
+        None,
     )
     .await
     .unwrap();
@@ -114,6 +120,7 @@ async fn a_confirmation_link_works_once_and_expires(env: &TestEnv) {
         &env.backend,
         &caller("10.0.0.1"),
         &sign_up_form("grace@example.org"),
+        None,
     )
     .await
     .unwrap();
@@ -134,6 +141,7 @@ async fn a_confirmation_link_works_once_and_expires(env: &TestEnv) {
         &env.backend,
         &caller("10.0.0.1"),
         &sign_up_form("late@example.org"),
+        None,
     )
     .await
     .unwrap();
@@ -157,12 +165,14 @@ async fn signing_up_twice_reveals_nothing_to_the_requester(env: &TestEnv) {
         &env.backend,
         &caller("10.9.9.9"),
         &sign_up_form("ada@example.org"),
+        None,
     )
     .await;
     let fresh = accounts::request_sign_up(
         &env.backend,
         &caller("10.9.9.9"),
         &sign_up_form("new@example.org"),
+        None,
     )
     .await;
     assert_eq!(taken.unwrap().as_str(), "ada@example.org");
@@ -180,7 +190,7 @@ async fn bad_sign_up_input_names_each_field(env: &TestEnv) {
         email: "not-an-address".into(),
         password: "short".into(),
     };
-    match accounts::request_sign_up(&env.backend, &caller("10.0.0.1"), &form).await {
+    match accounts::request_sign_up(&env.backend, &caller("10.0.0.1"), &form, None).await {
         Err(ServiceError::Validation(errors)) => {
             assert!(errors.get("full_name").is_some());
             assert!(errors.get("email").unwrap().contains('@'));
@@ -429,6 +439,7 @@ async fn one_link_opened_twice_at_once_creates_one_account(env: &TestEnv) {
         &env.backend,
         &caller("10.0.0.1"),
         &sign_up_form("twice@example.org"),
+        None,
     )
     .await
     .unwrap();
@@ -449,7 +460,34 @@ async fn one_link_opened_twice_at_once_creates_one_account(env: &TestEnv) {
     assert_eq!(count, 1);
 }
 
+async fn a_sign_up_continues_only_to_a_local_path(env: &TestEnv) {
+    for (next, expected) in [
+        (Some("/join/abc"), Some("/join/abc")),
+        (Some("https://evil.example"), None),
+        (None, None),
+    ] {
+        let email = format!("n{}@example.org", env.mails().await.len());
+        accounts::request_sign_up(
+            &env.backend,
+            &caller("10.0.0.1"),
+            &sign_up_form(&email),
+            next,
+        )
+        .await
+        .unwrap();
+        let token = link_param(&env.last_mail_to(&email).await.body_text, "token");
+        assert_eq!(
+            accounts::sign_up_next_path(&env.backend, &token)
+                .await
+                .unwrap()
+                .as_deref(),
+            expected
+        );
+    }
+}
+
 on_both_backends!(
+    a_sign_up_continues_only_to_a_local_path,
     sign_up_confirm_log_out_and_log_in,
     a_confirmation_link_works_once_and_expires,
     signing_up_twice_reveals_nothing_to_the_requester,

@@ -16,7 +16,7 @@ async fn person(env: &TestEnv, email: &str) -> AccountId {
         email: email.into(),
         password: "correct horse battery".into(),
     };
-    server::accounts::request_sign_up(&env.backend, &caller("10.0.0.1"), &form)
+    server::accounts::request_sign_up(&env.backend, &caller("10.0.0.1"), &form, None)
         .await
         .unwrap();
     let token = link_param(&env.last_mail_to(email).await.body_text, "token");

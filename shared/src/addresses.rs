@@ -13,7 +13,10 @@ pub const MAX_ENTRIES: usize = 50_000;
 /// What one entry of a list turned out to be.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Parsed {
-    Valid { address: EmailAddress, name: Option<String> },
+    Valid {
+        address: EmailAddress,
+        name: Option<String>,
+    },
     Invalid(Rejection),
     /// The same address (in any case) appeared earlier in the list.
     Duplicate(EmailAddress),
@@ -70,7 +73,10 @@ impl Default for Collector {
 
 impl Collector {
     pub fn new() -> Self {
-        Self { seen: HashSet::new(), entries: Vec::new() }
+        Self {
+            seen: HashSet::new(),
+            entries: Vec::new(),
+        }
     }
 
     /// Adds `text` (a bare address or `Name <address>`) found on `line`.
@@ -89,7 +95,11 @@ impl Collector {
             }
             Err(rejection) => Parsed::Invalid(rejection),
         };
-        self.entries.push(Entry { line, text: text.to_owned(), parsed });
+        self.entries.push(Entry {
+            line,
+            text: text.to_owned(),
+            parsed,
+        });
     }
 
     pub fn len(&self) -> usize {
@@ -117,10 +127,13 @@ fn parse_one(text: &str) -> Result<(EmailAddress, Option<String>), Rejection> {
     }
     if let (Some(open), true) = (text.rfind('<'), text.ends_with('>')) {
         let name = text[..open].trim().trim_matches('"').trim();
-        let address = EmailAddress::parse(&text[open + 1..text.len() - 1]).map_err(Rejection::Address)?;
+        let address =
+            EmailAddress::parse(&text[open + 1..text.len() - 1]).map_err(Rejection::Address)?;
         return Ok((address, (!name.is_empty()).then(|| name.to_owned())));
     }
-    EmailAddress::parse(text).map(|a| (a, None)).map_err(Rejection::Address)
+    EmailAddress::parse(text)
+        .map(|a| (a, None))
+        .map_err(Rejection::Address)
 }
 
 /// Why a whole list was refused.
@@ -188,7 +201,9 @@ fn split_line(line: &str) -> Vec<&str> {
         let word = &line[s..e];
         if word.contains('<') {
             // Words before the bracket that look like addresses stand alone.
-            let split = pending.iter().rposition(|(ps, pe)| line[*ps..*pe].contains('@'));
+            let split = pending
+                .iter()
+                .rposition(|(ps, pe)| line[*ps..*pe].contains('@'));
             let name_from = split.map_or(0, |k| k + 1);
             entries.extend(pending[..name_from].iter().map(|(ps, pe)| &line[*ps..*pe]));
             let begin = pending.get(name_from).map_or(s, |(ps, _)| *ps);
@@ -222,8 +237,12 @@ mod tests {
 
     #[test]
     fn any_mix_of_separators() {
-        let entries = parse_list("a@x.org, b@x.org;c@x.org d@x.org\ne@x.org\r\n\tf@x.org;;,g@x.org").unwrap();
-        assert_eq!(valid(&entries), ["a@x.org", "b@x.org", "c@x.org", "d@x.org", "e@x.org", "f@x.org", "g@x.org"]);
+        let entries =
+            parse_list("a@x.org, b@x.org;c@x.org d@x.org\ne@x.org\r\n\tf@x.org;;,g@x.org").unwrap();
+        assert_eq!(
+            valid(&entries),
+            ["a@x.org", "b@x.org", "c@x.org", "d@x.org", "e@x.org", "f@x.org", "g@x.org"]
+        );
         assert_eq!(entries[4].line, 2);
         assert_eq!(entries[5].line, 3);
     }
@@ -254,24 +273,43 @@ mod tests {
     fn each_entry_is_reported_once_with_its_fate() {
         let entries = parse_list("a@x.org, nope, A@X.org, =HYPERLINK(\"mailto:z@x.org\")").unwrap();
         assert_eq!(entries.len(), 4);
-        assert!(matches!(entries[1].parsed, Parsed::Invalid(Rejection::Address(AddressProblem::MissingAt))));
-        assert_eq!(entries[2].parsed, Parsed::Duplicate(EmailAddress::parse("a@x.org").unwrap()));
+        assert!(matches!(
+            entries[1].parsed,
+            Parsed::Invalid(Rejection::Address(AddressProblem::MissingAt))
+        ));
+        assert_eq!(
+            entries[2].parsed,
+            Parsed::Duplicate(EmailAddress::parse("a@x.org").unwrap())
+        );
         assert_eq!(entries[3].parsed, Parsed::Invalid(Rejection::Formula));
-        assert_eq!(tally(&entries), Tally { valid: 1, invalid: 2, duplicates: 1 });
+        assert_eq!(
+            tally(&entries),
+            Tally {
+                valid: 1,
+                invalid: 2,
+                duplicates: 1
+            }
+        );
     }
 
     #[test]
     fn overlong_addresses_are_refused_by_name() {
         let long = format!("{}@example.org", "a".repeat(300));
         let entries = parse_list(&format!("ok@x.org {long}")).unwrap();
-        assert_eq!(entries[1].parsed, Parsed::Invalid(Rejection::Address(AddressProblem::TooLong)));
+        assert_eq!(
+            entries[1].parsed,
+            Parsed::Invalid(Rejection::Address(AddressProblem::TooLong))
+        );
         assert_eq!(valid(&entries), ["ok@x.org"]);
     }
 
     #[test]
     fn empty_and_oversized_lists_are_refused() {
         assert_eq!(parse_list(" ,; \n "), Err(ListError::Empty));
-        let many = (0..=MAX_ENTRIES).map(|i| format!("p{i}@x.org")).collect::<Vec<_>>().join("\n");
+        let many = (0..=MAX_ENTRIES)
+            .map(|i| format!("p{i}@x.org"))
+            .collect::<Vec<_>>()
+            .join("\n");
         assert_eq!(parse_list(&many), Err(ListError::TooMany));
     }
 

@@ -66,7 +66,9 @@ pub fn parse(text: &str) -> Result<Vec<Entry>, CsvError> {
             line: e.position().map_or(0, |p| p.line() as usize),
             reason: e.to_string(),
         })?;
-        let line = record.position().map_or(rows.len() + 1, |p| p.line() as usize);
+        let line = record
+            .position()
+            .map_or(rows.len() + 1, |p| p.line() as usize);
         if record.iter().all(|cell| cell.trim().is_empty()) {
             continue;
         }
@@ -98,7 +100,10 @@ pub fn parse(text: &str) -> Result<Vec<Entry>, CsvError> {
 fn holds_address(cell: Option<&String>) -> bool {
     cell.is_some_and(|c| {
         let c = c.trim();
-        let bare = c.rfind('<').filter(|_| c.ends_with('>')).map_or(c, |open| &c[open + 1..c.len() - 1]);
+        let bare = c
+            .rfind('<')
+            .filter(|_| c.ends_with('>'))
+            .map_or(c, |open| &c[open + 1..c.len() - 1]);
         EmailAddress::parse(bare).is_ok()
     })
 }
@@ -108,8 +113,11 @@ fn address_columns(rows: &[(usize, Vec<String>)]) -> Vec<usize> {
     let width = rows.iter().map(|(_, cells)| cells.len()).max().unwrap_or(0);
     (0..width)
         .filter(|&column| {
-            let cells: Vec<&String> =
-                rows.iter().filter_map(|(_, c)| c.get(column)).filter(|c| !c.trim().is_empty()).collect();
+            let cells: Vec<&String> = rows
+                .iter()
+                .filter_map(|(_, c)| c.get(column))
+                .filter(|c| !c.trim().is_empty())
+                .collect();
             let addresses = cells.iter().filter(|c| holds_address(Some(c))).count();
             addresses > 0 && addresses * 2 >= cells.len().saturating_sub(1)
         })
@@ -133,7 +141,8 @@ mod tests {
 
     #[test]
     fn header_bom_semicolons_and_quotes() {
-        let file = "\u{feff}Name;Email;Phone\n\"Lovelace; Ada\";ada@x.org;123\nGrace;grace@x.org;456\n";
+        let file =
+            "\u{feff}Name;Email;Phone\n\"Lovelace; Ada\";ada@x.org;123\nGrace;grace@x.org;456\n";
         let entries = parse(decode(file.as_bytes()).unwrap()).unwrap();
         assert_eq!(addresses(&entries), ["ada@x.org", "grace@x.org"]);
         assert_eq!(entries[0].line, 2);
@@ -143,7 +152,10 @@ mod tests {
     fn no_header_tabs_and_several_address_columns() {
         let file = "ada@x.org\tbob@x.org\nnot an address\tcarl@x.org\n";
         let entries = parse(file).unwrap();
-        assert_eq!(addresses(&entries), ["ada@x.org", "bob@x.org", "carl@x.org"]);
+        assert_eq!(
+            addresses(&entries),
+            ["ada@x.org", "bob@x.org", "carl@x.org"]
+        );
         assert_eq!(tally(&entries).invalid, 1);
     }
 
@@ -166,11 +178,20 @@ mod tests {
     #[test]
     fn refuses_what_is_not_a_usable_csv() {
         assert_eq!(decode(&vec![b'a'; MAX_BYTES + 1]), Err(CsvError::TooLarge));
-        assert_eq!(decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Err(CsvError::Binary));
+        assert_eq!(
+            decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+            Err(CsvError::Binary)
+        );
         assert_eq!(decode(b"caf\xe9@x.org"), Err(CsvError::NotUtf8));
         assert_eq!(parse(""), Err(CsvError::Empty));
-        assert_eq!(parse("name,phone\nAda,123\n"), Err(CsvError::NoAddressColumn));
-        let rows = (0..=MAX_ROWS).map(|i| format!("p{i}@x.org")).collect::<Vec<_>>().join("\n");
+        assert_eq!(
+            parse("name,phone\nAda,123\n"),
+            Err(CsvError::NoAddressColumn)
+        );
+        let rows = (0..=MAX_ROWS)
+            .map(|i| format!("p{i}@x.org"))
+            .collect::<Vec<_>>()
+            .join("\n");
         assert_eq!(parse(&rows), Err(CsvError::TooManyRows));
     }
 }

@@ -72,3 +72,12 @@ pub enum RequestDecision {
     Approve(Role),
     Reject,
 }
+
+/// What happened to one invitation of a bulk Resend or Revoke.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkOutcome {
+    pub id: InvitationId,
+    pub email: String,
+    /// Why this one was left as it was.
+    pub problem: Option<String>,
+}

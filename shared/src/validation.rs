@@ -142,6 +142,15 @@ impl SignUpForm {
     }
 }
 
+/// `next` if it is a path on this site, so a link cannot send people elsewhere after login.
+pub fn local_path(next: &str) -> Option<&str> {
+    let ok = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && next.len() <= 2048;
+    ok.then_some(next)
+}
+
 /// Email and username logins share one field (§6).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LoginIdentifier {
@@ -309,6 +318,24 @@ mod tests {
         assert_eq!(id, LoginIdentifier::Username("frontdesk".into()));
         let errors = LoginForm::default().validate().unwrap_err();
         assert!(errors.get("login").is_some() && errors.get("password").is_some());
+    }
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(local_path("/join/abc"), Some("/join/abc"));
+        assert_eq!(
+            local_path("/invitation?token=x"),
+            Some("/invitation?token=x")
+        );
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "javascript:alert(1)",
+            "",
+        ] {
+            assert_eq!(local_path(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -34,11 +34,11 @@ pub async fn current_user() -> Result<Option<Me>, AppError> {
 
 /// Mails a confirmation link (or, for a taken address, a note to its owner).
 #[server(endpoint = "sign_up")]
-pub async fn sign_up(form: SignUpForm) -> Result<EmailAddress, AppError> {
+pub async fn sign_up(form: SignUpForm, next: Option<String>) -> Result<EmailAddress, AppError> {
     use super::request::*;
     answer(async move {
         let backend = backend()?;
-        Ok(server::accounts::request_sign_up(&backend, &caller(), &form).await?)
+        Ok(server::accounts::request_sign_up(&backend, &caller(), &form, next.as_deref()).await?)
     })
     .await
 }
@@ -49,16 +49,17 @@ pub async fn confirm_sign_up(token: String) -> Result<String, AppError> {
     use super::request::*;
     answer(async move {
         let backend = backend()?;
+        let next = server::accounts::sign_up_next_path(&backend, &token).await?;
         let (_, session) = server::accounts::confirm_sign_up(&backend, &caller(), &token).await?;
         set_cookie(&server::sessions::set_cookie(&backend.config, &session));
-        Ok("/practices/new".into())
+        Ok(next.unwrap_or_else(|| "/practices/new".into()))
     })
     .await
 }
 
 /// Logs in; returns where to go next.
 #[server(endpoint = "log_in")]
-pub async fn log_in(form: LoginForm) -> Result<String, AppError> {
+pub async fn log_in(form: LoginForm, next: Option<String>) -> Result<String, AppError> {
     use super::request::*;
     answer(async move {
         let backend = backend()?;
@@ -66,6 +67,9 @@ pub async fn log_in(form: LoginForm) -> Result<String, AppError> {
         let (account, session) =
             server::accounts::log_in(&backend, &caller(), &form, previous.as_ref()).await?;
         set_cookie(&server::sessions::set_cookie(&backend.config, &session));
+        if let Some(next) = next.as_deref().and_then(shared::validation::local_path) {
+            return Ok(next.to_owned());
+        }
         let practices = server::practices::list_for(&backend, account).await?;
         Ok(match practices.first() {
             Some(p) => format!("/p/{}", p.id),

@@ -6,3 +6,4 @@ pub mod mailbox;
 pub mod practices;
 #[cfg(feature = "ssr")]
 pub mod request;
+pub mod team;

@@ -81,6 +81,7 @@ where
 pub fn PracticeNav(practice: PracticeId, current: &'static str) -> impl IntoView {
     let links = [
         ("Dashboard", format!("/p/{practice}")),
+        ("Team", format!("/p/{practice}/team")),
         ("Settings", format!("/p/{practice}/settings")),
     ];
     view! {

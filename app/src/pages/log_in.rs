@@ -3,10 +3,12 @@ use shared::validation::LoginForm;
 
 use crate::api::accounts::LogIn;
 use crate::components::form::{follow_on_success, Field, FormAlert, FormErrors, Submit};
+use crate::pages::urlencode;
 
 #[component]
 pub fn LogInPage() -> impl IntoView {
     let (login, password) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let next = super::query_param("next");
     let action = ServerAction::<LogIn>::new();
     let errors = FormErrors::of(action);
     follow_on_success(action);
@@ -17,7 +19,10 @@ pub fn LogInPage() -> impl IntoView {
             password: password.get(),
         };
         if errors.check(form.validate()).is_some() {
-            action.dispatch(LogIn { form });
+            action.dispatch(LogIn {
+                form,
+                next: next.get_untracked(),
+            });
         }
     };
     view! {
@@ -30,7 +35,10 @@ pub fn LogInPage() -> impl IntoView {
                 <Submit label="Log in" busy="Logging in…" pending=action.pending()/>
             </form>
             <p class="aside"><a href="/forgot-password">"Forgot your password?"</a></p>
-            <p class="aside">"New here? " <a href="/signup">"Create an account"</a></p>
+            <p class="aside">"New here? " <a href=move || match next.get() {
+                Some(next) => format!("/signup?next={}", urlencode(&next)),
+                None => "/signup".into(),
+            }>"Create an account"</a></p>
         </section>
     }
 }

@@ -1,19 +1,28 @@
 pub mod dashboard;
 pub mod home;
+pub mod invitation;
+pub mod join;
 pub mod log_in;
 pub mod mailbox;
 pub mod new_practice;
 pub mod password;
 pub mod settings;
 pub mod sign_up;
+pub mod team;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+/// A parameter of the page's query string.
+pub fn query_param(name: &'static str) -> Memo<Option<String>> {
+    let query = use_query_map();
+    Memo::new(move |_| query.read().get(name))
+}
+
 /// The `token` of an emailed link.
 pub fn token_from_query() -> Memo<String> {
-    let query = use_query_map();
-    Memo::new(move |_| query.read().get("token").unwrap_or_default())
+    let token = query_param("token");
+    Memo::new(move |_| token.get().unwrap_or_default())
 }
 
 #[component]
@@ -28,4 +37,16 @@ pub fn NotFound() -> impl IntoView {
             <p>"There is nothing at this address. " <a href="/">"Go to the start page"</a>"."</p>
         </section>
     }
+}
+
+/// Percent-encodes a path for use as a query parameter.
+pub fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
 }

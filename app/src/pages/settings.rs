@@ -4,11 +4,13 @@ use shared::roles::{grant, Capability, Grant, Role};
 use shared::validation::PracticeDetails;
 
 use crate::api::practices::UpdatePracticeDetails;
+use crate::api::team::{join_link, ChangeJoinLink};
 use crate::components::form::{FormAlert, FormErrors, Submit};
 use crate::components::header::MeResource;
 use crate::components::practice::{
     my_role, practice_from_path, with_practice_details, DetailsFields, DetailsInputs, PracticeNav,
 };
+use shared::team::JoinLinkChange;
 
 #[component]
 fn SettingsTabs(practice: PracticeId, current: &'static str) -> impl IntoView {
@@ -35,6 +37,7 @@ pub fn SettingsDetailsPage() -> impl IntoView {
                 <h1>"Settings"</h1>
                 <SettingsTabs practice=id current="Details"/>
                 <DetailsForm practice=id initial role/>
+                <JoinLinkSection practice=id role/>
             </section>
         }
     })
@@ -121,4 +124,82 @@ pub fn SettingsRolesPage() -> impl IntoView {
             </section>
         })}
     }
+}
+
+/// The join link: off by default; on, off, or replaced by a new one.
+#[component]
+fn JoinLinkSection(practice: PracticeId, role: Signal<Option<Role>>) -> impl IntoView {
+    let change = ServerAction::<ChangeJoinLink>::new();
+    let current = Resource::new(move || change.version().get(), move |_| join_link(practice));
+    let approval = RwSignal::new(false);
+    let origin = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        origin.set(window().location().origin().unwrap_or_default());
+    });
+    let regenerate = move |_| {
+        #[cfg(feature = "hydrate")]
+        let sure = window()
+            .confirm_with_message("Make a new join link? The current link stops working at once.")
+            .unwrap_or(false);
+        #[cfg(not(feature = "hydrate"))]
+        let sure = false;
+        if sure {
+            change.dispatch(ChangeJoinLink {
+                practice,
+                change: JoinLinkChange::Regenerate,
+            });
+        }
+    };
+    let may_change = move || {
+        role.get()
+            .is_some_and(|r| grant(r, Capability::ChangeSettings) == Grant::Yes)
+    };
+    view! {
+        <Show when=may_change>
+            <section class="join-link" aria-labelledby="join-link-heading">
+                <h2 id="join-link-heading">"Join link"</h2>
+                <p class="hint">"Anyone with the link can join the team as a Practitioner, or ask to."</p>
+                {move || change.value().get().and_then(Result::err).map(|e| view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> })}
+                <Transition fallback=|| ()>
+                    {move || current.get().and_then(Result::ok).map(|settings| match settings.path {
+                        None => view! {
+                            <label class="check"><input type="checkbox" prop:checked=move || approval.get()
+                                on:change=move |ev| approval.set(event_target_checked(&ev))/>
+                                "New members wait until an admin approves them"</label>
+                            <button type="button" class="button secondary" on:click=move |_| {
+                                change.dispatch(ChangeJoinLink { practice, change: JoinLinkChange::Enable { requires_approval: approval.get() } });
+                            }>"Turn on the join link"</button>
+                        }.into_any(),
+                        Some(path) => {
+                            let link = move || format!("{}{}", origin.get(), path);
+                            view! {
+                                <div class="field">
+                                    <label for="join-link-url">"The link"</label>
+                                    <input id="join-link-url" readonly prop:value=link.clone()/>
+                                </div>
+                                <p class="hint">{if settings.requires_approval { "New members wait for approval." } else { "New members join at once, as Practitioners." }}</p>
+                                <p class="actions-left">
+                                    <button type="button" class="button secondary" on:click=move |_| copy_text(&link())>"Copy link"</button>
+                                    <button type="button" class="button secondary" on:click=regenerate>"Make a new link"</button>
+                                    <button type="button" class="button secondary" on:click=move |_| {
+                                        change.dispatch(ChangeJoinLink { practice, change: JoinLinkChange::Disable });
+                                    }>"Turn off"</button>
+                                </p>
+                            }.into_any()
+                        }
+                    })}
+                </Transition>
+            </section>
+        </Show>
+    }
+}
+
+fn copy_text(text: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        let _ = window().navigator().clipboard().write_text(text);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = text;
 }

@@ -13,6 +13,7 @@ pub fn SignUpPage() -> impl IntoView {
         RwSignal::new(String::new()),
         RwSignal::new(String::new()),
     );
+    let next = super::query_param("next");
     let action = ServerAction::<SignUp>::new();
     let errors = FormErrors::of(action);
     let sent_to = move || action.value().get().and_then(Result::ok);
@@ -24,7 +25,10 @@ pub fn SignUpPage() -> impl IntoView {
             password: password.get(),
         };
         if errors.check(form.validate()).is_some() {
-            action.dispatch(SignUp { form });
+            action.dispatch(SignUp {
+                form,
+                next: next.get_untracked(),
+            });
         }
     };
     view! {

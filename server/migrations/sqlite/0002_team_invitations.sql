@@ -26,3 +26,6 @@ CREATE INDEX invitations_practice ON invitations(practice_id, status, sent_at);
 ALTER TABLE practices ADD COLUMN join_code TEXT;
 ALTER TABLE practices ADD COLUMN join_requires_approval BOOLEAN NOT NULL DEFAULT FALSE;
 CREATE UNIQUE INDEX practices_join_code ON practices(join_code);
+
+-- Where a sign-up started from an invitation or join link continues after confirming.
+ALTER TABLE pending_signups ADD COLUMN next_path TEXT;

@@ -63,7 +63,14 @@ pub struct TeamInvitation<'a> {
 }
 
 pub fn team_invitation(to: &EmailAddress, invitation: &TeamInvitation<'_>) -> Email {
-    let TeamInvitation { practice, inviter, role, accept_link, reject_link, expires } = invitation;
+    let TeamInvitation {
+        practice,
+        inviter,
+        role,
+        accept_link,
+        reject_link,
+        expires,
+    } = invitation;
     Email {
         to: to.clone(),
         subject: format!("{inviter} invited you to join {practice} on Carekeys"),

@@ -66,6 +66,7 @@ impl TestEnv {
             smtp_url: None,
             mail_from: "Carekeys <no-reply@carekeys.test>".into(),
             data_dir: dir.clone(),
+            test_clock: false,
         };
         let shared_clock: SharedClock = clock.clone();
         let backend = Backend::new(db, shared_clock, config);

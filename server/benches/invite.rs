@@ -1,0 +1,114 @@
+//! Inviting 10,000 pasted addresses in one request on SQLite: parse, validate,
+//! deduplicate, store invitations, queue emails, write audit events, commit
+//! (the budget: under 1.5 s).
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use server::backend::{Backend, Caller};
+use server::clock::{SharedClock, SystemClock};
+use server::config::Config;
+use server::db::Db;
+use shared::ids::AccountId;
+use shared::invitation::{InviteRequest, InviteSource};
+use shared::roles::Role;
+use shared::validation::{PracticeForm, SignUpForm};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn pasted(n: usize) -> String {
+    (0..n)
+        .map(|i| format!("person{i}@example{}.org\n", i % 97))
+        .collect()
+}
+
+async fn setup() -> (Backend, AccountId) {
+    let dir =
+        std::env::temp_dir().join(format!("carekeys-bench-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = Db::connect(&format!("sqlite://{}/bench.db", dir.display()))
+        .await
+        .unwrap();
+    db.migrate().await.unwrap();
+    let config = Config {
+        database_url: String::new(),
+        base_url: "http://127.0.0.1:3000".into(),
+        smtp_url: None,
+        mail_from: "Carekeys <no-reply@carekeys.test>".into(),
+        data_dir: dir,
+        test_clock: false,
+    };
+    let clock: SharedClock = Arc::new(SystemClock);
+    let backend = Backend::new(db, clock, config);
+    let caller = Caller::default();
+    let form = SignUpForm {
+        full_name: "Bench Owner".into(),
+        email: "owner@bench.example".into(),
+        password: "correct horse battery".into(),
+    };
+    server::accounts::request_sign_up(&backend, &caller, &form, None)
+        .await
+        .unwrap();
+    let mail = &server::mail::outbox::recent(&backend.db, 1).await.unwrap()[0];
+    let token = mail
+        .body_text
+        .split("token=")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned();
+    let (owner, _) = server::accounts::confirm_sign_up(&backend, &caller, &token)
+        .await
+        .unwrap();
+    (backend, owner)
+}
+
+fn invite_10k(c: &mut Criterion) {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (backend, owner) = runtime.block_on(setup());
+    let request = InviteRequest {
+        source: InviteSource::Typed(pasted(10_000)),
+        role: Role::Practitioner,
+        validity_hours: None,
+    };
+    let mut group = c.benchmark_group("team invitations");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20));
+    group.bench_function("invite 10,000 pasted addresses (SQLite)", |b| {
+        b.iter_custom(|iterations| {
+            runtime.block_on(async {
+                let mut total = Duration::ZERO;
+                for _ in 0..iterations {
+                    // A fresh practice each time, so every address is new to it.
+                    let form = PracticeForm {
+                        name: "Bench".into(),
+                        contact_email: "desk@bench.example".into(),
+                        time_zone: "UTC".into(),
+                    };
+                    let practice =
+                        server::practices::create(&backend, &Caller::default(), owner, &form)
+                            .await
+                            .unwrap();
+                    let started = Instant::now();
+                    let report = server::invitations::invite(
+                        &backend,
+                        &Caller::default(),
+                        owner,
+                        practice,
+                        &request,
+                    )
+                    .await
+                    .unwrap();
+                    total += started.elapsed();
+                    assert_eq!(report.len(), 10_000);
+                }
+                total
+            })
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, invite_10k);
+criterion_main!(benches);
