@@ -78,18 +78,14 @@ pub fn TeamPage() -> impl IntoView {
             team.refetch();
         }
     });
+    // The action dispatched last speaks.
+    let last = RwSignal::new(None::<Bulk>);
     let message = move || {
-        let resent = resend
-            .value()
-            .get()
-            .map(|r| r.map(|o| summary("Sent again", &o)));
-        let revoked = revoke
-            .value()
-            .get()
-            .map(|r| r.map(|o| summary("Revoked", &o)));
-        resent
-            .or(revoked)
-            .map(|r| r.unwrap_or_else(|e| e.to_string()))
+        let answer = match last.get()? {
+            Bulk::Resend => resend.value().get()?.map(|o| summary("Sent again", &o)),
+            Bulk::Revoke => revoke.value().get()?.map(|o| summary("Revoked", &o)),
+        };
+        Some(answer.unwrap_or_else(|e| e.to_string()))
     };
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -120,6 +116,7 @@ fn TeamTables(
     resend: ServerAction<ResendInvitations>,
     revoke: ServerAction<RevokeInvitations>,
     decide: ServerAction<DecideRequest>,
+    last: RwSignal<Option<Bulk>>,
 ) -> impl IntoView {
     let TeamView {
         members,
