@@ -98,53 +98,79 @@ pub async fn append(
     at_ms: i64,
     event: Event,
 ) -> Result<i64, sqlx::Error> {
+    append_all(tx, origin, at_ms, vec![event]).await
+}
+
+/// Rows per multi-row INSERT: well under both backends' limits on bound values.
+const BATCH: usize = 500;
+
+/// Appends many events of one change inside `tx`, chaining them in order;
+/// returns the last sequence number. Batched so a bulk change stays fast.
+pub async fn append_all(
+    tx: &mut Tx,
+    origin: &Origin,
+    at_ms: i64,
+    events: Vec<Event>,
+) -> Result<i64, sqlx::Error> {
     // The head row is the chain's lock: PostgreSQL serialises appends on it,
     // SQLite already holds the writer lock (BEGIN IMMEDIATE).
     let head_sql = match tx {
         Tx::Sqlite(_) => "SELECT seq, hash FROM audit_head WHERE id = 1",
         Tx::Postgres(_) => "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE",
     };
-    let (head_seq, head_hash): (i64, String) =
+    let (mut seq, mut prev): (i64, String) =
         on_tx!(tx, c => sqlx::query_as(head_sql).fetch_one(c).await)?;
-    let mut record = Record {
-        seq: head_seq + 1,
-        practice_id: event.practice.map(|p| p.to_string()),
-        actor_id: origin.actor.map(|a| a.to_string()),
-        action: event.action.to_owned(),
-        target: event.target,
-        before_json: event.before.map(|v| v.to_string()),
-        after_json: event.after.map(|v| v.to_string()),
-        at: at_ms,
-        ip: origin.ip.clone(),
-        prev_hash: head_hash,
-        hash: String::new(),
-    };
-    record.hash = record.computed_hash();
+    let records: Vec<Record> = events
+        .into_iter()
+        .map(|event| {
+            seq += 1;
+            let mut record = Record {
+                seq,
+                practice_id: event.practice.map(|p| p.to_string()),
+                actor_id: origin.actor.map(|a| a.to_string()),
+                action: event.action.to_owned(),
+                target: event.target,
+                before_json: event.before.map(|v| v.to_string()),
+                after_json: event.after.map(|v| v.to_string()),
+                at: at_ms,
+                ip: origin.ip.clone(),
+                prev_hash: std::mem::take(&mut prev),
+                hash: String::new(),
+            };
+            record.hash = record.computed_hash();
+            prev = record.hash.clone();
+            record
+        })
+        .collect();
+    for chunk in records.chunks(BATCH) {
+        on_tx!(tx, c => {
+            let mut insert = sqlx::QueryBuilder::new(
+                "INSERT INTO audit_events (seq, practice_id, actor_id, action, target, before_json, after_json, at, ip, prev_hash, hash) ",
+            );
+            insert.push_values(chunk, |mut row, r| {
+                row.push_bind(r.seq)
+                    .push_bind(r.practice_id.as_deref())
+                    .push_bind(r.actor_id.as_deref())
+                    .push_bind(r.action.as_str())
+                    .push_bind(r.target.as_str())
+                    .push_bind(r.before_json.as_deref())
+                    .push_bind(r.after_json.as_deref())
+                    .push_bind(r.at)
+                    .push_bind(r.ip.as_deref())
+                    .push_bind(r.prev_hash.as_str())
+                    .push_bind(r.hash.as_str());
+            });
+            insert.build().execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
     on_tx!(tx, c => {
-        sqlx::query(
-            "INSERT INTO audit_events (seq, practice_id, actor_id, action, target, before_json, after_json, at, ip, prev_hash, hash)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(record.seq)
-        .bind(&record.practice_id)
-        .bind(&record.actor_id)
-        .bind(&record.action)
-        .bind(&record.target)
-        .bind(&record.before_json)
-        .bind(&record.after_json)
-        .bind(record.at)
-        .bind(&record.ip)
-        .bind(&record.prev_hash)
-        .bind(&record.hash)
-        .execute(&mut *c)
-        .await?;
         sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-            .bind(record.seq)
-            .bind(&record.hash)
-            .execute(&mut *c)
+            .bind(seq)
+            .bind(&prev)
+            .execute(c)
             .await.map(|r| r.rows_affected())
     })?;
-    Ok(record.seq)
+    Ok(seq)
 }
 
 /// The result of walking the chain.

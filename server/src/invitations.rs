@@ -65,32 +65,53 @@ pub fn practice_time(ms: i64, zone: &str) -> String {
         .to_string()
 }
 
-/// Everything needed to (re)send one invitation inside a transaction.
+/// Everything needed to (re)send invitations of one practice at one moment.
 struct Sending<'a> {
     practice: PracticeId,
     facts: &'a PracticeFacts,
     inviter: &'a str,
     origin: &'a Origin,
     now: i64,
-    validity_ms: i64,
+    expires_at: i64,
+    /// `expires_at` in the practice's time zone, written once for the whole batch.
+    expires: String,
 }
 
-impl Sending<'_> {
-    /// Queues the email for a fresh token; returns the token's hash, expiry and message id.
-    async fn mail(
-        &self,
-        tx: &mut Tx,
-        backend: &Backend,
-        to: &EmailAddress,
-        role: Role,
-    ) -> ServiceResult<(String, i64, String)> {
+/// An invitation email with its fresh token, ready to queue.
+struct Prepared {
+    token_hash: String,
+    email: crate::mail::Email,
+}
+
+impl<'a> Sending<'a> {
+    fn new(
+        practice: PracticeId,
+        facts: &'a PracticeFacts,
+        inviter: &'a str,
+        origin: &'a Origin,
+        now: i64,
+        validity_ms: i64,
+    ) -> Self {
+        let expires_at = now + validity_ms;
+        let expires = practice_time(expires_at, &facts.time_zone);
+        Self {
+            practice,
+            facts,
+            inviter,
+            origin,
+            now,
+            expires_at,
+            expires,
+        }
+    }
+
+    /// A new token and the email that carries it.
+    fn prepare(&self, backend: &Backend, to: &EmailAddress, role: Role) -> Prepared {
         let token = Secret::generate();
-        let expires_at = self.now + self.validity_ms;
         let accept = backend
             .config
             .link(&format!("/invitation?token={}", token.expose()));
         let reject = format!("{accept}&answer=reject");
-        let expires = practice_time(expires_at, &self.facts.time_zone);
         let email = templates::team_invitation(
             to,
             &templates::TeamInvitation {
@@ -99,11 +120,13 @@ impl Sending<'_> {
                 role: role.label(),
                 accept_link: &accept,
                 reject_link: &reject,
-                expires: &expires,
+                expires: &self.expires,
             },
         );
-        let message = outbox::enqueue(tx, Some(self.practice), &email, self.now).await?;
-        Ok((token.hash(), expires_at, message.to_string()))
+        Prepared {
+            token_hash: token.hash(),
+            email,
+        }
     }
 }
 
@@ -171,17 +194,18 @@ pub async fn invite(
     .into_iter()
     .collect();
     let origin = caller.as_actor(account);
-    let sending = Sending {
+    let validity_hours = request
+        .validity_hours
+        .unwrap_or(facts.staff_invite_validity_hours);
+    let sending = Sending::new(
         practice,
-        facts: &facts,
-        inviter: &inviter,
-        origin: &origin,
+        &facts,
+        &inviter,
+        &origin,
         now,
-        validity_ms: request
-            .validity_hours
-            .unwrap_or(facts.staff_invite_validity_hours)
-            * HOUR_MS,
-    };
+        validity_hours * HOUR_MS,
+    );
+    let mut fresh = Vec::new();
     let mut report = Vec::with_capacity(entries.len());
     for entry in entries {
         let (address, outcome) = match entry.parsed {
@@ -195,15 +219,8 @@ pub async fn invite(
                 {
                     InviteOutcome::AlreadyInvited(id)
                 } else {
-                    create(
-                        &mut tx,
-                        backend,
-                        &sending,
-                        &address,
-                        name.as_deref(),
-                        request.role,
-                    )
-                    .await?;
+                    let prepared = sending.prepare(backend, &address, request.role);
+                    fresh.push((InvitationId::from_uuid(Uuid::new_v4()), name, prepared));
                     InviteOutcome::Invited
                 };
                 (Some(address), outcome)
@@ -216,46 +233,63 @@ pub async fn invite(
             outcome,
         });
     }
+    create_all(&mut tx, &sending, request.role, fresh).await?;
     tx.commit().await?;
     backend.mail_wake.notify_one();
     Ok(report)
 }
 
-async fn create(
+/// Rows per multi-row INSERT: well under both backends' limits on bound values.
+const BATCH: usize = 500;
+
+/// Stores new invitations, queues their emails and audits them: one batch per table.
+async fn create_all(
     tx: &mut Tx,
-    backend: &Backend,
     sending: &Sending<'_>,
-    address: &EmailAddress,
-    name: Option<&str>,
     role: Role,
-) -> ServiceResult<InvitationId> {
-    let id = InvitationId::from_uuid(Uuid::new_v4());
-    let (token_hash, expires_at, message) = sending.mail(tx, backend, address, role).await?;
-    on_tx!(tx, c => {
-        sqlx::query(
-            "INSERT INTO invitations (id, practice_id, email, name, role, status, token_hash, expires_at, invited_by, message_id, sent_at, created_at)
-             VALUES ($1, $2, $3, $4, $5, 'invited', $6, $7, $8, $9, $10, $10)",
-        )
-        .bind(id.to_string())
-        .bind(sending.practice.to_string())
-        .bind(address.as_str())
-        .bind(name)
-        .bind(role.code())
-        .bind(&token_hash)
-        .bind(expires_at)
-        .bind(sending.origin.actor.map(|a| a.to_string()))
-        .bind(&message)
-        .bind(sending.now)
-        .execute(c)
-        .await.map(|r| r.rows_affected())
-    })?;
-    let event = Event::new("invitation.created", id.to_string())
-        .in_practice(sending.practice)
-        .after(
-            serde_json::json!({ "email": address, "role": role.code(), "expires_at": expires_at }),
-        );
-    audit::append(tx, sending.origin, sending.now, event).await?;
-    Ok(id)
+    fresh: Vec<(InvitationId, Option<String>, Prepared)>,
+) -> ServiceResult<()> {
+    let emails: Vec<_> = fresh.iter().map(|(_, _, p)| p.email.clone()).collect();
+    let messages = outbox::enqueue_all(tx, Some(sending.practice), &emails, sending.now).await?;
+    let practice = sending.practice.to_string();
+    let invited_by = sending.origin.actor.map(|a| a.to_string());
+    let rows: Vec<_> = fresh.iter().zip(&messages).collect();
+    for chunk in rows.chunks(BATCH) {
+        on_tx!(tx, c => {
+            let mut insert = sqlx::QueryBuilder::new(
+                "INSERT INTO invitations (id, practice_id, email, name, role, status, token_hash, expires_at, invited_by, message_id, sent_at, created_at) ",
+            );
+            insert.push_values(chunk, |mut row, ((id, name, prepared), message)| {
+                row.push_bind(id.to_string())
+                    .push_bind(practice.as_str())
+                    .push_bind(prepared.email.to.as_str())
+                    .push_bind(name.as_deref())
+                    .push_bind(role.code())
+                    .push_bind("invited")
+                    .push_bind(prepared.token_hash.as_str())
+                    .push_bind(sending.expires_at)
+                    .push_bind(invited_by.as_deref())
+                    .push_bind(message.to_string())
+                    .push_bind(sending.now)
+                    .push_bind(sending.now);
+            });
+            insert.build().execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    let events = fresh
+        .iter()
+        .map(|(id, _, prepared)| {
+            Event::new("invitation.created", id.to_string())
+                .in_practice(sending.practice)
+                .after(serde_json::json!({
+                    "email": prepared.email.to,
+                    "role": role.code(),
+                    "expires_at": sending.expires_at,
+                }))
+        })
+        .collect();
+    audit::append_all(tx, sending.origin, sending.now, events).await?;
+    Ok(())
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -316,14 +350,14 @@ pub async fn resend(
     let facts = practice_facts(&mut tx, practice).await?;
     let inviter = full_name(&mut tx, account).await?;
     let origin = caller.as_actor(account);
-    let sending = Sending {
+    let sending = Sending::new(
         practice,
-        facts: &facts,
-        inviter: &inviter,
-        origin: &origin,
+        &facts,
+        &inviter,
+        &origin,
         now,
-        validity_ms: facts.staff_invite_validity_hours * HOUR_MS,
-    };
+        facts.staff_invite_validity_hours * HOUR_MS,
+    );
     let mut outcomes = Vec::new();
     for row in rows_for(&mut tx, practice, ids).await? {
         let id: InvitationId = row.id.parse().map_err(|_| ServiceError::NotFound)?;
@@ -341,8 +375,11 @@ pub async fn resend(
             Ok(_) => {
                 let address = EmailAddress::parse(&row.email)
                     .map_err(|e| ServiceError::Internal(e.to_string()))?;
-                let (token_hash, expires_at, message) =
-                    sending.mail(&mut tx, backend, &address, row.role()).await?;
+                let prepared = sending.prepare(backend, &address, row.role());
+                let message = outbox::enqueue(&mut tx, Some(practice), &prepared.email, now)
+                    .await?
+                    .to_string();
+                let (token_hash, expires_at) = (prepared.token_hash, sending.expires_at);
                 on_tx!(&mut tx, c => {
                     sqlx::query(
                         "UPDATE invitations SET status = 'invited', token_hash = $1, expires_at = $2, message_id = $3,

@@ -781,7 +781,47 @@ async fn joiners_wait_for_approval_when_the_practice_asks(env: &TestEnv) {
     assert!(matches!(refused, Err(ServiceError::Forbidden)));
 }
 
+async fn a_large_list_crosses_batches_and_keeps_the_audit_chain(env: &TestEnv) {
+    let (owner, practice) = owner_and_practice(env).await;
+    let list: String = (0..1_234)
+        .map(|i| format!("person{i}@example.org\n"))
+        .collect();
+    let report = invite(env, owner, practice, typed(&list)).await.unwrap();
+    assert!(report.iter().all(|r| r.outcome == InviteOutcome::Invited));
+    assert_eq!(
+        team::view(&env.backend, owner, practice)
+            .await
+            .unwrap()
+            .invitations
+            .len(),
+        1_234
+    );
+    let queued = server::mail::outbox::recent(env.db(), 5_000).await.unwrap();
+    assert_eq!(
+        queued
+            .iter()
+            .filter(|m| m.subject.contains("invited you"))
+            .count(),
+        1_234
+    );
+    let events = server::audit::list_for_practice(env.db(), practice, 2_000)
+        .await
+        .unwrap();
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| e.action == "invitation.created")
+            .count(),
+        1_234
+    );
+    assert!(matches!(
+        server::audit::verify(env.db()).await.unwrap(),
+        server::audit::ChainCheck::Intact { .. }
+    ));
+}
+
 on_both_backends!(
+    a_large_list_crosses_batches_and_keeps_the_audit_chain,
     a_mixed_list_is_reported_entry_by_entry,
     a_csv_with_header_bom_and_semicolons_invites_its_rows,
     bad_files_and_addresses_are_refused_clearly,

@@ -56,23 +56,46 @@ pub async fn enqueue(
     email: &Email,
     now_ms: i64,
 ) -> Result<MessageId, sqlx::Error> {
+    let ids = enqueue_all(tx, practice, std::slice::from_ref(email), now_ms).await?;
+    Ok(ids[0])
+}
+
+/// Rows per multi-row INSERT: well under both backends' limits on bound values.
+const BATCH: usize = 500;
+
+/// Queues many emails inside the caller's transaction, in batches.
+pub async fn enqueue_all(
+    tx: &mut Tx,
+    practice: Option<PracticeId>,
+    emails: &[Email],
+    now_ms: i64,
+) -> Result<Vec<MessageId>, sqlx::Error> {
     // v7 ids sort in creation order, which keeps the mailbox in order within one millisecond.
-    let id = MessageId::from_uuid(Uuid::now_v7());
-    on_tx!(tx, c => {
-        sqlx::query(
-            "INSERT INTO outbox (id, practice_id, to_address, subject, body_text, status, attempts, next_attempt_at, created_at)
-             VALUES ($1, $2, $3, $4, $5, 'queued', 0, $6, $6)",
-        )
-        .bind(id.to_string())
-        .bind(practice.map(|p| p.to_string()))
-        .bind(email.to.as_str())
-        .bind(&email.subject)
-        .bind(&email.body)
-        .bind(now_ms)
-        .execute(c)
-        .await.map(|r| r.rows_affected())
-    })?;
-    Ok(id)
+    let ids: Vec<MessageId> = emails
+        .iter()
+        .map(|_| MessageId::from_uuid(Uuid::now_v7()))
+        .collect();
+    let practice = practice.map(|p| p.to_string());
+    for (chunk_ids, chunk) in ids.chunks(BATCH).zip(emails.chunks(BATCH)) {
+        on_tx!(tx, c => {
+            let mut insert = sqlx::QueryBuilder::new(
+                "INSERT INTO outbox (id, practice_id, to_address, subject, body_text, status, attempts, next_attempt_at, created_at) ",
+            );
+            insert.push_values(chunk_ids.iter().zip(chunk), |mut row, (id, email)| {
+                row.push_bind(id.to_string())
+                    .push_bind(practice.as_deref())
+                    .push_bind(email.to.as_str())
+                    .push_bind(email.subject.as_str())
+                    .push_bind(email.body.as_str())
+                    .push_bind("queued")
+                    .push_bind(0_i64)
+                    .push_bind(now_ms)
+                    .push_bind(now_ms);
+            });
+            insert.build().execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(ids)
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
