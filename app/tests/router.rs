@@ -17,18 +17,9 @@ async fn app() -> axum::Router {
     let dir =
         std::env::temp_dir().join(format!("carekeys-router-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap();
-    let db = Db::connect(&format!("sqlite://{}/test.db", dir.display()))
-        .await
-        .unwrap();
+    let config = Config::local(dir);
+    let db = Db::connect(&config.database_url).await.unwrap();
     db.migrate().await.unwrap();
-    let config = Config {
-        database_url: String::new(),
-        base_url: "http://127.0.0.1:3000".into(),
-        smtp_url: None,
-        mail_from: "Carekeys <no-reply@carekeys.test>".into(),
-        data_dir: dir,
-        test_clock: false,
-    };
     let clock: SharedClock = Arc::new(SystemClock);
     let options = LeptosOptions::builder().output_name("carekeys").build();
     app::serve::router(Backend::new(db, clock, config), options)

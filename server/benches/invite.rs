@@ -24,18 +24,9 @@ async fn setup() -> (Backend, AccountId) {
     let dir =
         std::env::temp_dir().join(format!("carekeys-bench-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap();
-    let db = Db::connect(&format!("sqlite://{}/bench.db", dir.display()))
-        .await
-        .unwrap();
+    let config = Config::local(dir);
+    let db = Db::connect(&config.database_url).await.unwrap();
     db.migrate().await.unwrap();
-    let config = Config {
-        database_url: String::new(),
-        base_url: "http://127.0.0.1:3000".into(),
-        smtp_url: None,
-        mail_from: "Carekeys <no-reply@carekeys.test>".into(),
-        data_dir: dir,
-        test_clock: false,
-    };
     let clock: SharedClock = Arc::new(SystemClock);
     let backend = Backend::new(db, clock, config);
     let caller = Caller::default();

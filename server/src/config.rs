@@ -58,6 +58,19 @@ impl Config {
         })
     }
 
+    /// A local configuration around a SQLite file in `data_dir`, mail kept locally:
+    /// what tests and benchmarks start from.
+    pub fn local(data_dir: PathBuf) -> Config {
+        Config {
+            database_url: format!("sqlite://{}/carekeys.db", data_dir.display()),
+            base_url: "http://127.0.0.1:3000".into(),
+            smtp_url: None,
+            mail_from: "Carekeys <no-reply@carekeys.test>".into(),
+            data_dir,
+            test_clock: false,
+        }
+    }
+
     /// Cookies get `Secure` and the `__Host-` prefix whenever the site is served over HTTPS.
     pub fn secure_cookies(&self) -> bool {
         self.base_url.starts_with("https://")

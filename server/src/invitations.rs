@@ -159,11 +159,8 @@ pub async fn invite(
     }
     let entries = parse_source(&request.source)?;
     let now = backend.now_ms();
-    let mut tx = backend.db.begin().await?;
-    if !tx.lock_practice(practice).await? {
-        return Err(ServiceError::NotFound);
-    }
-    let actor = practices::require_in(&mut tx, account, practice, Capability::ManageTeam).await?;
+    let (mut tx, actor) =
+        practices::change_as(backend, account, practice, Capability::ManageTeam).await?;
     if !may_assign(&actor, request.role) {
         return Err(FieldErrors::single(
             "role",
@@ -342,11 +339,8 @@ pub async fn resend(
     ids: &[InvitationId],
 ) -> ServiceResult<Vec<BulkOutcome>> {
     let now = backend.now_ms();
-    let mut tx = backend.db.begin().await?;
-    if !tx.lock_practice(practice).await? {
-        return Err(ServiceError::NotFound);
-    }
-    practices::require_in(&mut tx, account, practice, Capability::ManageTeam).await?;
+    let (mut tx, _) =
+        practices::change_as(backend, account, practice, Capability::ManageTeam).await?;
     let facts = practice_facts(&mut tx, practice).await?;
     let inviter = full_name(&mut tx, account).await?;
     let origin = caller.as_actor(account);
@@ -441,11 +435,8 @@ pub async fn revoke(
     ids: &[InvitationId],
 ) -> ServiceResult<Vec<BulkOutcome>> {
     let now = backend.now_ms();
-    let mut tx = backend.db.begin().await?;
-    if !tx.lock_practice(practice).await? {
-        return Err(ServiceError::NotFound);
-    }
-    practices::require_in(&mut tx, account, practice, Capability::ManageTeam).await?;
+    let (mut tx, _) =
+        practices::change_as(backend, account, practice, Capability::ManageTeam).await?;
     let origin = caller.as_actor(account);
     let mut outcomes = Vec::new();
     for row in rows_for(&mut tx, practice, ids).await? {
@@ -580,14 +571,7 @@ pub async fn accept(
     if person.email.as_ref().map(EmailAddress::as_str) != Some(row.email.as_str()) {
         return Err(ServiceError::Forbidden);
     }
-    let already: Option<(String,)> = on_tx!(&mut tx, c => {
-        sqlx::query_as("SELECT id FROM memberships WHERE practice_id = $1 AND account_id = $2")
-            .bind(practice.to_string())
-            .bind(person.account.to_string())
-            .fetch_optional(c)
-            .await
-    })?;
-    if already.is_none() {
+    if !practices::is_member(&mut tx, practice, person.account).await? {
         add_member(&mut tx, practice, person.account, row.role(), now).await?;
     }
     set_status(&mut tx, &row.id, InvitationStatus::Accepted, now).await?;

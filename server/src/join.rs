@@ -52,11 +52,8 @@ pub async fn change(
     change: JoinLinkChange,
 ) -> ServiceResult<JoinLinkSettings> {
     let now = backend.now_ms();
-    let mut tx = backend.db.begin().await?;
-    if !tx.lock_practice(practice).await? {
-        return Err(ServiceError::NotFound);
-    }
-    practices::require_in(&mut tx, account, practice, Capability::ChangeSettings).await?;
+    let (mut tx, _) =
+        practices::change_as(backend, account, practice, Capability::ChangeSettings).await?;
     let before: JoinRow = on_tx!(&mut tx, c => sqlx::query_as(JOIN_SQL).bind(practice.to_string()).fetch_one(c).await)?;
     let (code, requires_approval, action) = match change {
         JoinLinkChange::Enable { requires_approval } => (
@@ -135,14 +132,7 @@ pub async fn join(
     let now = backend.now_ms();
     let mut tx = backend.db.begin().await?;
     tx.lock_practice(practice).await?;
-    let member: Option<(String,)> = on_tx!(&mut tx, c => {
-        sqlx::query_as("SELECT id FROM memberships WHERE practice_id = $1 AND account_id = $2")
-            .bind(practice.to_string())
-            .bind(person.account.to_string())
-            .fetch_optional(c)
-            .await
-    })?;
-    if member.is_some() {
+    if practices::is_member(&mut tx, practice, person.account).await? {
         return Ok(JoinOutcome::AlreadyMember(practice));
     }
     let origin = caller.as_actor(person.account);
@@ -204,11 +194,8 @@ pub async fn decide(
     decision: RequestDecision,
 ) -> ServiceResult<()> {
     let now = backend.now_ms();
-    let mut tx = backend.db.begin().await?;
-    if !tx.lock_practice(practice).await? {
-        return Err(ServiceError::NotFound);
-    }
-    let actor = practices::require_in(&mut tx, account, practice, Capability::ManageTeam).await?;
+    let (mut tx, actor) =
+        practices::change_as(backend, account, practice, Capability::ManageTeam).await?;
     let row: Option<(String, Option<String>)> = on_tx!(&mut tx, c => {
         sqlx::query_as("SELECT status, requested_by FROM invitations WHERE id = $1 AND practice_id = $2")
             .bind(request.to_string())

@@ -130,6 +130,38 @@ pub async fn require_in(
     )
 }
 
+/// Opens a write transaction on `practice`, takes its lock, and checks that
+/// `account` holds `capability` there — the start of every change to a practice.
+pub async fn change_as(
+    backend: &Backend,
+    account: AccountId,
+    practice: PracticeId,
+    capability: Capability,
+) -> ServiceResult<(Tx, Actor)> {
+    let mut tx = backend.db.begin().await?;
+    if !tx.lock_practice(practice).await? {
+        return Err(ServiceError::NotFound);
+    }
+    let actor = require_in(&mut tx, account, practice, capability).await?;
+    Ok((tx, actor))
+}
+
+/// Whether `account` is on the team of `practice` (active or not).
+pub async fn is_member(
+    tx: &mut Tx,
+    practice: PracticeId,
+    account: AccountId,
+) -> ServiceResult<bool> {
+    let found: Option<(String,)> = on_tx!(tx, c => {
+        sqlx::query_as("SELECT id FROM memberships WHERE practice_id = $1 AND account_id = $2")
+            .bind(practice.to_string())
+            .bind(account.to_string())
+            .fetch_optional(c)
+            .await
+    })?;
+    Ok(found.is_some())
+}
+
 fn permitted(actor: Actor, capability: Capability) -> ServiceResult<Actor> {
     if actor.status == MembershipStatus::Suspended {
         return Err(ServiceError::NotFound);
@@ -231,11 +263,7 @@ pub async fn update_details(
 ) -> ServiceResult<PracticeDetails> {
     let details = form.validate(known_time_zone)?;
     let now = backend.now_ms();
-    let mut tx = backend.db.begin().await?;
-    if !tx.lock_practice(practice).await? {
-        return Err(ServiceError::NotFound);
-    }
-    require_in(&mut tx, account, practice, Capability::ChangeSettings).await?;
+    let (mut tx, _) = change_as(backend, account, practice, Capability::ChangeSettings).await?;
     let before: DetailsRow = on_tx!(&mut tx, c => {
         sqlx::query_as(DETAILS_SQL).bind(practice.to_string()).fetch_one(c).await
     })?;

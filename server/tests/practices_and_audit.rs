@@ -7,24 +7,8 @@ use server::error::ServiceError;
 use server::practices;
 use shared::ids::{AccountId, PracticeId};
 use shared::roles::Role;
-use shared::validation::{PracticeForm, SignUpForm};
-use support::{caller, link_param, TestEnv};
-
-async fn person(env: &TestEnv, email: &str) -> AccountId {
-    let form = SignUpForm {
-        full_name: format!("Person {email}"),
-        email: email.into(),
-        password: "correct horse battery".into(),
-    };
-    server::accounts::request_sign_up(&env.backend, &caller("10.0.0.1"), &form, None)
-        .await
-        .unwrap();
-    let token = link_param(&env.last_mail_to(email).await.body_text, "token");
-    server::accounts::confirm_sign_up(&env.backend, &caller("10.0.0.1"), &token)
-        .await
-        .unwrap()
-        .0
-}
+use shared::validation::PracticeForm;
+use support::{caller, person, TestEnv};
 
 async fn open_practice(env: &TestEnv, owner: AccountId, name: &str) -> PracticeId {
     practices::create(&env.backend, &caller("10.0.0.1"), owner, &form(name))

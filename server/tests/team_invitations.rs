@@ -12,24 +12,8 @@ use shared::invitation::{
 };
 use shared::roles::{AccessLevel, Role};
 use shared::team::{JoinLinkChange, JoinOutcome, RequestDecision};
-use shared::validation::{PracticeForm, SignUpForm};
-use support::{caller, link_param, TestEnv};
-
-async fn person(env: &TestEnv, email: &str) -> AccountId {
-    let form = SignUpForm {
-        full_name: format!("Person {email}"),
-        email: email.into(),
-        password: "correct horse battery".into(),
-    };
-    server::accounts::request_sign_up(&env.backend, &caller("10.0.0.1"), &form, None)
-        .await
-        .unwrap();
-    let token = link_param(&env.last_mail_to(email).await.body_text, "token");
-    server::accounts::confirm_sign_up(&env.backend, &caller("10.0.0.1"), &token)
-        .await
-        .unwrap()
-        .0
-}
+use shared::validation::PracticeForm;
+use support::{caller, link_param, person, TestEnv};
 
 async fn signed_in(env: &TestEnv, email: &str) -> sessions::SignedIn {
     let account = person(env, email).await;

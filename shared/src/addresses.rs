@@ -220,20 +220,22 @@ fn split_line(line: &str) -> Vec<&str> {
     entries
 }
 
+/// The valid addresses of a report, in order (for tests of both parsers).
+#[cfg(test)]
+pub(crate) fn valid(entries: &[Entry]) -> Vec<&str> {
+    entries
+        .iter()
+        .filter_map(|e| match &e.parsed {
+            Parsed::Valid { address, .. } => Some(address.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
-
-    fn valid(entries: &[Entry]) -> Vec<&str> {
-        entries
-            .iter()
-            .filter_map(|e| match &e.parsed {
-                Parsed::Valid { address, .. } => Some(address.as_str()),
-                _ => None,
-            })
-            .collect()
-    }
 
     #[test]
     fn any_mix_of_separators() {

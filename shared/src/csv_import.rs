@@ -127,17 +127,7 @@ fn address_columns(rows: &[(usize, Vec<String>)]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::addresses::{tally, Parsed, Rejection};
-
-    fn addresses(entries: &[Entry]) -> Vec<&str> {
-        entries
-            .iter()
-            .filter_map(|e| match &e.parsed {
-                Parsed::Valid { address, .. } => Some(address.as_str()),
-                _ => None,
-            })
-            .collect()
-    }
+    use crate::addresses::{tally, valid as addresses, Parsed, Rejection};
 
     #[test]
     fn header_bom_semicolons_and_quotes() {

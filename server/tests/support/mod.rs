@@ -61,12 +61,8 @@ impl TestEnv {
         db.migrate().await.unwrap();
         let clock = Arc::new(ManualClock::starting_at_ms(START_MS));
         let config = Config {
-            database_url: String::new(),
             base_url: "http://carekeys.test".into(),
-            smtp_url: None,
-            mail_from: "Carekeys <no-reply@carekeys.test>".into(),
-            data_dir: dir.clone(),
-            test_clock: false,
+            ..Config::local(dir.clone())
         };
         let shared_clock: SharedClock = clock.clone();
         let backend = Backend::new(db, shared_clock, config);
@@ -117,6 +113,23 @@ impl TestEnv {
         }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// Signs `email` up through the emailed confirmation link; returns the account.
+pub async fn person(env: &TestEnv, email: &str) -> shared::ids::AccountId {
+    let form = shared::validation::SignUpForm {
+        full_name: format!("Person {email}"),
+        email: email.into(),
+        password: "correct horse battery".into(),
+    };
+    server::accounts::request_sign_up(&env.backend, &caller("10.0.0.1"), &form, None)
+        .await
+        .unwrap();
+    let token = link_param(&env.last_mail_to(email).await.body_text, "token");
+    server::accounts::confirm_sign_up(&env.backend, &caller("10.0.0.1"), &token)
+        .await
+        .unwrap()
+        .0
 }
 
 pub fn caller(ip: &str) -> Caller {
