@@ -39,6 +39,16 @@ test("settings change the details, and a second practice brings the switcher", a
   await createPractice(page, "Harbour Clinic");
   const harbour = page.url();
 
+  // Every page of a practice, loaded directly, hydrates without an error.
+  const errors: string[] = [];
+  page.on("console", (m) => m.type() === "error" && errors.push(`${page.url()}: ${m.text()}`));
+  const base = new URL(harbour).pathname;
+  for (const path of ["", "/team", "/team/invite", "/settings", "/settings/roles"]) {
+    await open(page, base + path);
+  }
+  expect(errors).toEqual([]);
+  await open(page, base);
+
   await page.getByRole("navigation", { name: "Practice" }).getByRole("link", { name: "Settings" }).click();
   await expect(page.getByLabel("Practice name")).toHaveValue("Harbour Clinic");
   await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);

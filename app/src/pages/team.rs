@@ -406,9 +406,13 @@ pub fn InvitePage() -> impl IntoView {
                         <div class="field">
                             <label for="field-role">"Role"</label>
                             <select id="field-role" on:change=move |ev| offered.set(event_target_value(&ev))>
-                                {move || offerable.get().into_iter().map(|r| view! {
-                                    <option value=r.code() selected=r.code() == offered.get_untracked()>{r.label()}</option>
-                                }).collect_view()}
+                                // The offerable roles come from the signed-in person's data: wait for it,
+                                // so the server and the browser render the same options.
+                                <Transition fallback=|| view! { <option value="practitioner">"Practitioner"</option> }>
+                                    {move || offerable.get().into_iter().map(|r| view! {
+                                        <option value=r.code() selected=r.code() == offered.get_untracked()>{r.label()}</option>
+                                    }).collect_view()}
+                                </Transition>
                             </select>
                         </div>
                         <div class="field">
