@@ -30,8 +30,17 @@ test-tools:
 	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
 	@cd end2end && (test -d node_modules/@playwright/test || npm ci --no-audit --no-fund)
 
-build-release: tools
+# cargo-leptos regenerates the WASM bundle on every call (about 40 s), so the
+# release is rebuilt only when a source file is newer than the last build.
+SOURCES := $(shell find app/src server/src server/migrations shared/src style public -type f 2>/dev/null) \
+	Cargo.toml Cargo.lock app/Cargo.toml server/Cargo.toml shared/Cargo.toml
+RELEASE_STAMP := target/.release-built
+
+build-release: $(RELEASE_STAMP)
+
+$(RELEASE_STAMP): $(SOURCES) | tools
 	cargo leptos build --release
+	@touch $@
 
 test-rust:
 	cargo test -p shared
