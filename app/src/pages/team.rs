@@ -274,6 +274,7 @@ fn RequestRow(
     decide: ServerAction<DecideRequest>,
 ) -> impl IntoView {
     let role = RwSignal::new(Role::Practitioner.code().to_owned());
+    let offerable = offerable_roles(my_role(practice_from_path()));
     let id = request.id;
     let email = request.email.to_string();
     let approve = move |_| {
@@ -297,7 +298,7 @@ fn RequestRow(
             <td>{request.sent}</td>
             <td>
                 <select aria-label=format!("Role for {email}") on:change=move |ev| role.set(event_target_value(&ev))>
-                    {Role::ALL.into_iter().filter(|r| *r != Role::Owner).map(|r| view! {
+                    {move || offerable.get().into_iter().map(|r| view! {
                         <option value=r.code() selected=r == Role::Practitioner>{r.label()}</option>
                     }).collect_view()}
                 </select>
@@ -308,6 +309,21 @@ fn RequestRow(
             </td>
         </tr>
     }
+}
+
+/// The roles the signed-in person may give, by the shared rule the server applies again.
+fn offerable_roles(role: Signal<Option<Role>>) -> Signal<Vec<Role>> {
+    Signal::derive(move || {
+        let me = role.get().map(|role| Actor {
+            role,
+            flags: PermissionFlags::default(),
+            status: MembershipStatus::Active,
+        });
+        Role::ALL
+            .into_iter()
+            .filter(|r| me.is_some_and(|a| may_assign(&a, *r)))
+            .collect()
+    })
 }
 
 /// Where the addresses of the next batch come from, as the browser holds them.
@@ -339,17 +355,7 @@ pub fn InvitePage() -> impl IntoView {
         let text = typed.get();
         (!text.trim().is_empty()).then(|| addresses::parse_list(&text))
     });
-    let offerable = Signal::derive(move || {
-        let me = role.get().map(|role| Actor {
-            role,
-            flags: PermissionFlags::default(),
-            status: MembershipStatus::Active,
-        });
-        Role::ALL
-            .into_iter()
-            .filter(|r| me.is_some_and(|a| may_assign(&a, *r)))
-            .collect::<Vec<_>>()
-    });
+    let offerable = offerable_roles(role);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(practice) = practice.get() else {
