@@ -43,7 +43,7 @@ $(RELEASE_STAMP): $(SOURCES) | tools
 	@touch $@
 
 test-rust:
-	cargo test -p shared
+	cargo test -p shared --features sqlx
 	cargo test -p server
 	cargo test -p app --features ssr
 
@@ -55,7 +55,10 @@ wasm-size: build-release
 	@command -v brotli >/dev/null || (apt-get update && apt-get install -y brotli)
 	@f=target/site/pkg/carekeys.wasm; echo "raw: $$(stat -c %s $$f) bytes"; echo "brotli: $$(brotli -c -q 11 $$f | wc -c) bytes"
 
-## make bench: the figures the issues name (parsing 10,000 addresses; inviting them on SQLite)
-bench:
+## make bench: the figures the issues name (parsing 10,000 addresses; inviting them on SQLite;
+## memory through 200 logins; page latency on kept-alive and closed connections)
+bench: build-release
 	cargo bench -p shared --bench parse
 	cargo bench -p server --bench invite
+	cargo bench -p server --bench login_memory
+	bash bench/page-latency.sh

@@ -1,10 +1,12 @@
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::api::accounts::current_user;
+use crate::api::practices::UpdatePracticeDetails;
 use crate::components::header::{Header, MeResource};
+use crate::components::practice::PracticeLayout;
 use crate::pages::dashboard::DashboardPage;
 use crate::pages::home::HomePage;
 use crate::pages::invitation::InvitationPage;
@@ -13,9 +15,10 @@ use crate::pages::log_in::LogInPage;
 use crate::pages::mailbox::MailboxPage;
 use crate::pages::new_practice::NewPracticePage;
 use crate::pages::password::{ForgotPasswordPage, ResetPasswordPage};
-use crate::pages::settings::{SettingsDetailsPage, SettingsRolesPage};
+use crate::pages::settings::{SettingsDetailsPage, SettingsLayout, SettingsRolesPage};
 use crate::pages::sign_up::{ConfirmSignUpPage, SignUpPage};
-use crate::pages::team::{InvitePage, TeamPage};
+use crate::pages::team::invite::InvitePage;
+use crate::pages::team::TeamPage;
 use crate::pages::NotFound;
 
 /// The HTML document around the app. On the server it also sets the page's
@@ -53,7 +56,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let me: MeResource = Resource::new(|| (), |_| current_user());
+    // Saving a practice's details renames it in the header and the layout:
+    // both read again when this action's version moves.
+    let details_saved = ServerAction::<UpdatePracticeDetails>::new();
+    provide_context(details_saved);
+    let me: MeResource = Resource::new(move || details_saved.version().get(), |_| current_user());
     provide_context(me);
     view! {
         <Stylesheet id="leptos" href="/pkg/carekeys.css"/>
@@ -70,11 +77,15 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
                     <Route path=path!("/reset-password") view=ResetPasswordPage/>
                     <Route path=path!("/practices/new") view=NewPracticePage/>
-                    <Route path=path!("/p/:practice") view=DashboardPage/>
-                    <Route path=path!("/p/:practice/settings") view=SettingsDetailsPage/>
-                    <Route path=path!("/p/:practice/settings/roles") view=SettingsRolesPage/>
-                    <Route path=path!("/p/:practice/team") view=TeamPage/>
-                    <Route path=path!("/p/:practice/team/invite") view=InvitePage/>
+                    <ParentRoute path=path!("/p/:practice") view=PracticeLayout>
+                        <Route path=path!("") view=DashboardPage/>
+                        <ParentRoute path=path!("settings") view=SettingsLayout>
+                            <Route path=path!("") view=SettingsDetailsPage/>
+                            <Route path=path!("roles") view=SettingsRolesPage/>
+                        </ParentRoute>
+                        <Route path=path!("team") view=TeamPage/>
+                        <Route path=path!("team/invite") view=InvitePage/>
+                    </ParentRoute>
                     <Route path=path!("/invitation") view=InvitationPage/>
                     <Route path=path!("/join/:code") view=JoinPage/>
                     <Route path=path!("/dev/mailbox") view=MailboxPage/>

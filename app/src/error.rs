@@ -28,6 +28,8 @@ pub enum AppError {
     LinkUnknown,
     #[error("This invitation was withdrawn.")]
     LinkRevoked,
+    #[error("This was changed at the same moment, perhaps in another tab. Please reload the page and try again.")]
+    Conflict,
     #[error("Something went wrong on our side. Please try again in a moment.")]
     Internal,
     #[error("We could not reach Carekeys. Check your connection and try again.")]
@@ -58,6 +60,7 @@ impl AppError {
             AppError::LinkExpired | AppError::LinkUsed => S::GONE,
             AppError::LinkUnknown => S::NOT_FOUND,
             AppError::LinkRevoked => S::GONE,
+            AppError::Conflict => S::CONFLICT,
             AppError::Internal => S::INTERNAL_SERVER_ERROR,
             AppError::Transport => S::BAD_REQUEST,
         }
@@ -95,6 +98,10 @@ impl From<server::error::ServiceError> for AppError {
             S::Link(LinkProblem::Used) => AppError::LinkUsed,
             S::Link(LinkProblem::Unknown) => AppError::LinkUnknown,
             S::Link(LinkProblem::Revoked) => AppError::LinkRevoked,
+            S::Conflict(detail) => {
+                tracing::info!(%detail, "write refused by a unique constraint");
+                AppError::Conflict
+            }
             internal @ (S::Database(_) | S::Internal(_)) => {
                 tracing::error!(error = %internal, "service failed");
                 AppError::Internal

@@ -2,16 +2,13 @@
 //! deduplicate, store invitations, queue emails, write audit events, commit
 //! (the budget: under 1.5 s).
 
+mod support;
+
 use criterion::{criterion_group, criterion_main, Criterion};
-use server::backend::{Backend, Caller};
-use server::clock::{SharedClock, SystemClock};
-use server::config::Config;
-use server::db::Db;
-use shared::ids::AccountId;
+use server::backend::Caller;
 use shared::invitation::{InviteRequest, InviteSource};
 use shared::roles::Role;
-use shared::validation::{PracticeForm, SignUpForm};
-use std::sync::Arc;
+use shared::validation::PracticeForm;
 use std::time::{Duration, Instant};
 
 fn pasted(n: usize) -> String {
@@ -20,43 +17,9 @@ fn pasted(n: usize) -> String {
         .collect()
 }
 
-async fn setup() -> (Backend, AccountId) {
-    let dir =
-        std::env::temp_dir().join(format!("carekeys-bench-{}", uuid::Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let config = Config::local(dir);
-    let db = Db::connect(&config.database_url).await.unwrap();
-    db.migrate().await.unwrap();
-    let clock: SharedClock = Arc::new(SystemClock);
-    let backend = Backend::new(db, clock, config);
-    let caller = Caller::default();
-    let form = SignUpForm {
-        full_name: "Bench Owner".into(),
-        email: "owner@bench.example".into(),
-        password: "correct horse battery".into(),
-    };
-    server::accounts::request_sign_up(&backend, &caller, &form, None)
-        .await
-        .unwrap();
-    let mail = &server::mail::outbox::recent(&backend.db, 1).await.unwrap()[0];
-    let token = mail
-        .body_text
-        .split("token=")
-        .nth(1)
-        .unwrap()
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .to_owned();
-    let (owner, _) = server::accounts::confirm_sign_up(&backend, &caller, &token)
-        .await
-        .unwrap();
-    (backend, owner)
-}
-
 fn invite_10k(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let (backend, owner) = runtime.block_on(setup());
+    let (backend, owner) = runtime.block_on(support::backend_with_owner());
     let request = InviteRequest {
         source: InviteSource::Typed(pasted(10_000)),
         role: Role::Practitioner,

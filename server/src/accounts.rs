@@ -158,16 +158,24 @@ pub(crate) async fn create_account(
         return Ok(None);
     }
     let account = AccountId::from_uuid(Uuid::new_v4());
-    on_tx!(tx, c => {
+    let inserted = on_tx!(tx, c => {
         sqlx::query("INSERT INTO accounts (id, email, full_name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(account.to_string())
+            .bind(account)
             .bind(email.as_str())
             .bind(full_name)
             .bind(password_hash)
             .bind(now)
-            .execute(&mut *c)
-            .await?;
-        sqlx::query("DELETE FROM pending_signups WHERE email = $1").bind(email.as_str()).execute(&mut *c).await.map(|r| r.rows_affected())
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
+    });
+    match inserted.map_err(ServiceError::from) {
+        // Another transaction (a second tab on another connection) created it first.
+        Err(ServiceError::Conflict(_)) => return Ok(None),
+        other => other?,
+    };
+    on_tx!(tx, c => {
+        sqlx::query("DELETE FROM pending_signups WHERE email = $1").bind(email.as_str()).execute(c).await.map(|r| r.rows_affected())
     })?;
     let event = Event::new("account.created", account.to_string())
         .after(serde_json::json!({ "email": email, "full_name": full_name }));
@@ -310,6 +318,29 @@ struct ResetRow {
     used_at: Option<i64>,
 }
 
+const RESET_SQL: &str =
+    "SELECT r.account_id, a.email, r.expires_at, r.used_at FROM password_resets r
+     JOIN accounts a ON a.id = r.account_id WHERE r.token_hash = $1";
+
+/// A reset link works once, within the hour.
+fn usable_reset(row: Option<ResetRow>, now: i64) -> ServiceResult<ResetRow> {
+    match row {
+        None => Err(ServiceError::Link(LinkProblem::Unknown)),
+        Some(r) if r.used_at.is_some() => Err(ServiceError::Link(LinkProblem::Used)),
+        Some(r) if now >= r.expires_at => Err(ServiceError::Link(LinkProblem::Expired)),
+        Some(r) => Ok(r),
+    }
+}
+
+/// Whether a reset link can still be used: the page says so before anyone types.
+pub async fn check_reset_link(backend: &Backend, token: &str) -> ServiceResult<()> {
+    let token = Secret::from_presented(token);
+    let row: Option<ResetRow> = on_pool!(&backend.db, pool => {
+        sqlx::query_as(RESET_SQL).bind(token.hash()).fetch_optional(pool).await
+    })?;
+    usable_reset(row, backend.now_ms()).map(|_| ())
+}
+
 /// Sets a new password from a reset link: the link works once, within the hour,
 /// and every session of the account ends.
 pub async fn reset_password(
@@ -324,20 +355,9 @@ pub async fn reset_password(
     let now = backend.now_ms();
     let mut tx = backend.db.begin().await?;
     let row: Option<ResetRow> = on_tx!(&mut tx, c => {
-        sqlx::query_as(
-            "SELECT r.account_id, a.email, r.expires_at, r.used_at FROM password_resets r
-             JOIN accounts a ON a.id = r.account_id WHERE r.token_hash = $1",
-        )
-        .bind(token.hash())
-        .fetch_optional(c)
-        .await
+        sqlx::query_as(RESET_SQL).bind(token.hash()).fetch_optional(c).await
     })?;
-    let row = match row {
-        None => return Err(ServiceError::Link(LinkProblem::Unknown)),
-        Some(r) if r.used_at.is_some() => return Err(ServiceError::Link(LinkProblem::Used)),
-        Some(r) if now >= r.expires_at => return Err(ServiceError::Link(LinkProblem::Expired)),
-        Some(r) => r,
-    };
+    let row = usable_reset(row, now)?;
     let account: AccountId = row
         .account_id
         .parse()

@@ -28,10 +28,23 @@ pub enum ServiceError {
     RateLimited { retry_after_secs: i64 },
     #[error("link cannot be used: {0:?}")]
     Link(LinkProblem),
+    /// A unique constraint refused a write that a concurrent request (another
+    /// tab, another server) made first: the person should look again, not see "Internal".
+    #[error("conflict: {0}")]
+    Conflict(String),
     #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     #[error("internal: {0}")]
     Internal(String),
+}
+
+impl From<sqlx::Error> for ServiceError {
+    fn from(error: sqlx::Error) -> Self {
+        match error.as_database_error() {
+            Some(db) if db.is_unique_violation() => ServiceError::Conflict(db.message().to_owned()),
+            _ => ServiceError::Database(error),
+        }
+    }
 }
 
 impl From<FieldErrors> for ServiceError {

@@ -9,10 +9,9 @@ use uuid::Uuid;
 use crate::audit::{self, Event};
 use crate::backend::{Backend, Caller};
 use crate::error::{LinkProblem, ServiceError, ServiceResult};
-use crate::invitations::add_member;
 use crate::sessions::SignedIn;
 use crate::tokens::Secret;
-use crate::{on_pool, on_tx, practices};
+use crate::{memberships, on_pool, on_tx, practices};
 
 #[derive(sqlx::FromRow)]
 struct JoinRow {
@@ -36,9 +35,9 @@ pub async fn settings(
     account: AccountId,
     practice: PracticeId,
 ) -> ServiceResult<JoinLinkSettings> {
-    practices::require(backend, account, practice, Capability::ChangeSettings).await?;
+    memberships::require(backend, account, practice, Capability::ChangeSettings).await?;
     let row: JoinRow = on_pool!(&backend.db, pool => {
-        sqlx::query_as(JOIN_SQL).bind(practice.to_string()).fetch_one(pool).await
+        sqlx::query_as(JOIN_SQL).bind(practice).fetch_one(pool).await
     })?;
     Ok(row.settings())
 }
@@ -54,7 +53,8 @@ pub async fn change(
     let now = backend.now_ms();
     let (mut tx, _) =
         practices::change_as(backend, account, practice, Capability::ChangeSettings).await?;
-    let before: JoinRow = on_tx!(&mut tx, c => sqlx::query_as(JOIN_SQL).bind(practice.to_string()).fetch_one(c).await)?;
+    let before: JoinRow =
+        on_tx!(&mut tx, c => sqlx::query_as(JOIN_SQL).bind(practice).fetch_one(c).await)?;
     let (code, requires_approval, action) = match change {
         JoinLinkChange::Enable { requires_approval } => (
             before
@@ -76,7 +76,7 @@ pub async fn change(
             .bind(&code)
             .bind(requires_approval)
             .bind(now)
-            .bind(practice.to_string())
+            .bind(practice)
             .execute(c)
             .await.map(|r| r.rows_affected())
     })?;
@@ -96,7 +96,7 @@ pub async fn change(
 
 #[derive(sqlx::FromRow)]
 struct Target {
-    id: String,
+    id: PracticeId,
     name: String,
     join_requires_approval: bool,
 }
@@ -128,11 +128,11 @@ pub async fn join(
     code: &str,
 ) -> ServiceResult<JoinOutcome> {
     let t = target(backend, code).await?;
-    let practice: PracticeId = t.id.parse().map_err(|_| ServiceError::NotFound)?;
+    let practice = t.id;
     let now = backend.now_ms();
     let mut tx = backend.db.begin().await?;
     tx.lock_practice(practice).await?;
-    if practices::is_member(&mut tx, practice, person.account).await? {
+    if memberships::is_member(&mut tx, practice, person.account).await? {
         return Ok(JoinOutcome::AlreadyMember(practice));
     }
     let origin = caller.as_actor(person.account);
@@ -145,7 +145,7 @@ pub async fn join(
     if t.join_requires_approval {
         let pending: Option<(String,)> = on_tx!(&mut tx, c => {
             sqlx::query_as("SELECT id FROM invitations WHERE practice_id = $1 AND email = $2 AND status IN ('invited', 'requested')")
-                .bind(practice.to_string())
+                .bind(practice)
                 .bind(email.as_str())
                 .fetch_optional(c)
                 .await
@@ -157,12 +157,12 @@ pub async fn join(
                     "INSERT INTO invitations (id, practice_id, email, name, role, status, requested_by, sent_at, created_at)
                      VALUES ($1, $2, $3, $4, $5, 'requested', $6, $7, $7)",
                 )
-                .bind(id.to_string())
-                .bind(practice.to_string())
+                .bind(id)
+                .bind(practice)
                 .bind(email.as_str())
                 .bind(&person.full_name)
-                .bind(Role::Practitioner.code())
-                .bind(person.account.to_string())
+                .bind(Role::Practitioner)
+                .bind(person.account)
                 .bind(now)
                 .execute(c)
                 .await.map(|r| r.rows_affected())
@@ -175,7 +175,7 @@ pub async fn join(
         tx.commit().await?;
         return Ok(JoinOutcome::Requested);
     }
-    add_member(&mut tx, practice, person.account, Role::Practitioner, now).await?;
+    memberships::add(&mut tx, practice, person.account, Role::Practitioner, now).await?;
     let event = Event::new("join.joined", person.account.to_string())
         .in_practice(practice)
         .after(serde_json::json!({ "role": Role::Practitioner.code() }));
@@ -196,18 +196,15 @@ pub async fn decide(
     let now = backend.now_ms();
     let (mut tx, actor) =
         practices::change_as(backend, account, practice, Capability::ManageTeam).await?;
-    let row: Option<(String, Option<String>)> = on_tx!(&mut tx, c => {
+    let row: Option<(InvitationStatus, Option<AccountId>)> = on_tx!(&mut tx, c => {
         sqlx::query_as("SELECT status, requested_by FROM invitations WHERE id = $1 AND practice_id = $2")
-            .bind(request.to_string())
-            .bind(practice.to_string())
+            .bind(request)
+            .bind(practice)
             .fetch_optional(c)
             .await
     })?;
     let (status, requester) = row.ok_or(ServiceError::NotFound)?;
-    let status = InvitationStatus::from_code(&status).unwrap_or(InvitationStatus::Revoked);
-    let requester: AccountId = requester
-        .and_then(|r| r.parse().ok())
-        .ok_or(ServiceError::NotFound)?;
+    let requester = requester.ok_or(ServiceError::NotFound)?;
     let (event, after) = match decision {
         RequestDecision::Approve(role) => {
             if !may_assign(&actor, role) {
@@ -221,16 +218,16 @@ pub async fn decide(
         .next(event)
         .map_err(|e| shared::validation::FieldErrors::single("request", e.to_string()))?;
     if let Some(role) = after {
-        add_member(&mut tx, practice, requester, role, now).await?;
+        memberships::add(&mut tx, practice, requester, role, now).await?;
         on_tx!(&mut tx, c => {
-            sqlx::query("UPDATE invitations SET role = $1 WHERE id = $2").bind(role.code()).bind(request.to_string()).execute(c).await.map(|r| r.rows_affected())
+            sqlx::query("UPDATE invitations SET role = $1 WHERE id = $2").bind(role).bind(request).execute(c).await.map(|r| r.rows_affected())
         })?;
     }
     on_tx!(&mut tx, c => {
         sqlx::query("UPDATE invitations SET status = $1, responded_at = $2 WHERE id = $3")
-            .bind(next.code())
+            .bind(next)
             .bind(now)
-            .bind(request.to_string())
+            .bind(request)
             .execute(c)
             .await.map(|r| r.rows_affected())
     })?;

@@ -13,6 +13,7 @@ pub mod http;
 pub mod invitations;
 pub mod join;
 pub mod mail;
+pub mod memberships;
 pub mod passwords;
 pub mod practices;
 pub mod rate_limit;

@@ -1,32 +1,32 @@
 //! The Team page: members, invitations with their delivery, and join requests.
 
 use shared::email::EmailAddress;
-use shared::ids::{AccountId, PracticeId};
+use shared::ids::{AccountId, InvitationId, PracticeId};
 use shared::invitation::InvitationStatus;
-use shared::roles::{Capability, Role};
+use shared::roles::{Capability, MembershipStatus, Role};
 use shared::team::{Member, Pending, TeamView};
 
 use crate::backend::Backend;
 use crate::error::{ServiceError, ServiceResult};
 use crate::invitations::practice_time;
 use crate::mail::outbox::Delivery;
-use crate::{on_pool, practices};
+use crate::{memberships, on_pool};
 
 #[derive(sqlx::FromRow)]
 struct MemberRow {
-    account_id: String,
+    account_id: AccountId,
     full_name: String,
     email: Option<String>,
-    role: String,
-    status: String,
+    role: Role,
+    status: MembershipStatus,
 }
 
 #[derive(sqlx::FromRow)]
 struct PendingRow {
-    id: String,
+    id: InvitationId,
     email: String,
-    role: String,
-    status: String,
+    role: Role,
+    status: InvitationStatus,
     sent_at: i64,
     expires_at: Option<i64>,
     inviter: Option<String>,
@@ -41,17 +41,17 @@ pub async fn view(
     account: AccountId,
     practice: PracticeId,
 ) -> ServiceResult<TeamView> {
-    practices::require(backend, account, practice, Capability::ManageTeam).await?;
+    memberships::require(backend, account, practice, Capability::ManageTeam).await?;
     let now = backend.now_ms();
     let (time_zone,): (String,) = on_pool!(&backend.db, pool => {
-        sqlx::query_as("SELECT time_zone FROM practices WHERE id = $1").bind(practice.to_string()).fetch_one(pool).await
+        sqlx::query_as("SELECT time_zone FROM practices WHERE id = $1").bind(practice).fetch_one(pool).await
     })?;
     let members: Vec<MemberRow> = on_pool!(&backend.db, pool => {
         sqlx::query_as(
             "SELECT m.account_id, a.full_name, a.email, m.role, m.status FROM memberships m
              JOIN accounts a ON a.id = m.account_id WHERE m.practice_id = $1 ORDER BY a.full_name, a.id",
         )
-        .bind(practice.to_string())
+        .bind(practice)
         .fetch_all(pool)
         .await
     })?;
@@ -62,35 +62,29 @@ pub async fn view(
              WHERE i.practice_id = $1 AND (i.status IN ('invited', 'requested') OR i.sent_at > $2)
              ORDER BY i.sent_at DESC, i.email",
         )
-        .bind(practice.to_string())
+        .bind(practice)
         .bind(now - RECENT_MS)
         .fetch_all(pool)
         .await
     })?;
-    let internal = |e: String| ServiceError::Internal(e);
     let members = members
         .into_iter()
-        .map(|m| {
-            Ok(Member {
-                account: m
-                    .account_id
-                    .parse()
-                    .map_err(|_| internal("account id".into()))?,
-                full_name: m.full_name,
-                email: m.email.and_then(|e| EmailAddress::parse(&e).ok()),
-                role: Role::from_code(&m.role)
-                    .ok_or_else(|| internal(format!("role {}", m.role)))?,
-                active: m.status == "active",
-            })
+        .map(|m| Member {
+            account: m.account_id,
+            full_name: m.full_name,
+            email: m.email.and_then(|e| EmailAddress::parse(&e).ok()),
+            role: m.role,
+            active: m.status == MembershipStatus::Active,
         })
-        .collect::<ServiceResult<Vec<_>>>()?;
+        .collect();
     let (mut invitations, mut requests) = (Vec::new(), Vec::new());
     for p in pending {
-        let stored = InvitationStatus::from_code(&p.status).unwrap_or(InvitationStatus::Revoked);
+        let stored = p.status;
         let row = Pending {
-            id: p.id.parse().map_err(|_| internal("invitation id".into()))?,
-            email: EmailAddress::parse(&p.email).map_err(|e| internal(e.to_string()))?,
-            role: Role::from_code(&p.role).unwrap_or(Role::Practitioner),
+            id: p.id,
+            email: EmailAddress::parse(&p.email)
+                .map_err(|e| ServiceError::Internal(e.to_string()))?,
+            role: p.role,
             status: stored.at(p.expires_at.is_some_and(|e| now >= e)),
             sent: practice_time(p.sent_at, &time_zone),
             expires: p.expires_at.map(|e| practice_time(e, &time_zone)),

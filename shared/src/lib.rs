@@ -5,10 +5,13 @@
 //! the server (refuse what you may not do), so both sides run the same code.
 
 pub mod addresses;
+#[cfg(feature = "sqlx")]
+pub mod columns;
 pub mod csv_import;
 pub mod email;
 pub mod ids;
 pub mod invitation;
+pub mod mailbox;
 pub mod practice;
 pub mod roles;
 pub mod team;

@@ -182,6 +182,22 @@ pub enum MembershipStatus {
     Suspended,
 }
 
+impl MembershipStatus {
+    /// The stable text stored in the database.
+    pub fn code(self) -> &'static str {
+        match self {
+            MembershipStatus::Active => "active",
+            MembershipStatus::Suspended => "suspended",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        [MembershipStatus::Active, MembershipStatus::Suspended]
+            .into_iter()
+            .find(|s| s.code() == code)
+    }
+}
+
 /// Who is asking, as far as the rules care.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Actor {
@@ -245,6 +261,15 @@ pub fn may_assign(actor: &Actor, role: Role) -> bool {
         return false;
     }
     role.rank() <= actor.role.rank()
+}
+
+/// Every role `actor` may give, in the order of the role table (empty for
+/// people who may not manage the team).
+pub fn assignable_by(actor: &Actor) -> Vec<Role> {
+    Role::ALL
+        .into_iter()
+        .filter(|role| may_assign(actor, *role))
+        .collect()
 }
 
 #[cfg(test)]
@@ -377,6 +402,28 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn assignable_roles_are_exactly_those_may_assign_allows() {
+        use Role::*;
+        assert_eq!(
+            assignable_by(&actor(Owner)),
+            vec![
+                Admin,
+                Practitioner,
+                Staff(Full),
+                Staff(ReadWrite),
+                Staff(ReadOnly)
+            ]
+        );
+        assert_eq!(assignable_by(&actor(Admin)), assignable_by(&actor(Owner)));
+        for role in [Practitioner, Staff(Full), Staff(ReadWrite), Staff(ReadOnly)] {
+            assert!(assignable_by(&actor(role)).is_empty(), "{role:?}");
+        }
+        let mut suspended = actor(Owner);
+        suspended.status = MembershipStatus::Suspended;
+        assert!(assignable_by(&suspended).is_empty());
     }
 
     #[test]

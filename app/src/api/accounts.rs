@@ -16,13 +16,12 @@ pub struct Me {
 
 #[server(endpoint = "me")]
 pub async fn current_user() -> Result<Option<Me>, AppError> {
-    use super::request::*;
-    answer(async move {
-        let backend = backend()?;
-        let Some(person) = signed_in(&backend).await? else {
+    use super::request::as_anyone;
+    as_anyone(|r| async move {
+        let Some(person) = r.signed_in().await? else {
             return Ok(None);
         };
-        let practices = server::practices::list_for(&backend, person.account).await?;
+        let practices = server::practices::list_for(&r.backend, person.account).await?;
         Ok(Some(Me {
             full_name: person.full_name,
             email: person.email,
@@ -35,10 +34,9 @@ pub async fn current_user() -> Result<Option<Me>, AppError> {
 /// Mails a confirmation link (or, for a taken address, a note to its owner).
 #[server(endpoint = "sign_up")]
 pub async fn sign_up(form: SignUpForm, next: Option<String>) -> Result<EmailAddress, AppError> {
-    use super::request::*;
-    answer(async move {
-        let backend = backend()?;
-        Ok(server::accounts::request_sign_up(&backend, &caller(), &form, next.as_deref()).await?)
+    use super::request::as_anyone;
+    as_anyone(|r| async move {
+        server::accounts::request_sign_up(&r.backend, &r.caller, &form, next.as_deref()).await
     })
     .await
 }
@@ -46,12 +44,11 @@ pub async fn sign_up(form: SignUpForm, next: Option<String>) -> Result<EmailAddr
 /// Creates the account from the emailed link and signs it in; returns where to go next.
 #[server(endpoint = "confirm_sign_up")]
 pub async fn confirm_sign_up(token: String) -> Result<String, AppError> {
-    use super::request::*;
-    answer(async move {
-        let backend = backend()?;
-        let next = server::accounts::sign_up_next_path(&backend, &token).await?;
-        let (_, session) = server::accounts::confirm_sign_up(&backend, &caller(), &token).await?;
-        set_cookie(&server::sessions::set_cookie(&backend.config, &session));
+    use super::request::as_anyone;
+    as_anyone(|r| async move {
+        let next = server::accounts::sign_up_next_path(&r.backend, &token).await?;
+        let (_, session) = server::accounts::confirm_sign_up(&r.backend, &r.caller, &token).await?;
+        r.start_session(&session);
         Ok(next.unwrap_or_else(|| "/practices/new".into()))
     })
     .await
@@ -60,34 +57,25 @@ pub async fn confirm_sign_up(token: String) -> Result<String, AppError> {
 /// Logs in; returns where to go next.
 #[server(endpoint = "log_in")]
 pub async fn log_in(form: LoginForm, next: Option<String>) -> Result<String, AppError> {
-    use super::request::*;
-    answer(async move {
-        let backend = backend()?;
-        let previous = presented_session(&backend);
+    use super::request::as_anyone;
+    as_anyone(|r| async move {
+        let previous = r.presented_session();
         let (account, session) =
-            server::accounts::log_in(&backend, &caller(), &form, previous.as_ref()).await?;
-        set_cookie(&server::sessions::set_cookie(&backend.config, &session));
-        if let Some(next) = next.as_deref().and_then(shared::validation::local_path) {
-            return Ok(next.to_owned());
-        }
-        let practices = server::practices::list_for(&backend, account).await?;
-        Ok(match practices.first() {
-            Some(p) => format!("/p/{}", p.id),
-            None => "/practices/new".into(),
-        })
+            server::accounts::log_in(&r.backend, &r.caller, &form, previous.as_ref()).await?;
+        r.start_session(&session);
+        server::practices::landing_path(&r.backend, account, next.as_deref()).await
     })
     .await
 }
 
 #[server(endpoint = "log_out")]
 pub async fn log_out() -> Result<String, AppError> {
-    use super::request::*;
-    answer(async move {
-        let backend = backend()?;
-        if let Some(token) = presented_session(&backend) {
-            server::accounts::log_out(&backend, &caller(), &token).await?;
+    use super::request::as_anyone;
+    as_anyone(|r| async move {
+        if let Some(token) = r.presented_session() {
+            server::accounts::log_out(&r.backend, &r.caller, &token).await?;
         }
-        set_cookie(&server::sessions::clear_cookie(&backend.config));
+        r.forget_session();
         Ok("/login".into())
     })
     .await
@@ -95,20 +83,25 @@ pub async fn log_out() -> Result<String, AppError> {
 
 #[server(endpoint = "request_password_reset")]
 pub async fn request_password_reset(email: String) -> Result<EmailAddress, AppError> {
-    use super::request::*;
-    answer(async move {
-        let backend = backend()?;
-        Ok(server::accounts::request_password_reset(&backend, &caller(), &email).await?)
+    use super::request::as_anyone;
+    as_anyone(|r| async move {
+        server::accounts::request_password_reset(&r.backend, &r.caller, &email).await
     })
     .await
 }
 
+/// Whether a reset link can still be used, so the page says so before anyone types.
+#[server(endpoint = "check_reset_link")]
+pub async fn check_reset_link(token: String) -> Result<(), AppError> {
+    use super::request::as_anyone;
+    as_anyone(|r| async move { server::accounts::check_reset_link(&r.backend, &token).await }).await
+}
+
 #[server(endpoint = "reset_password")]
 pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
-    use super::request::*;
-    answer(async move {
-        let backend = backend()?;
-        Ok(server::accounts::reset_password(&backend, &caller(), &token, &password).await?)
+    use super::request::as_anyone;
+    as_anyone(|r| async move {
+        server::accounts::reset_password(&r.backend, &r.caller, &token, &password).await
     })
     .await
 }

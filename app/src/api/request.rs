@@ -1,5 +1,7 @@
-//! What a server function knows about its request: the backend, the caller,
-//! the session cookie.
+//! The one door of every server function: [`as_anyone`] for pages anyone may
+//! use, [`as_person`] for a signed-in person. Each hands its body a context
+//! with the backend, the caller and (for `as_person`) the person, turns the
+//! service's error into an [`AppError`] and gives a refusal its own HTTP status.
 
 use axum::extract::ConnectInfo;
 use http::header::{HeaderValue, COOKIE, SET_COOKIE, USER_AGENT};
@@ -7,20 +9,69 @@ use http::request::Parts;
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use server::backend::{Backend, Caller};
+use server::error::{ServiceError, ServiceResult};
 use server::sessions::{self, SignedIn};
 use server::tokens::Secret;
+use std::future::Future;
 use std::net::SocketAddr;
 
 use crate::error::AppError;
 
-pub fn backend() -> Result<Backend, AppError> {
-    use_context::<Backend>().ok_or_else(|| {
-        tracing::error!("the backend was not provided to the server function");
-        AppError::Internal
-    })
+/// What a server function knows about its request.
+pub struct Anyone {
+    pub backend: Backend,
+    pub caller: Caller,
 }
 
-pub fn caller() -> Caller {
+/// The request of a signed-in person.
+pub struct Person {
+    pub backend: Backend,
+    pub caller: Caller,
+    pub person: SignedIn,
+}
+
+impl Anyone {
+    fn of_this_request() -> ServiceResult<Self> {
+        let backend = use_context::<Backend>().ok_or_else(|| {
+            ServiceError::Internal("the backend was not provided to the server function".into())
+        })?;
+        Ok(Self {
+            backend,
+            caller: caller(),
+        })
+    }
+
+    /// The session secret the browser presented, if any.
+    pub fn presented_session(&self) -> Option<Secret> {
+        let parts = use_context::<Parts>()?;
+        parts
+            .headers
+            .get_all(COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|header| sessions::token_from_cookie_header(&self.backend.config, header))
+    }
+
+    /// The signed-in person, or `None`.
+    pub async fn signed_in(&self) -> ServiceResult<Option<SignedIn>> {
+        let Some(token) = self.presented_session() else {
+            return Ok(None);
+        };
+        Ok(sessions::resolve(&self.backend.db, &token, self.backend.now_ms()).await?)
+    }
+
+    /// Gives the browser the cookie of a new session.
+    pub fn start_session(&self, session: &Secret) {
+        set_cookie(&sessions::set_cookie(&self.backend.config, session));
+    }
+
+    /// Tells the browser to forget its session cookie.
+    pub fn forget_session(&self) {
+        set_cookie(&sessions::clear_cookie(&self.backend.config));
+    }
+}
+
+fn caller() -> Caller {
     let parts = use_context::<Parts>();
     let ip = parts
         .as_ref()
@@ -34,33 +85,7 @@ pub fn caller() -> Caller {
     Caller { ip, user_agent }
 }
 
-/// The session secret the browser presented, if any.
-pub fn presented_session(backend: &Backend) -> Option<Secret> {
-    let parts = use_context::<Parts>()?;
-    parts
-        .headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|header| sessions::token_from_cookie_header(&backend.config, header))
-}
-
-/// The signed-in person, or `None`.
-pub async fn signed_in(backend: &Backend) -> Result<Option<SignedIn>, AppError> {
-    let Some(token) = presented_session(backend) else {
-        return Ok(None);
-    };
-    Ok(sessions::resolve(&backend.db, &token, backend.now_ms())
-        .await
-        .map_err(server::error::ServiceError::from)?)
-}
-
-/// The signed-in person, or `Unauthenticated`.
-pub async fn require_signed_in(backend: &Backend) -> Result<SignedIn, AppError> {
-    signed_in(backend).await?.ok_or(AppError::Unauthenticated)
-}
-
-pub fn set_cookie(value: &str) {
+fn set_cookie(value: &str) {
     if let (Some(response), Ok(value)) = (
         use_context::<ResponseOptions>(),
         HeaderValue::from_str(value),
@@ -69,13 +94,47 @@ pub fn set_cookie(value: &str) {
     }
 }
 
-/// Runs a server function's body and gives a refusal its own HTTP status.
-pub async fn answer<T>(
-    body: impl std::future::Future<Output = Result<T, AppError>>,
-) -> Result<T, AppError> {
-    let result = body.await;
+/// Answers with `result`; a refusal carries its own HTTP status, never a 500.
+fn answer<T>(result: ServiceResult<T>) -> Result<T, AppError> {
+    let result = result.map_err(AppError::from);
     if let (Err(error), Some(response)) = (&result, use_context::<ResponseOptions>()) {
         response.set_status(error.status());
     }
     result
+}
+
+/// Runs `body` for any caller, signed in or not.
+pub async fn as_anyone<T, Fut>(body: impl FnOnce(Anyone) -> Fut) -> Result<T, AppError>
+where
+    Fut: Future<Output = ServiceResult<T>>,
+{
+    let result = match Anyone::of_this_request() {
+        Ok(request) => body(request).await,
+        Err(error) => Err(error),
+    };
+    answer(result)
+}
+
+/// Runs `body` for a signed-in person; anyone else is told to log in.
+pub async fn as_person<T, Fut>(body: impl FnOnce(Person) -> Fut) -> Result<T, AppError>
+where
+    Fut: Future<Output = ServiceResult<T>>,
+{
+    let signed_in = async {
+        let request = Anyone::of_this_request()?;
+        let person = request
+            .signed_in()
+            .await?
+            .ok_or(ServiceError::Unauthenticated)?;
+        Ok(Person {
+            backend: request.backend,
+            caller: request.caller,
+            person,
+        })
+    };
+    let result = match signed_in.await {
+        Ok(request) => body(request).await,
+        Err(error) => Err(error),
+    };
+    answer(result)
 }

@@ -10,13 +10,9 @@ use crate::error::AppError;
 
 #[server(endpoint = "team")]
 pub async fn get_team(practice: PracticeId) -> Result<TeamView, AppError> {
-    use super::request::*;
-    answer(async move {
-        let backend = backend()?;
-        let person = require_signed_in(&backend).await?;
-        Ok(server::team::view(&backend, person.account, practice).await?)
-    })
-    .await
+    use super::request::as_person;
+    as_person(|r| async move { server::team::view(&r.backend, r.person.account, practice).await })
+        .await
 }
 
 /// JSON in: a pasted list or a CSV file can be megabytes.
@@ -25,14 +21,10 @@ pub async fn invite_team(
     practice: PracticeId,
     request: InviteRequest,
 ) -> Result<Vec<InviteReportRow>, AppError> {
-    use super::request::*;
-    answer(async move {
-        let backend = backend()?;
-        let person = require_signed_in(&backend).await?;
-        Ok(
-            server::invitations::invite(&backend, &caller(), person.account, practice, &request)
-                .await?,
-        )
+    use super::request::as_person;
+    as_person(|r| async move {
+        server::invitations::invite(&r.backend, &r.caller, r.person.account, practice, &request)
+            .await
     })
     .await
 }
@@ -42,14 +34,9 @@ pub async fn resend_invitations(
     practice: PracticeId,
     ids: Vec<InvitationId>,
 ) -> Result<Vec<BulkOutcome>, AppError> {
-    use super::request::*;
-    answer(async move {
-        let backend = backend()?;
-        let person = require_signed_in(&backend).await?;
-        Ok(
-            server::invitations::resend(&backend, &caller(), person.account, practice, &ids)
-                .await?,
-        )
+    use super::request::as_person;
+    as_person(|r| async move {
+        server::invitations::resend(&r.backend, &r.caller, r.person.account, practice, &ids).await
     })
     .await
 }
@@ -59,14 +46,9 @@ pub async fn revoke_invitations(
     practice: PracticeId,
     ids: Vec<InvitationId>,
 ) -> Result<Vec<BulkOutcome>, AppError> {
-    use super::request::*;
-    answer(async move {
-        let backend = backend()?;
-        let person = require_signed_in(&backend).await?;
-        Ok(
-            server::invitations::revoke(&backend, &caller(), person.account, practice, &ids)
-                .await?,
-        )
+    use super::request::as_person;
+    as_person(|r| async move {
+        server::invitations::revoke(&r.backend, &r.caller, r.person.account, practice, &ids).await
     })
     .await
 }
@@ -77,31 +59,27 @@ pub async fn decide_request(
     request: InvitationId,
     decision: RequestDecision,
 ) -> Result<(), AppError> {
-    use super::request::*;
-    answer(async move {
-        let backend = backend()?;
-        let person = require_signed_in(&backend).await?;
-        Ok(server::join::decide(
-            &backend,
-            &caller(),
-            person.account,
+    use super::request::as_person;
+    as_person(|r| async move {
+        server::join::decide(
+            &r.backend,
+            &r.caller,
+            r.person.account,
             practice,
             request,
             decision,
         )
-        .await?)
+        .await
     })
     .await
 }
 
 #[server(endpoint = "join_link")]
 pub async fn join_link(practice: PracticeId) -> Result<JoinLinkSettings, AppError> {
-    use super::request::*;
-    answer(async move {
-        let backend = backend()?;
-        let person = require_signed_in(&backend).await?;
-        Ok(server::join::settings(&backend, person.account, practice).await?)
-    })
+    use super::request::as_person;
+    as_person(
+        |r| async move { server::join::settings(&r.backend, r.person.account, practice).await },
+    )
     .await
 }
 
@@ -110,46 +88,36 @@ pub async fn change_join_link(
     practice: PracticeId,
     change: JoinLinkChange,
 ) -> Result<JoinLinkSettings, AppError> {
-    use super::request::*;
-    answer(async move {
-        let backend = backend()?;
-        let person = require_signed_in(&backend).await?;
-        Ok(server::join::change(&backend, &caller(), person.account, practice, change).await?)
+    use super::request::as_person;
+    as_person(|r| async move {
+        server::join::change(&r.backend, &r.caller, r.person.account, practice, change).await
     })
     .await
 }
 
 #[server(endpoint = "invitation")]
 pub async fn get_invitation(token: String) -> Result<InvitationView, AppError> {
-    use super::request::*;
-    answer(async move {
-        let backend = backend()?;
-        Ok(server::invitations::view(&backend, &token).await?)
-    })
-    .await
+    use super::request::as_anyone;
+    as_anyone(|r| async move { server::invitations::view(&r.backend, &token).await }).await
 }
 
 /// Accepts; returns the practice's dashboard path.
 #[server(endpoint = "accept_invitation")]
 pub async fn accept_invitation(token: String) -> Result<String, AppError> {
-    use super::request::*;
-    answer(async move {
-        let backend = backend()?;
-        let person = require_signed_in(&backend).await?;
-        let practice = server::invitations::accept(&backend, &caller(), &person, &token).await?;
-        Ok(format!("/p/{practice}"))
+    use super::request::as_person;
+    as_person(|r| async move {
+        server::invitations::accept(&r.backend, &r.caller, &r.person, &token)
+            .await
+            .map(|practice| format!("/p/{practice}"))
     })
     .await
 }
 
 #[server(endpoint = "reject_invitation")]
 pub async fn reject_invitation(token: String) -> Result<(), AppError> {
-    use super::request::*;
-    answer(async move {
-        let backend = backend()?;
-        Ok(server::invitations::reject(&backend, &caller(), &token).await?)
-    })
-    .await
+    use super::request::as_anyone;
+    as_anyone(|r| async move { server::invitations::reject(&r.backend, &r.caller, &token).await })
+        .await
 }
 
 /// Creates the invitee's account and signs it in; returns the invitation's path.
@@ -159,18 +127,13 @@ pub async fn sign_up_invitee(
     full_name: String,
     password: String,
 ) -> Result<String, AppError> {
-    use super::request::*;
-    answer(async move {
-        let backend = backend()?;
+    use super::request::as_anyone;
+    as_anyone(|r| async move {
         let session = server::invitations::sign_up_invitee(
-            &backend,
-            &caller(),
-            &token,
-            &full_name,
-            &password,
+            &r.backend, &r.caller, &token, &full_name, &password,
         )
         .await?;
-        set_cookie(&server::sessions::set_cookie(&backend.config, &session));
+        r.start_session(&session);
         Ok(format!("/invitation?token={token}"))
     })
     .await
@@ -178,21 +141,13 @@ pub async fn sign_up_invitee(
 
 #[server(endpoint = "join_view")]
 pub async fn get_join_page(code: String) -> Result<JoinView, AppError> {
-    use super::request::*;
-    answer(async move {
-        let backend = backend()?;
-        Ok(server::join::view(&backend, &code).await?)
-    })
-    .await
+    use super::request::as_anyone;
+    as_anyone(|r| async move { server::join::view(&r.backend, &code).await }).await
 }
 
 #[server(endpoint = "join_practice")]
 pub async fn join_practice(code: String) -> Result<JoinOutcome, AppError> {
-    use super::request::*;
-    answer(async move {
-        let backend = backend()?;
-        let person = require_signed_in(&backend).await?;
-        Ok(server::join::join(&backend, &caller(), &person, &code).await?)
-    })
-    .await
+    use super::request::as_person;
+    as_person(|r| async move { server::join::join(&r.backend, &r.caller, &r.person, &code).await })
+        .await
 }

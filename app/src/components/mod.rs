@@ -1,3 +1,6 @@
+pub mod confirm;
+pub mod csv_drop;
+pub mod details;
 pub mod form;
 pub mod header;
 pub mod practice;

@@ -1,34 +1,87 @@
-//! Pieces shared by the pages of one practice.
+//! The practice console's frame: one parent route (`/p/:practice`) whose
+//! layout loads the practice and the viewer's place in it once, provides it as
+//! [`PracticeContext`], and shows the navigation the viewer may use — decided
+//! by the shared role table (`can`), the same function the server asks.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::components::{Outlet, Redirect};
+use leptos_router::hooks::{use_location, use_params_map};
 use shared::ids::PracticeId;
-use shared::roles::Role;
-use shared::validation::{FieldErrors, PracticeDetails, PracticeForm};
+use shared::roles::{can, Actor, Capability};
+use shared::validation::PracticeDetails;
 
-use crate::api::practices::{get_practice_details, time_zones};
-use crate::components::form::{Field, FormErrors};
-use crate::components::header::MeResource;
+use crate::api::practices::{get_practice_place, UpdatePracticeDetails};
 use crate::error::AppError;
-use leptos_router::components::Redirect;
+
+/// The practice being shown and what the viewer may do there.
+#[derive(Clone, Copy)]
+pub struct PracticeContext {
+    pub id: PracticeId,
+    pub details: StoredValue<PracticeDetails>,
+    pub actor: Actor,
+}
+
+impl PracticeContext {
+    /// Whether the viewer holds `capability` here (practice-wide actions).
+    pub fn may(&self, capability: Capability) -> bool {
+        can(&self.actor, capability).permits(false)
+    }
+
+    /// A path inside this practice: `path("team")` → `/p/<id>/team`.
+    pub fn path(&self, rest: &str) -> String {
+        match rest {
+            "" => format!("/p/{}", self.id),
+            rest => format!("/p/{}/{rest}", self.id),
+        }
+    }
+}
+
+/// The context every page under `/p/:practice` runs in.
+pub fn use_practice() -> PracticeContext {
+    expect_context::<PracticeContext>()
+}
 
 /// The practice named in the path (`/p/:practice/…`).
-pub fn practice_from_path() -> Memo<Option<PracticeId>> {
+fn practice_from_path() -> Memo<Option<PracticeId>> {
     let params = use_params_map();
     Memo::new(move |_| params.read().get("practice").and_then(|s| s.parse().ok()))
 }
 
-/// The caller's role in `practice`, from the header's data.
-pub fn my_role(practice: Memo<Option<PracticeId>>) -> Signal<Option<Role>> {
-    let me = expect_context::<MeResource>();
-    Signal::derive(move || {
-        let practice = practice.get()?;
-        let me = me.get()?.ok().flatten()?;
-        me.practices
-            .into_iter()
-            .find(|p| p.id == practice)
-            .map(|p| p.role)
-    })
+/// The parent route of every practice page.
+#[component]
+pub fn PracticeLayout() -> impl IntoView {
+    let practice = practice_from_path();
+    // Keyed on the details action: a saved name shows everywhere at once.
+    let saved = expect_context::<ServerAction<UpdatePracticeDetails>>();
+    let place = Resource::new(
+        move || (practice.get(), saved.version().get()),
+        |(p, _)| async move {
+            match p {
+                Some(p) => get_practice_place(p).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || place.get().map(|result| match result {
+                Ok(place) => {
+                    let context = PracticeContext {
+                        id: place.id,
+                        details: StoredValue::new(place.details),
+                        actor: place.actor,
+                    };
+                    provide_context(context);
+                    let current = use_location().pathname;
+                    view! {
+                        <PracticeNav practice=place.id actor=place.actor current=current/>
+                        <Outlet/>
+                    }.into_any()
+                }
+                Err(error) => view! { <PracticeProblem error/> }.into_any(),
+            })}
+        </Transition>
+    }
 }
 
 /// What a page of one practice shows when its data cannot be had.
@@ -47,141 +100,34 @@ pub fn PracticeProblem(error: AppError) -> impl IntoView {
     }
 }
 
-/// Loads the details of the practice in the path, then shows `page` — or why it cannot.
-pub fn with_practice_details<V, F>(page: F) -> impl IntoView
-where
-    F: Fn(PracticeId, PracticeDetails) -> V + Clone + Send + Sync + 'static,
-    V: IntoView + 'static,
-{
-    let practice = practice_from_path();
-    let details = Resource::new(
-        move || practice.get(),
-        |p| async move {
-            match p {
-                Some(p) => get_practice_details(p).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
-    view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || {
-                let page = page.clone();
-                details.get().map(move |result| match (result, practice.get()) {
-                    (Ok(details), Some(id)) => page(id, details).into_any(),
-                    (Err(error), _) => view! { <PracticeProblem error/> }.into_any(),
-                    (Ok(_), None) => view! { <PracticeProblem error=AppError::NotFound/> }.into_any(),
-                })
-            }}
-        </Suspense>
+/// The console's sections, each shown only to those the role table lets use it.
+pub fn nav_entries(practice: PracticeId, actor: &Actor) -> Vec<(&'static str, String)> {
+    let mut entries = vec![("Dashboard", format!("/p/{practice}"))];
+    if can(actor, Capability::ManageTeam).permits(false) {
+        entries.push(("Team", format!("/p/{practice}/team")));
     }
+    entries.push(("Settings", format!("/p/{practice}/settings")));
+    entries
 }
 
 #[component]
-pub fn PracticeNav(practice: PracticeId, current: &'static str) -> impl IntoView {
-    let links = [
-        ("Dashboard", format!("/p/{practice}")),
-        ("Team", format!("/p/{practice}/team")),
-        ("Settings", format!("/p/{practice}/settings")),
-    ];
+pub fn PracticeNav(
+    practice: PracticeId,
+    actor: Actor,
+    #[prop(into)] current: Signal<String>,
+) -> impl IntoView {
+    let home = format!("/p/{practice}");
     view! {
         <nav class="practice-nav" aria-label="Practice">
-            {links.into_iter().map(|(label, href)| view! {
-                <a href=href aria-current=(label == current).then_some("page")>{label}</a>
+            {nav_entries(practice, &actor).into_iter().map(|(label, href)| {
+                let (link, home) = (href.clone(), home.clone());
+                let here = move || {
+                    let path = current.get();
+                    let path = path.trim_end_matches('/');
+                    if link == home { path == home } else { path == link || path.starts_with(&format!("{link}/")) }
+                };
+                view! { <a href=href aria-current=move || here().then_some("page")>{label}</a> }
             }).collect_view()}
         </nav>
     }
-}
-
-/// Name, contact email and time zone: the create form and Settings → Details.
-#[derive(Clone, Copy)]
-pub struct DetailsFields {
-    pub name: RwSignal<String>,
-    pub contact_email: RwSignal<String>,
-    pub time_zone: RwSignal<String>,
-    zones: Resource<Result<Vec<String>, crate::error::AppError>>,
-}
-
-impl DetailsFields {
-    pub fn new(initial: Option<PracticeDetails>) -> Self {
-        let (name, email, zone) = initial.map_or_else(
-            || (String::new(), String::new(), "UTC".to_owned()),
-            |d| (d.name, d.contact_email.to_string(), d.time_zone),
-        );
-        Self {
-            name: RwSignal::new(name),
-            contact_email: RwSignal::new(email),
-            time_zone: RwSignal::new(zone),
-            zones: Resource::new(|| (), |_| time_zones()),
-        }
-    }
-
-    pub fn form(&self) -> PracticeForm {
-        PracticeForm {
-            name: self.name.get(),
-            contact_email: self.contact_email.get(),
-            time_zone: self.time_zone.get(),
-        }
-    }
-
-    /// The shared rule, with the zone list the server sent (any zone passes until it arrives).
-    pub fn validate(&self) -> Result<PracticeForm, FieldErrors> {
-        let form = self.form();
-        let zones = self.zones.get_untracked().and_then(Result::ok);
-        form.validate(|z| {
-            zones
-                .as_ref()
-                .is_none_or(|list| list.iter().any(|known| known == z))
-        })
-        .map(|_| form)
-    }
-}
-
-#[component]
-pub fn DetailsInputs(
-    fields: DetailsFields,
-    errors: FormErrors,
-    #[prop(into)] disabled: Signal<bool>,
-) -> impl IntoView {
-    let zone_error = errors.field("time_zone");
-    let zones = fields.zones;
-    let selected = fields.time_zone;
-    view! {
-        <Field label="Practice name" name="name" value=fields.name errors autocomplete="organization" disabled/>
-        <Field label="Contact email" name="contact_email" kind="email" value=fields.contact_email errors
-            autocomplete="email" hint="Where the practice's notices go. Clients can see it." disabled/>
-        <div class="field">
-            <label for="field-time_zone">"Time zone"</label>
-            <select id="field-time_zone" name="time_zone" disabled=move || disabled.get()
-                prop:value=move || selected.get()
-                on:change=move |ev| selected.set(event_target_value(&ev))
-                aria-invalid=move || if zone_error.get().is_some() { "true" } else { "false" }>
-                <Transition fallback=move || view! { <option value=selected.get_untracked()>{selected.get_untracked()}</option> }>
-                    {move || zones.get().map(|list| {
-                        let list = list.unwrap_or_else(|_| vec![selected.get_untracked()]);
-                        list.into_iter().map(|zone| {
-                            let is_selected = zone == selected.get_untracked();
-                            view! { <option value=zone.clone() selected=is_selected>{zone.replace('_', " ")}</option> }
-                        }).collect_view()
-                    })}
-                </Transition>
-            </select>
-            {move || zone_error.get().map(|m| view! { <p class="field-error">{m}</p> })}
-        </div>
-    }
-}
-
-/// The browser's own time zone, as a sensible default for a new practice.
-pub fn browser_time_zone() -> Option<String> {
-    #[cfg(feature = "hydrate")]
-    {
-        let options =
-            js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
-                .resolved_options();
-        js_sys::Reflect::get(&options, &"timeZone".into())
-            .ok()?
-            .as_string()
-    }
-    #[cfg(not(feature = "hydrate"))]
-    None
 }

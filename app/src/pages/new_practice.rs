@@ -2,9 +2,9 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
 use crate::api::practices::CreatePractice;
+use crate::components::details::{browser_time_zone, DetailsFields, DetailsInputs};
 use crate::components::form::{follow_on_success, FormAlert, FormErrors, Submit};
 use crate::components::header::MeResource;
-use crate::components::practice::{browser_time_zone, DetailsFields, DetailsInputs};
 
 #[component]
 pub fn NewPracticePage() -> impl IntoView {

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use shared::validation::{validate_new_password, validate_reset_request};
 
 use super::token_from_query;
-use crate::api::accounts::{RequestPasswordReset, ResetPassword};
+use crate::api::accounts::{check_reset_link, RequestPasswordReset, ResetPassword};
 use crate::components::form::{Field, FormAlert, FormErrors, Submit};
 use crate::error::AppError;
 
@@ -48,13 +48,21 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let action = ServerAction::<ResetPassword>::new();
     let errors = FormErrors::of(action);
     let done = move || matches!(action.value().get(), Some(Ok(())));
+    // A used or expired link says so at once, before anyone types a password.
+    let checked = Resource::new(move || token.get(), check_reset_link);
+    let is_link_problem = |e: &AppError| {
+        matches!(
+            e,
+            AppError::LinkExpired | AppError::LinkUsed | AppError::LinkUnknown
+        )
+    };
     let link_problem = move || {
-        action.value().get().and_then(Result::err).filter(|e| {
-            matches!(
-                e,
-                AppError::LinkExpired | AppError::LinkUsed | AppError::LinkUnknown
-            )
-        })
+        action
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| checked.get().and_then(Result::err))
+            .filter(is_link_problem)
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -71,7 +79,8 @@ pub fn ResetPasswordPage() -> impl IntoView {
     view! {
         <section class="card narrow">
             <h1>"Choose a new password"</h1>
-            {move || {
+            <Suspense fallback=|| view! { <p class="loading">"Checking the link…"</p> }>
+            {move || checked.get().map(|_| {
                 if done() {
                     view! {
                         <div role="status" class="alert alert-success">
@@ -96,7 +105,8 @@ pub fn ResetPasswordPage() -> impl IntoView {
                         </form>
                     }.into_any()
                 }
-            }}
+            })}
+            </Suspense>
         </section>
     }
 }

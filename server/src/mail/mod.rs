@@ -1,6 +1,7 @@
 //! Email (product.md §9): composed here, queued in the outbox inside the
 //! transaction of the change that causes it, delivered by the worker.
 
+pub mod mailbox;
 pub mod outbox;
 pub mod templates;
 pub mod transport;

@@ -1,14 +1,12 @@
 //! Sign-up, login, logout, sessions and password reset against a real database.
 
-mod support;
-
+use crate::support::{caller, link_param, TestEnv};
 use chrono::Duration;
 use server::accounts;
 use server::error::{LinkProblem, ServiceError};
 use server::sessions;
 use server::tokens::Secret;
 use shared::validation::{LoginForm, SignUpForm};
-use support::{caller, link_param, TestEnv};
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -355,6 +353,9 @@ async fn password_reset_works_once_within_the_hour_and_ends_sessions(env: &TestE
     assert_eq!(mail.subject, "Reset your Carekeys password");
     let token = link_param(&mail.body_text, "token");
 
+    accounts::check_reset_link(&env.backend, &token)
+        .await
+        .expect("a fresh link can be used");
     let short = accounts::reset_password(&env.backend, &caller("10.0.0.1"), &token, "short").await;
     assert!(matches!(short, Err(ServiceError::Validation(e)) if e.get("password").is_some()));
     accounts::reset_password(
@@ -373,6 +374,15 @@ async fn password_reset_works_once_within_the_hour_and_ends_sessions(env: &TestE
     )
     .await;
     assert!(matches!(reused, Err(ServiceError::Link(LinkProblem::Used))));
+    // The page asks before showing the form: a used link says so at once.
+    assert!(matches!(
+        accounts::check_reset_link(&env.backend, &token).await,
+        Err(ServiceError::Link(LinkProblem::Used))
+    ));
+    assert!(matches!(
+        accounts::check_reset_link(&env.backend, "forged").await,
+        Err(ServiceError::Link(LinkProblem::Unknown))
+    ));
     assert_eq!(
         sessions::resolve(env.db(), &session, env.backend.now_ms())
             .await
@@ -453,6 +463,16 @@ async fn one_link_opened_twice_at_once_creates_one_account(env: &TestEnv) {
         accounts::confirm_sign_up(&env.backend, &from, &token),
     );
     assert_eq!([a.is_ok(), b.is_ok()].iter().filter(|ok| **ok).count(), 1);
+    // The second tab hears about the link (already used, or gone with the
+    // pending sign-up) — never a unique-constraint error shown as "Internal".
+    let loser = if a.is_ok() { b } else { a };
+    assert!(
+        matches!(
+            loser,
+            Err(ServiceError::Link(LinkProblem::Used | LinkProblem::Unknown))
+        ),
+        "{loser:?}"
+    );
     let (count,): (i64,) = server::on_pool!(env.db(), pool => {
         sqlx::query_as("SELECT COUNT(*) FROM accounts WHERE email = 'twice@example.org'").fetch_one(pool).await
     })

@@ -1,8 +1,7 @@
 //! Team invitations on a real database: lists and CSV files, the report,
 //! resend, revoke, accept, reject, expiry, the join link, and every refusal.
 
-mod support;
-
+use crate::support::{caller, link_param, person, TestEnv};
 use chrono::Duration;
 use server::error::{LinkProblem, ServiceError};
 use server::{invitations, join, practices, sessions, team};
@@ -13,7 +12,6 @@ use shared::invitation::{
 use shared::roles::{AccessLevel, Role};
 use shared::team::{JoinLinkChange, JoinOutcome, RequestDecision};
 use shared::validation::PracticeForm;
-use support::{caller, link_param, person, TestEnv};
 
 async fn signed_in(env: &TestEnv, email: &str) -> sessions::SignedIn {
     let account = person(env, email).await;

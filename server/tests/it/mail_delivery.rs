@@ -1,16 +1,14 @@
 //! The outbox delivers over real SMTP to a server on loopback, retries with
 //! backoff while that server is down, and delivers each message exactly once.
 
-mod support;
-
+use crate::support::smtp::{free_port, SmtpSink};
+use crate::support::TestEnv;
 use chrono::Duration;
 use server::clock::SharedClock;
 use server::mail::transport::Transport;
 use server::mail::worker::{deliver_due, Pass};
 use server::mail::{outbox, Email};
 use shared::email::EmailAddress;
-use support::smtp::{free_port, SmtpSink};
-use support::TestEnv;
 
 fn email(to: &str, subject: &str) -> Email {
     Email {
@@ -50,6 +48,11 @@ async fn delivers_over_smtp_and_the_server_reads_it_back(env: &TestEnv) {
     let received = sink.messages();
     assert_eq!(received.len(), 1);
     assert_eq!(received[0].to, vec!["ada@example.org".to_string()]);
+    assert!(
+        received[0].from.contains("no-reply@carekeys.test"),
+        "envelope sender: {}",
+        received[0].from
+    );
     assert!(received[0].data.contains("Subject: Hello Ada"));
     assert!(
         received[0].data.contains(".leading dot line"),

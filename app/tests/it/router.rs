@@ -1,6 +1,5 @@
 //! The assembled web server, without a browser: routes, server-function
 //! statuses, the cross-site refusal and the page policy, on a real SQLite file.
-#![cfg(feature = "ssr")]
 
 use app::error::AppError;
 use axum::body::{to_bytes, Body};
@@ -14,6 +13,10 @@ use std::sync::Arc;
 use tower::ServiceExt;
 
 async fn app() -> axum::Router {
+    app_and_backend().await.0
+}
+
+async fn app_and_backend() -> (axum::Router, Backend) {
     let dir =
         std::env::temp_dir().join(format!("carekeys-router-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -22,7 +25,8 @@ async fn app() -> axum::Router {
     db.migrate().await.unwrap();
     let clock: SharedClock = Arc::new(SystemClock);
     let options = LeptosOptions::builder().output_name("carekeys").build();
-    app::serve::router(Backend::new(db, clock, config), options)
+    let backend = Backend::new(db, clock, config);
+    (app::serve::router(backend.clone(), options), backend)
 }
 
 fn post(path: &str, body: &str, site: &str) -> Request<Body> {
@@ -150,4 +154,49 @@ async fn an_unknown_page_is_a_404_page() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     assert!(body_of(response).await.contains("Page not found"));
+}
+
+#[tokio::test]
+async fn an_unknown_page_shows_the_signed_in_person_in_its_header() {
+    let (app, backend) = app_and_backend().await;
+    let sign_up = post(
+        "/api/sign_up",
+        "form[full_name]=Ada+Lovelace&form[email]=ada%40example.org&form[password]=correct+horse+battery",
+        "same-origin",
+    );
+    let response = app.clone().oneshot(sign_up).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let mail = &server::mail::outbox::recent(&backend.db, 1).await.unwrap()[0];
+    let token = mail.body_text.split("token=").nth(1).unwrap();
+    let token: String = token
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    let confirm = post(
+        "/api/confirm_sign_up",
+        &format!("token={token}"),
+        "same-origin",
+    );
+    let response = app.clone().oneshot(confirm).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let cookie = response.headers()[http::header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let page = Request::get("/no/such/page")
+        .header(http::header::COOKIE, cookie)
+        .body(Body::empty())
+        .unwrap();
+    let response = app.oneshot(page).await.unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let body = body_of(response).await;
+    assert!(body.contains("Page not found"), "{body}");
+    // The fallback has the backend too: the header knows who is signed in.
+    assert!(
+        body.contains("Ada Lovelace") && body.contains("Log out"),
+        "{body}"
+    );
 }

@@ -1,14 +1,12 @@
 //! Practices, who may change them, and the hash-chained audit trail.
 
-mod support;
-
+use crate::support::{caller, person, TestEnv};
 use server::audit::{self, ChainCheck};
 use server::error::ServiceError;
 use server::practices;
 use shared::ids::{AccountId, PracticeId};
 use shared::roles::Role;
 use shared::validation::PracticeForm;
-use support::{caller, person, TestEnv};
 
 async fn open_practice(env: &TestEnv, owner: AccountId, name: &str) -> PracticeId {
     practices::create(&env.backend, &caller("10.0.0.1"), owner, &form(name))

@@ -1,0 +1,38 @@
+//! Settings (ui.md): a parent route with one tab per part. Details and Roles
+//! exist so far; Devices, Message templates, Intake forms and Goals & ranges
+//! join as their features land.
+
+mod details;
+mod roles;
+
+pub use details::SettingsDetailsPage;
+pub use roles::SettingsRolesPage;
+
+use leptos::prelude::*;
+use leptos_router::components::Outlet;
+use leptos_router::hooks::use_location;
+
+use crate::components::practice::use_practice;
+
+#[component]
+pub fn SettingsLayout() -> impl IntoView {
+    let practice = use_practice();
+    let tabs = [
+        ("Details", practice.path("settings")),
+        ("Roles", practice.path("settings/roles")),
+    ];
+    let location = use_location();
+    view! {
+        <section class="page">
+            <h1>"Settings"</h1>
+            <nav class="tabs" aria-label="Settings">
+                {tabs.into_iter().map(|(label, href)| {
+                    let link = href.clone();
+                    let here = move || location.pathname.get().trim_end_matches('/') == link;
+                    view! { <a href=href aria-current=move || here().then_some("page")>{label}</a> }
+                }).collect_view()}
+            </nav>
+            <Outlet/>
+        </section>
+    }
+}

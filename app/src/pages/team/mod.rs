@@ -1,0 +1,281 @@
+//! Team (product.md §4, §5): who is on the team, who is invited, who asked to
+//! join; and the Invite page with its report.
+
+pub mod invite;
+mod report;
+mod requests;
+
+use leptos::prelude::*;
+use shared::ids::InvitationId;
+use shared::invitation::{InvitationEvent, InvitationKind, InvitationStatus};
+use shared::roles::Capability;
+use shared::team::{BulkOutcome, Pending, TeamView};
+use std::collections::BTreeSet;
+
+use crate::api::team::{get_team, DecideRequest, ResendInvitations, RevokeInvitations};
+use crate::components::confirm::{Confirm, ConfirmDialog};
+use crate::components::practice::{use_practice, PracticeContext, PracticeProblem};
+use crate::error::AppError;
+use requests::RequestRow;
+
+pub(crate) fn badge(status: InvitationStatus) -> impl IntoView {
+    let class = match status {
+        InvitationStatus::Invited => "badge badge-invited",
+        InvitationStatus::Accepted => "badge badge-sent",
+        InvitationStatus::Rejected => "badge badge-failed",
+        InvitationStatus::Requested => "badge badge-queued",
+        _ => "badge badge-grey",
+    };
+    view! { <span class=class>{status.label(InvitationKind::Team)}</span> }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Bulk {
+    Resend,
+    Revoke,
+}
+
+/// The sentence after a bulk action: what was done, and what was left and why.
+fn summary(done_word: &'static str, outcomes: &[BulkOutcome]) -> String {
+    let done: Vec<&str> = outcomes
+        .iter()
+        .filter(|o| o.problem.is_none())
+        .map(|o| o.email.as_str())
+        .collect();
+    let mut text = if done.is_empty() {
+        String::new()
+    } else {
+        format!("{done_word}: {}.", done.join(", "))
+    };
+    for left in outcomes.iter().filter(|o| o.problem.is_some()) {
+        text.push_str(&format!(
+            " {}: {}",
+            left.email,
+            left.problem.as_deref().unwrap_or_default()
+        ));
+    }
+    text.trim().to_owned()
+}
+
+/// The actions of the Team page, shared by its rows.
+#[derive(Clone, Copy)]
+struct TeamActions {
+    practice: PracticeContext,
+    resend: ServerAction<ResendInvitations>,
+    revoke: ServerAction<RevokeInvitations>,
+    decide: ServerAction<DecideRequest>,
+    last: RwSignal<Option<Bulk>>,
+    confirm: Confirm,
+}
+
+impl TeamActions {
+    fn resend(&self, ids: Vec<InvitationId>) {
+        self.last.set(Some(Bulk::Resend));
+        self.resend.dispatch(ResendInvitations {
+            practice: self.practice.id,
+            ids,
+        });
+    }
+
+    /// Revoking asks first, naming whom it concerns.
+    fn revoke(&self, ids: Vec<InvitationId>, whom: String) {
+        let this = *self;
+        self.confirm.ask(
+            format!("Revoke {whom}?"),
+            "The link in the email stops working at once. You can send a new invitation later.",
+            "Revoke",
+            move || {
+                this.last.set(Some(Bulk::Revoke));
+                this.revoke.dispatch(RevokeInvitations {
+                    practice: this.practice.id,
+                    ids: ids.clone(),
+                });
+            },
+        );
+    }
+}
+
+#[component]
+pub fn TeamPage() -> impl IntoView {
+    let practice = use_practice();
+    if !practice.may(Capability::ManageTeam) {
+        return view! { <PracticeProblem error=AppError::Forbidden/> }.into_any();
+    }
+    let actions = TeamActions {
+        practice,
+        resend: ServerAction::new(),
+        revoke: ServerAction::new(),
+        decide: ServerAction::new(),
+        last: RwSignal::new(None),
+        confirm: Confirm::new(),
+    };
+    // Read again whenever an action lands.
+    let team = Resource::new(
+        move || {
+            (
+                actions.resend.version().get(),
+                actions.revoke.version().get(),
+                actions.decide.version().get(),
+            )
+        },
+        move |_| get_team(practice.id),
+    );
+    // The action dispatched last speaks.
+    let message = move || {
+        let answer = match actions.last.get()? {
+            Bulk::Resend => actions
+                .resend
+                .value()
+                .get()?
+                .map(|o| summary("Sent again", &o)),
+            Bulk::Revoke => actions
+                .revoke
+                .value()
+                .get()?
+                .map(|o| summary("Revoked", &o)),
+        };
+        Some(answer.unwrap_or_else(|e| e.to_string()))
+    };
+    view! {
+        <section class="page">
+            <div class="page-head">
+                <h1>"Team"</h1>
+                <a class="button primary" href=practice.path("team/invite")>"Invite people"</a>
+            </div>
+            {move || message().map(|m| view! { <p class="alert alert-info" role="status">{m}</p> })}
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || team.get().map(|result| match result {
+                    Ok(view) => view! { <TeamTables view actions/> }.into_any(),
+                    Err(error) => view! { <PracticeProblem error/> }.into_any(),
+                })}
+            </Transition>
+            <ConfirmDialog confirm=actions.confirm/>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn TeamTables(view: TeamView, actions: TeamActions) -> impl IntoView {
+    let TeamView {
+        members,
+        invitations,
+        requests,
+    } = view;
+    // Made with each answer from the server, so a refreshed list starts unselected.
+    let selected = RwSignal::new(BTreeSet::<InvitationId>::new());
+    let all_ids: Vec<InvitationId> = invitations.iter().map(|i| i.id).collect();
+    let toggle_all = {
+        let all_ids = all_ids.clone();
+        move |ev: leptos::ev::Event| {
+            selected.set(if event_target_checked(&ev) {
+                all_ids.iter().copied().collect()
+            } else {
+                BTreeSet::new()
+            });
+        }
+    };
+    let all_selected = move || !all_ids.is_empty() && selected.with(|s| s.len() == all_ids.len());
+    let invite_path = actions.practice.path("team/invite");
+    view! {
+        <h2>"Members"</h2>
+        <div class="table-wrap">
+            <table>
+                <thead><tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"Status"</th></tr></thead>
+                <tbody>
+                    {members.into_iter().map(|m| view! {
+                        <tr>
+                            <td>{m.full_name}</td>
+                            <td>{m.email.map(|e| e.to_string()).unwrap_or_default()}</td>
+                            <td>{m.role.label()}</td>
+                            <td>{if m.active { view! { <span class="badge badge-sent">"Active"</span> } } else { view! { <span class="badge badge-grey">"Suspended"</span> } }}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+
+        {(!requests.is_empty()).then(|| view! {
+            <h2>"Asked to join"</h2>
+            <div class="table-wrap">
+                <table>
+                    <thead><tr><th scope="col">"Email"</th><th scope="col">"Asked"</th><th scope="col">"Role"</th><th scope="col">"Decision"</th></tr></thead>
+                    <tbody>
+                        {requests.into_iter().map(|r| view! { <RequestRow request=r practice=actions.practice decide=actions.decide confirm=actions.confirm/> }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        })}
+
+        <h2>"Invitations"</h2>
+        {if invitations.is_empty() {
+            view! { <p>"No invitations yet. " <a href=invite_path>"Invite your team"</a>"."</p> }.into_any()
+        } else {
+            let chosen = move || selected.get().into_iter().collect::<Vec<_>>();
+            view! {
+                <div class="bulk-bar" role="group" aria-label="Selected invitations">
+                    <span>{move || format!("{} selected", selected.with(BTreeSet::len))}</span>
+                    <button type="button" class="button small secondary" disabled=move || selected.with(BTreeSet::is_empty)
+                        on:click=move |_| actions.resend(chosen())>"Resend selected"</button>
+                    <button type="button" class="button small secondary" disabled=move || selected.with(BTreeSet::is_empty)
+                        on:click=move |_| {
+                            let ids = chosen();
+                            let whom = format!("{} invitation(s)", ids.len());
+                            actions.revoke(ids, whom);
+                        }>"Revoke selected"</button>
+                </div>
+                <div class="table-wrap">
+                    <table>
+                        <thead><tr>
+                            <th scope="col"><input type="checkbox" aria-label="Select all invitations" prop:checked=all_selected on:change=toggle_all/></th>
+                            <th scope="col">"Email"</th><th scope="col">"Status"</th><th scope="col">"Role"</th>
+                            <th scope="col">"Sent"</th><th scope="col">"Expires"</th><th scope="col">"Invited by"</th>
+                            <th scope="col">"Email delivery"</th><th scope="col">"Actions"</th>
+                        </tr></thead>
+                        <tbody>
+                            {invitations.into_iter().map(|i| view! { <InvitationRow invitation=i selected actions/> }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }.into_any()
+        }}
+    }
+}
+
+#[component]
+fn InvitationRow(
+    invitation: Pending,
+    selected: RwSignal<BTreeSet<InvitationId>>,
+    actions: TeamActions,
+) -> impl IntoView {
+    let id = invitation.id;
+    let email = invitation.email.to_string();
+    let can_resend = invitation.status.next(InvitationEvent::Resend).is_ok();
+    let can_revoke = invitation.status.next(InvitationEvent::Revoke).is_ok();
+    let whom = format!("the invitation to {email}");
+    view! {
+        <tr>
+            <td><input type="checkbox" aria-label=format!("Select {email}") prop:checked=move || selected.with(|s| s.contains(&id))
+                on:change=move |ev| selected.update(|s| { if event_target_checked(&ev) { s.insert(id); } else { s.remove(&id); } })/></td>
+            <td>{email.clone()}</td>
+            <td>{badge(invitation.status)}</td>
+            <td>{invitation.role.label()}</td>
+            <td>{invitation.sent}</td>
+            <td>{invitation.expires.unwrap_or_default()}</td>
+            <td>{invitation.invited_by.unwrap_or_default()}</td>
+            <td>{invitation.delivery.map(|d| {
+                let class = format!("badge badge-{}", d.to_lowercase());
+                view! { <span class=class>{d}</span> }
+            })}</td>
+            <td class="row-actions">
+                {can_resend.then(|| view! {
+                    <button type="button" class="button small secondary" aria-label=format!("Resend to {email}") on:click=move |_| actions.resend(vec![id])>"Resend"</button>
+                })}
+                {can_revoke.then(|| view! {
+                    <button type="button" class="button small secondary" aria-label=format!("Revoke the invitation to {email}")
+                        on:click=move |_| actions.revoke(vec![id], whom.clone())>"Revoke"</button>
+                })}
+            </td>
+        </tr>
+    }
+}

@@ -1,0 +1,47 @@
+//! What the benchmarks share: a fresh SQLite backend with one confirmed owner.
+
+use server::backend::{Backend, Caller};
+use server::clock::{SharedClock, SystemClock};
+use server::config::Config;
+use server::db::Db;
+use shared::ids::AccountId;
+use shared::validation::SignUpForm;
+use std::sync::Arc;
+
+pub const OWNER_EMAIL: &str = "owner@bench.example";
+pub const OWNER_PASSWORD: &str = "correct horse battery";
+
+/// A new database file under the temp directory, migrated, with one account signed up.
+pub async fn backend_with_owner() -> (Backend, AccountId) {
+    let dir =
+        std::env::temp_dir().join(format!("carekeys-bench-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = Config::local(dir);
+    let db = Db::connect(&config.database_url).await.unwrap();
+    db.migrate().await.unwrap();
+    let clock: SharedClock = Arc::new(SystemClock);
+    let backend = Backend::new(db, clock, config);
+    let caller = Caller::default();
+    let form = SignUpForm {
+        full_name: "Bench Owner".into(),
+        email: OWNER_EMAIL.into(),
+        password: OWNER_PASSWORD.into(),
+    };
+    server::accounts::request_sign_up(&backend, &caller, &form, None)
+        .await
+        .unwrap();
+    let mail = &server::mail::outbox::recent(&backend.db, 1).await.unwrap()[0];
+    let token = mail
+        .body_text
+        .split("token=")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned();
+    let (owner, _) = server::accounts::confirm_sign_up(&backend, &caller, &token)
+        .await
+        .unwrap();
+    (backend, owner)
+}

@@ -1,0 +1,182 @@
+//! Team invitations end to end (product.md §5): sending them from typed lists
+//! and CSV files ([`send`]), resending and revoking in bulk ([`bulk`]), and
+//! answering the emailed link ([`respond`]).
+//!
+//! Every change, its audit event and its email commit in one transaction,
+//! under the practice's lock.
+
+mod bulk;
+mod respond;
+mod send;
+
+pub use bulk::{resend, revoke};
+pub use respond::{accept, reject, sign_up_invitee, view};
+pub use send::invite;
+
+use chrono_tz::Tz;
+use shared::email::EmailAddress;
+use shared::ids::{AccountId, InvitationId, PracticeId};
+use shared::invitation::InvitationStatus;
+use shared::roles::Role;
+
+use crate::audit::Origin;
+use crate::backend::Backend;
+use crate::clock::from_ms;
+use crate::db::Tx;
+use crate::error::{LinkProblem, ServiceError, ServiceResult};
+use crate::mail::templates;
+use crate::on_tx;
+use crate::tokens::Secret;
+
+const HOUR_MS: i64 = 3_600_000;
+
+/// A moment in the practice's time zone, with the zone named.
+pub fn practice_time(ms: i64, zone: &str) -> String {
+    let tz: Tz = zone.parse().unwrap_or(Tz::UTC);
+    from_ms(ms)
+        .with_timezone(&tz)
+        .format("%-d %B %Y, %H:%M %Z")
+        .to_string()
+}
+
+/// Why an invitation link in this status cannot be used, if it cannot:
+/// the one place that maps statuses to what the invitee is told.
+pub fn link_problem(status: InvitationStatus) -> Option<LinkProblem> {
+    match status {
+        InvitationStatus::Invited => None,
+        InvitationStatus::Expired => Some(LinkProblem::Expired),
+        InvitationStatus::Revoked => Some(LinkProblem::Revoked),
+        _ => Some(LinkProblem::Used),
+    }
+}
+
+fn usable(status: InvitationStatus) -> ServiceResult<()> {
+    link_problem(status).map_or(Ok(()), |p| Err(ServiceError::Link(p)))
+}
+
+/// The practice facts an invitation email needs.
+#[derive(sqlx::FromRow)]
+struct PracticeFacts {
+    name: String,
+    time_zone: String,
+    staff_invite_validity_hours: i64,
+}
+
+async fn practice_facts(tx: &mut Tx, practice: PracticeId) -> ServiceResult<PracticeFacts> {
+    let facts: Option<PracticeFacts> = on_tx!(tx, c => {
+        sqlx::query_as("SELECT name, time_zone, staff_invite_validity_hours FROM practices WHERE id = $1")
+            .bind(practice)
+            .fetch_optional(c)
+            .await
+    })?;
+    facts.ok_or(ServiceError::NotFound)
+}
+
+async fn full_name(tx: &mut Tx, account: AccountId) -> ServiceResult<String> {
+    let (name,): (String,) = on_tx!(tx, c => {
+        sqlx::query_as("SELECT full_name FROM accounts WHERE id = $1").bind(account).fetch_one(c).await
+    })?;
+    Ok(name)
+}
+
+/// One invitation as stored.
+#[derive(Clone, Debug, sqlx::FromRow)]
+struct InvitationRow {
+    id: InvitationId,
+    practice_id: PracticeId,
+    email: String,
+    role: Role,
+    status: InvitationStatus,
+    expires_at: Option<i64>,
+}
+
+impl InvitationRow {
+    /// The status now: a pending invitation whose validity passed is Expired.
+    fn status_at(&self, now: i64) -> InvitationStatus {
+        self.status.at(self.expires_at.is_some_and(|e| now >= e))
+    }
+}
+
+const ROW_SQL: &str = "SELECT id, practice_id, email, role, status, expires_at FROM invitations";
+
+async fn set_status(
+    tx: &mut Tx,
+    id: InvitationId,
+    status: InvitationStatus,
+    now: i64,
+) -> ServiceResult<()> {
+    on_tx!(tx, c => {
+        sqlx::query("UPDATE invitations SET status = $1, responded_at = $2 WHERE id = $3")
+            .bind(status)
+            .bind(now)
+            .bind(id)
+            .execute(c)
+            .await.map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
+/// Everything needed to (re)send invitations of one practice at one moment.
+struct Sending<'a> {
+    practice: PracticeId,
+    facts: &'a PracticeFacts,
+    inviter: &'a str,
+    origin: &'a Origin,
+    now: i64,
+    expires_at: i64,
+    /// `expires_at` in the practice's time zone, written once for the whole batch.
+    expires: String,
+}
+
+/// An invitation email with its fresh token, ready to queue.
+struct Prepared {
+    token_hash: String,
+    email: crate::mail::Email,
+}
+
+impl<'a> Sending<'a> {
+    fn new(
+        practice: PracticeId,
+        facts: &'a PracticeFacts,
+        inviter: &'a str,
+        origin: &'a Origin,
+        now: i64,
+        validity_ms: i64,
+    ) -> Self {
+        let expires_at = now + validity_ms;
+        let expires = practice_time(expires_at, &facts.time_zone);
+        Self {
+            practice,
+            facts,
+            inviter,
+            origin,
+            now,
+            expires_at,
+            expires,
+        }
+    }
+
+    /// A new token and the email that carries it.
+    fn prepare(&self, backend: &Backend, to: &EmailAddress, role: Role) -> Prepared {
+        let token = Secret::generate();
+        let accept = backend
+            .config
+            .link(&format!("/invitation?token={}", token.expose()));
+        let reject = format!("{accept}&answer=reject");
+        let email = templates::team_invitation(
+            to,
+            &templates::TeamInvitation {
+                practice: &self.facts.name,
+                inviter: self.inviter,
+                role: role.label(),
+                accept_link: &accept,
+                reject_link: &reject,
+                expires: &self.expires,
+            },
+        );
+        Prepared {
+            token_hash: token.hash(),
+            email,
+        }
+    }
+}

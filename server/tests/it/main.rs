@@ -1,0 +1,12 @@
+//! The server's integration tests, in one binary (one link on two cores
+//! instead of one per file). Each scenario runs on a fresh SQLite file and a
+//! fresh PostgreSQL schema (`on_both_backends!`), with a real SMTP server on
+//! loopback where mail is read back, and a clock that moves only when told.
+
+#[macro_use]
+mod support;
+
+mod accounts;
+mod mail_delivery;
+mod practices_and_audit;
+mod team_invitations;
