@@ -64,8 +64,12 @@ test("an admin invites a pasted list and a CSV file, then resends and revokes", 
   await page.getByRole("button", { name: `Resend to ${c[0]}` }).click();
   await expect(page.getByRole("status")).toContainText(`Sent again: ${c[0]}`);
   const second = await nthMailTo(request, c[0], 2);
-  page.once("dialog", (dialog) => dialog.accept());
   await page.getByRole("button", { name: `Revoke the invitation to ${c[1]}` }).click();
+  // One confirmation dialog names the invitation and the consequence.
+  const confirm = page.getByRole("dialog", { name: `Revoke the invitation to ${c[1]}?` });
+  await expect(confirm).toContainText("stops working at once");
+  await confirm.getByRole("button", { name: "Revoke" }).click();
+  await expect(confirm).toBeHidden();
   await expect(page.getByRole("status")).toContainText(`Revoked: ${c[1]}`);
   await expect(page.getByRole("row", { name: new RegExp(c[1].replace(/[.+]/g, "\\$&")) })).toContainText("Revoked");
 
@@ -156,8 +160,8 @@ test("the join link lets people in, and a regenerated link refuses the old one",
   await expect(page.getByText("Your role:")).toContainText("Owner");
   await page.getByRole("navigation", { name: "Practice" }).getByRole("link", { name: "Settings" }).click();
   await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);
-  page.once("dialog", (dialog) => dialog.accept());
   await page.getByRole("button", { name: "Make a new link" }).click();
+  await page.getByRole("dialog", { name: "Make a new join link?" }).getByRole("button", { name: "Make a new link" }).click();
   await expect(linkField).not.toHaveValue(new RegExp(oldLink.replace(/[.+]/g, "\\$&") + "$"));
   await open(page, oldLink);
   await expect(page.getByRole("alert")).toContainText("This join link no longer works.");

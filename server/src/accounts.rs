@@ -82,8 +82,8 @@ pub async fn request_sign_up(
 async fn account_id_by_email(
     tx: &mut Tx,
     email: &EmailAddress,
-) -> Result<Option<String>, sqlx::Error> {
-    let row: Option<(String,)> = on_tx!(tx, c => {
+) -> Result<Option<AccountId>, sqlx::Error> {
+    let row: Option<(AccountId,)> = on_tx!(tx, c => {
         sqlx::query_as("SELECT id FROM accounts WHERE email = $1").bind(email.as_str()).fetch_optional(c).await
     })?;
     Ok(row.map(|(id,)| id))
@@ -185,7 +185,7 @@ pub(crate) async fn create_account(
 
 #[derive(sqlx::FromRow)]
 struct Credentials {
-    id: String,
+    id: AccountId,
     password_hash: String,
 }
 
@@ -218,10 +218,7 @@ pub async fn log_in(
         .verify(&password, found.as_ref().map(|c| c.password_hash.as_str()))
         .await;
     let account = match found {
-        Some(found) if verified => found
-            .id
-            .parse::<AccountId>()
-            .map_err(|e| ServiceError::Internal(e.to_string()))?,
+        Some(found) if verified => found.id,
         _ => {
             rate_limit::record_failure(&backend.db, &key, ip, now).await?;
             return Err(ServiceError::InvalidCredentials);
@@ -277,7 +274,7 @@ pub async fn request_password_reset(
         on_tx!(&mut tx, c => {
             sqlx::query("INSERT INTO password_resets (token_hash, account_id, expires_at, created_at) VALUES ($1, $2, $3, $4)")
                 .bind(token.hash())
-                .bind(&account)
+                .bind(account)
                 .bind(now + RESET_LINK_MS)
                 .bind(now)
                 .execute(c)
@@ -294,14 +291,14 @@ pub async fn request_password_reset(
         )
         .await?;
         let origin = Origin {
-            actor: account.parse().ok(),
+            actor: Some(account),
             ip: caller.ip.clone(),
         };
         audit::append(
             &mut tx,
             &origin,
             now,
-            Event::new("account.reset_requested", account),
+            Event::new("account.reset_requested", account.to_string()),
         )
         .await?;
     }
@@ -312,7 +309,7 @@ pub async fn request_password_reset(
 
 #[derive(sqlx::FromRow)]
 struct ResetRow {
-    account_id: String,
+    account_id: AccountId,
     email: Option<String>,
     expires_at: i64,
     used_at: Option<i64>,
@@ -358,10 +355,7 @@ pub async fn reset_password(
         sqlx::query_as(RESET_SQL).bind(token.hash()).fetch_optional(c).await
     })?;
     let row = usable_reset(row, now)?;
-    let account: AccountId = row
-        .account_id
-        .parse()
-        .map_err(|_| ServiceError::Internal("bad account id".into()))?;
+    let account = row.account_id;
     on_tx!(&mut tx, c => {
         sqlx::query("UPDATE password_resets SET used_at = $1 WHERE token_hash = $2")
             .bind(now)
@@ -370,7 +364,7 @@ pub async fn reset_password(
             .await?;
         sqlx::query("UPDATE accounts SET password_hash = $1, must_change_password = FALSE WHERE id = $2")
             .bind(&password_hash)
-            .bind(&row.account_id)
+            .bind(row.account_id)
             .execute(&mut *c)
             .await.map(|r| r.rows_affected())
     })?;

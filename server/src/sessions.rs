@@ -99,7 +99,7 @@ pub async fn start(
 
 #[derive(sqlx::FromRow)]
 struct SessionRow {
-    account_id: String,
+    account_id: AccountId,
     full_name: String,
     email: Option<String>,
     last_seen_at: i64,
@@ -139,11 +139,8 @@ pub async fn resolve(
                 .await.map(|r| r.rows_affected())
         })?;
     }
-    let Ok(account) = row.account_id.parse() else {
-        return Ok(None);
-    };
     Ok(Some(SignedIn {
-        account,
+        account: row.account_id,
         full_name: row.full_name,
         email: row.email.and_then(|e| EmailAddress::parse(&e).ok()),
     }))
