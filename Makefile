@@ -38,8 +38,9 @@ RELEASE_STAMP := target/.release-built
 
 build-release: $(RELEASE_STAMP)
 
+# --precompress: brotli (quality 11) and gzip copies of every static file, served as browsers accept.
 $(RELEASE_STAMP): $(SOURCES) | tools
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 	@touch $@
 
 test-rust:
@@ -52,8 +53,7 @@ test-e2e: build-release test-tools
 
 ## make wasm-size: the release WASM, raw and brotli-compressed
 wasm-size: build-release
-	@command -v brotli >/dev/null || (apt-get update && apt-get install -y brotli)
-	@f=target/site/pkg/carekeys.wasm; echo "raw: $$(stat -c %s $$f) bytes"; echo "brotli: $$(brotli -c -q 11 $$f | wc -c) bytes"
+	@f=$$(ls target/site/pkg/carekeys*.wasm); echo "$$f raw: $$(stat -c %s $$f) bytes"; echo "brotli (as served): $$(stat -c %s $$f.br) bytes"
 
 ## make bench: the figures the issues name (parsing 10,000 addresses; inviting them on SQLite;
 ## memory through 200 logins; page latency on kept-alive and closed connections)

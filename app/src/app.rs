@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
@@ -43,6 +43,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
+                // The release's hashed file names, when it has them.
+                <HashedStylesheet id="leptos" options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -63,7 +65,6 @@ pub fn App() -> impl IntoView {
     let me: MeResource = Resource::new(move || details_saved.version().get(), |_| current_user());
     provide_context(me);
     view! {
-        <Stylesheet id="leptos" href="/pkg/carekeys.css"/>
         <Title text="Carekeys"/>
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>

@@ -20,5 +20,9 @@ pub fn hydrate() {
     // Tests and scripts wait for this before they type: until then a form would post natively.
     if let Some(body) = leptos::prelude::document().body() {
         let _ = body.set_attribute("data-hydrated", "true");
+        // When it happened, for the first-visit figure the browser tests print.
+        if let Some(performance) = leptos::prelude::window().performance() {
+            let _ = body.set_attribute("data-hydrated-at", &format!("{:.0}", performance.now()));
+        }
     }
 }

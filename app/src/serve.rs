@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
 use server::backend::Backend;
 use server::clock::ManualClock;
+use server::http::delivery;
 use std::sync::Arc;
 
 use crate::app::{shell, App};
@@ -67,6 +68,11 @@ pub fn router_with_test_clock(
     leptos_options: LeptosOptions,
     test_clock: Option<Arc<ManualClock>>,
 ) -> Router {
+    let assets = if leptos_options.hash_files {
+        delivery::AssetNames::Hashed
+    } else {
+        delivery::AssetNames::Plain
+    };
     let routes = generate_route_list(App);
     let state = AppState {
         leptos_options: leptos_options.clone(),
@@ -105,7 +111,12 @@ pub fn router_with_test_clock(
             config,
             server::http::refuse_cross_site,
         ))
-        .layer(axum::middleware::from_fn(server::http::security_headers))
+        .layer(axum::middleware::from_fn(delivery::mark_secret_answers))
+        .layer(delivery::compression())
+        .layer(axum::middleware::from_fn_with_state(
+            assets,
+            server::http::security_headers,
+        ))
         .with_state(state)
 }
 
@@ -162,6 +173,12 @@ pub async fn run() -> Result<(), StartError> {
         .leptos_options;
     // The name cargo-leptos gives the site's files (workspace metadata `output-name`).
     leptos_options.output_name = "carekeys".into();
+    // A release build writes the content hashes of its files next to the binary:
+    // then pages name the hashed files and browsers may keep them.
+    leptos_options.hash_files = std::env::current_exe()
+        .ok()
+        .and_then(|exe| Some(exe.parent()?.join(leptos_options.hash_file.as_ref())))
+        .is_some_and(|file| file.exists());
     let addr = leptos_options.site_addr;
     tracing::info!(%addr, backend = backend.db.backend(), mail = if backend.config.smtp_url.is_some() { "smtp" } else { "local mailbox" }, "Carekeys is starting");
     let app = router_with_test_clock(backend, leptos_options, test_clock)

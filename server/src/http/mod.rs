@@ -1,5 +1,8 @@
 //! Plain HTTP layers for the Axum router: security headers and the
-//! cross-site check that Leptos server functions do not make themselves.
+//! cross-site check that Leptos server functions do not make themselves;
+//! caching and compression of what is sent in [`delivery`].
+
+pub mod delivery;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -24,10 +27,16 @@ pub fn page_csp(nonce: &str) -> String {
     )
 }
 
-/// nosniff, no framing, no referrer (links may carry tokens), and no caching of
-/// anything but the hashed static files under /pkg.
-pub async fn security_headers(request: Request, next: Next) -> Response {
-    let cacheable = request.uri().path().starts_with("/pkg/");
+/// nosniff, no framing, no referrer (links may carry tokens); caching as
+/// [`delivery::cache_control`] says for the path.
+pub async fn security_headers(
+    State(assets): State<delivery::AssetNames>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path();
+    let cache = delivery::cache_control(path, assets);
+    let asset = delivery::is_asset(path);
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     headers.insert(
@@ -45,8 +54,10 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
             HeaderValue::from_static(DEFAULT_CSP),
         );
     }
-    if !cacheable {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    // The same name is sent as brotli, gzip or identity: caches must keep them apart.
+    if asset && !headers.contains_key(header::VARY) {
+        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     }
     response
 }
@@ -114,7 +125,10 @@ mod tests {
                 config,
                 refuse_cross_site,
             ))
-            .layer(axum::middleware::from_fn(security_headers));
+            .layer(axum::middleware::from_fn_with_state(
+                delivery::AssetNames::Hashed,
+                security_headers,
+            ));
         let mut request = Request::post("/api/change");
         for (k, v) in headers {
             request = request.header(*k, *v);
@@ -154,7 +168,10 @@ mod tests {
     async fn responses_carry_the_security_headers() {
         let app = Router::new()
             .route("/x", axum::routing::get(|| async { "x" }))
-            .layer(axum::middleware::from_fn(security_headers));
+            .layer(axum::middleware::from_fn_with_state(
+                delivery::AssetNames::Hashed,
+                security_headers,
+            ));
         let response = app
             .oneshot(Request::get("/x").body(Body::empty()).unwrap())
             .await

@@ -1,0 +1,98 @@
+import { devices, expect, test, type Page } from "@playwright/test";
+import { APP_URL } from "../playwright.config";
+import { createPractice, linkIn, nthMailTo, signUp, uniqueEmail } from "./helpers";
+
+// What a phone downloads: compressed, fingerprinted, cached assets (issue
+// "Fast first visit on a phone"). Sizes are asserted against their budgets;
+// times are printed, never asserted.
+
+const FIRST_VISIT_BUDGET = 500 * 1024;
+const REPEAT_VISIT_BUDGET = 30 * 1024;
+
+/** The hashed WASM, JS and CSS a page names. */
+async function assetPaths(request: Parameters<typeof signUp>[1]): Promise<string[]> {
+  const html = await (await request.get("/login")).text();
+  const paths = [...html.matchAll(/\/pkg\/carekeys\.[A-Za-z0-9_-]+\.(wasm|js|css)/g)].map((m) => m[0]);
+  return [...new Set(paths)];
+}
+
+test("assets are precompressed, fingerprinted and kept; pages are not", async ({ request }) => {
+  const paths = await assetPaths(request);
+  expect(paths.map((p) => p.split(".").pop()).sort()).toEqual(["css", "js", "wasm"]);
+  const wasm = paths.find((p) => p.endsWith(".wasm"))!;
+  const br = await request.get(wasm, { headers: { "Accept-Encoding": "br" } });
+  expect(br.headers()["content-encoding"]).toBe("br");
+  expect(br.headers()["vary"]?.toLowerCase()).toContain("accept-encoding");
+  expect(br.headers()["cache-control"]).toBe("public, max-age=31536000, immutable");
+  const gzip = await request.get(wasm, { headers: { "Accept-Encoding": "gzip" } });
+  expect(gzip.headers()["content-encoding"]).toBe("gzip");
+  const identity = await request.get(wasm, { headers: { "Accept-Encoding": "identity" } });
+  expect(identity.headers()["content-encoding"]).toBeUndefined();
+  const bytes = await identity.body();
+  expect(bytes.subarray(0, 4)).toEqual(Buffer.from([0x00, 0x61, 0x73, 0x6d])); // "\0asm": the real module
+  // Pages are compressed on the fly and never stored.
+  const page = await request.get("/login", { headers: { "Accept-Encoding": "br" } });
+  expect(page.headers()["content-encoding"]).toBe("br");
+  expect(page.headers()["cache-control"]).toBe("no-store");
+  // A page opened from an emailed link carries its token: never compressed (BREACH).
+  const invitation = await request.get("/invitation?token=abc", { headers: { "Accept-Encoding": "br, gzip" } });
+  expect(invitation.headers()["content-encoding"]).toBeUndefined();
+});
+
+/** Bytes over the wire for one navigation, as Chromium counts them (headers and bodies). */
+async function visit(page: Page, path: string) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+  let bytes = 0;
+  cdp.on("Network.loadingFinished", (event) => {
+    bytes += event.encodedDataLength;
+  });
+  await page.goto(path);
+  await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);
+  await page.waitForLoadState("networkidle");
+  const lcp = await page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        new PerformanceObserver((list) => {
+          const entries = list.getEntries();
+          resolve(entries[entries.length - 1].startTime);
+        }).observe({ type: "largest-contentful-paint", buffered: true });
+      }),
+  );
+  const hydrated = Number(await page.locator("body").getAttribute("data-hydrated-at"));
+  await cdp.detach();
+  return { bytes, lcp, hydrated };
+}
+
+test("a phone's first visit to an invitation stays small, and a repeat visit is almost free", async ({ browser, page, request }, testInfo) => {
+  test.skip(testInfo.project.name !== "mobile", "measured as patients and invitees open it: on a phone");
+  const owner = uniqueEmail(testInfo, "owner");
+  const invitee = uniqueEmail(testInfo, "invitee");
+  await signUp(page, request, owner);
+  await createPractice(page, "Harbour Clinic");
+  await page.getByRole("navigation", { name: "Practice" }).getByRole("link", { name: "Team" }).click();
+  await page.getByRole("link", { name: "Invite people" }).click();
+  await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);
+  await page.getByLabel("Email addresses").fill(invitee);
+  await page.getByRole("button", { name: "Send invitations" }).click();
+  await expect(page.getByRole("status")).toContainText("1 invitation(s) sent");
+  const link = linkIn(await nthMailTo(request, invitee, 1));
+
+  // A browser that has never seen Carekeys.
+  const context = await browser.newContext({ ...devices["Pixel 7"], baseURL: APP_URL });
+  const phone = await context.newPage();
+  const first = await visit(phone, link);
+  await expect(phone.getByRole("heading", { name: "Join Harbour Clinic" })).toBeVisible();
+  const repeat = await visit(phone, link);
+  await context.close();
+  const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+  const figures =
+    `first visit ${kb(first.bytes)}, LCP ${first.lcp.toFixed(0)} ms, hydrated at ${first.hydrated} ms; ` +
+    `repeat visit ${kb(repeat.bytes)}, LCP ${repeat.lcp.toFixed(0)} ms, hydrated at ${repeat.hydrated} ms ` +
+    `(Pixel 7, 4× CPU slowdown, loopback)`;
+  console.log(`invitation page: ${figures}`);
+  testInfo.annotations.push({ type: "figures", description: figures });
+  expect(first.bytes).toBeLessThanOrEqual(FIRST_VISIT_BUDGET);
+  expect(repeat.bytes).toBeLessThanOrEqual(REPEAT_VISIT_BUDGET);
+});
