@@ -12,7 +12,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 ## make run: build the release and serve it on http://127.0.0.1:3000 with SQLite under ./data
 run: build-release
-	LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD ./target/release/app
+	CAREKEYS_DEV_MAILBOX=1 LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD ./target/release/app
 
 ## make test: every test — unit, integration (SQLite; PostgreSQL too with TEST_POSTGRES_URL), browser
 test: test-rust test-e2e

@@ -200,9 +200,10 @@ pub async fn log_in(
 ) -> ServiceResult<(AccountId, Secret)> {
     let (identifier, password) = form.validate()?;
     let key = identifier.key().to_owned();
-    let ip = caller.ip_key();
+    let ip = &rate_limit::address_key(caller.ip_key());
     let now = backend.now_ms();
-    if let Some(retry_after_secs) = rate_limit::login_blocked(&backend.db, &key, ip, now).await? {
+    // Counted before the password is checked: parallel guesses cannot overtake the limit.
+    if let Err(retry_after_secs) = rate_limit::reserve_attempt(&backend.db, &key, ip, now).await? {
         return Err(ServiceError::RateLimited { retry_after_secs });
     }
     let column = match identifier {
@@ -219,10 +220,8 @@ pub async fn log_in(
         .await;
     let account = match found {
         Some(found) if verified => found.id,
-        _ => {
-            rate_limit::record_failure(&backend.db, &key, ip, now).await?;
-            return Err(ServiceError::InvalidCredentials);
-        }
+        // The reserved attempt stays recorded as the failure it was.
+        _ => return Err(ServiceError::InvalidCredentials),
     };
     if let Some(previous) = previous {
         sessions::end(&backend.db, previous).await?;

@@ -16,6 +16,9 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// End-to-end runs only: time stands still until the suite moves it.
     pub test_clock: bool,
+    /// Development only (`CAREKEYS_DEV_MAILBOX=1`, set by `make run`): the local
+    /// mailbox page shows sign-up and reset links to a browser on this machine.
+    pub dev_mailbox: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -26,7 +29,12 @@ pub enum ConfigError {
 
 impl Config {
     pub fn from_env() -> Result<Config, ConfigError> {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        Self::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// The configuration the variables `lookup` finds describe.
+    pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let var = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         let data_dir = PathBuf::from(var("CAREKEYS_DATA_DIR").unwrap_or_else(|| "data".into()));
         let database_url = var("DATABASE_URL")
             .unwrap_or_else(|| format!("sqlite://{}/carekeys.db", data_dir.display()));
@@ -48,13 +56,32 @@ impl Config {
                 why: "it must be an address like Name <a@b.org>".into(),
             });
         }
+        let smtp_url = var("CAREKEYS_SMTP_URL");
+        let dev_mailbox = var("CAREKEYS_DEV_MAILBOX").is_some_and(|v| v == "1");
+        // An https address means people use it: their mail must leave this machine,
+        // and nothing may show it in a page.
+        if base_url.starts_with("https://") && smtp_url.is_none() {
+            return Err(ConfigError::Invalid {
+                name: "CAREKEYS_SMTP_URL",
+                why: "CAREKEYS_BASE_URL is https, so people rely on the mail Carekeys sends: \
+                      set CAREKEYS_SMTP_URL to your SMTP server (without it, mail would stay on this machine)"
+                    .into(),
+            });
+        }
+        if base_url.starts_with("https://") && dev_mailbox {
+            return Err(ConfigError::Invalid {
+                name: "CAREKEYS_DEV_MAILBOX",
+                why: "the development mailbox shows sign-up and reset links; it cannot be on with an https CAREKEYS_BASE_URL".into(),
+            });
+        }
         Ok(Config {
             database_url,
             base_url,
-            smtp_url: var("CAREKEYS_SMTP_URL"),
+            smtp_url,
             mail_from,
             data_dir,
             test_clock: var("CAREKEYS_TEST_CLOCK").is_some_and(|v| v == "1"),
+            dev_mailbox,
         })
     }
 
@@ -68,6 +95,7 @@ impl Config {
             mail_from: "Carekeys <no-reply@carekeys.test>".into(),
             data_dir,
             test_clock: false,
+            dev_mailbox: false,
         }
     }
 
@@ -87,5 +115,43 @@ impl Config {
 
     pub fn link(&self, path_and_query: &str) -> String {
         format!("{}{}", self.base_url, path_and_query)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        Config::from_vars(|name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        })
+    }
+
+    #[test]
+    fn out_of_the_box_mail_stays_local_and_the_mailbox_page_is_off() {
+        let c = config(&[]).unwrap();
+        assert!(c.smtp_url.is_none());
+        assert!(!c.dev_mailbox);
+        assert!(
+            config(&[("CAREKEYS_DEV_MAILBOX", "1")])
+                .unwrap()
+                .dev_mailbox
+        );
+    }
+
+    #[test]
+    fn an_https_site_needs_smtp_and_never_shows_the_mailbox() {
+        let https = ("CAREKEYS_BASE_URL", "https://care.example.org");
+        let smtp = ("CAREKEYS_SMTP_URL", "smtp://mail.example.org:587");
+        let refused = config(&[https]).unwrap_err().to_string();
+        assert!(refused.contains("CAREKEYS_SMTP_URL"), "{refused}");
+        assert!(config(&[https, smtp]).is_ok());
+        let refused = config(&[https, smtp, ("CAREKEYS_DEV_MAILBOX", "1")])
+            .unwrap_err()
+            .to_string();
+        assert!(refused.contains("CAREKEYS_DEV_MAILBOX"), "{refused}");
     }
 }

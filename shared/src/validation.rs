@@ -143,11 +143,16 @@ impl SignUpForm {
 }
 
 /// `next` if it is a path on this site, so a link cannot send people elsewhere after login.
+///
+/// Only printable ASCII without spaces or backslashes is accepted: browsers drop
+/// tabs and new lines from URLs and read `\\` as `/`, so `/\t/evil.example`
+/// or `/\\evil.example` would become the other site's `//evil.example`.
+/// What is left starts with one `/` and the next character is not another
+/// slash, so it cannot name a host.
 pub fn local_path(next: &str) -> Option<&str> {
-    let ok = next.starts_with('/')
-        && !next.starts_with("//")
-        && !next.contains('\\')
-        && next.len() <= 2048;
+    let plain = next.bytes().all(|b| b.is_ascii_graphic() && b != b'\\');
+    let mut chars = next.chars();
+    let ok = plain && chars.next() == Some('/') && chars.next() != Some('/') && next.len() <= 2048;
     ok.then_some(next)
 }
 
@@ -327,11 +332,27 @@ mod tests {
             local_path("/invitation?token=x"),
             Some("/invitation?token=x")
         );
+        assert_eq!(local_path("/"), Some("/"));
+        assert_eq!(local_path("/p/1/team?x=%2F%2F"), Some("/p/1/team?x=%2F%2F"));
+        // Known open-redirect payloads, after the query string was decoded once.
         for bad in [
             "https://evil.example",
+            "http:evil.example",
             "//evil.example",
+            "///evil.example",
             "/\\evil.example",
+            "\\\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "/ /evil.example",
+            " //evil.example",
+            "/\u{0}/evil.example",
+            "/\u{7f}/evil.example",
+            "/\u{3000}/evil.example",
+            "/\u{ff0f}evil.example",
             "javascript:alert(1)",
+            "evil.example",
             "",
         ] {
             assert_eq!(local_path(bad), None, "{bad}");

@@ -114,6 +114,7 @@ mod tests {
             mail_from: "a <a@b.org>".into(),
             data_dir: "data".into(),
             test_clock: false,
+            dev_mailbox: false,
         })
     }
 

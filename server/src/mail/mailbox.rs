@@ -1,5 +1,7 @@
-//! The local mailbox page: shown only while no SMTP server is configured and
-//! only to a browser on this machine, because it holds sign-up and reset links.
+//! The local mailbox page: shown only when the development switch is on
+//! (`CAREKEYS_DEV_MAILBOX=1`, never with an https base URL), while no SMTP
+//! server is configured, and only to a browser on this machine — because it
+//! holds sign-up and reset links.
 
 use shared::mailbox::MailItem;
 
@@ -13,7 +15,8 @@ pub async fn recent(backend: &Backend, caller: &Caller) -> ServiceResult<Vec<Mai
         .as_deref()
         .and_then(|ip| ip.parse::<std::net::IpAddr>().ok())
         .is_some_and(|ip| ip.is_loopback());
-    if backend.config.smtp_url.is_some() || !local {
+    let config = &backend.config;
+    if !config.dev_mailbox || config.smtp_url.is_some() || !local {
         return Err(ServiceError::NotFound);
     }
     let messages = outbox::recent(&backend.db, 100).await?;

@@ -247,6 +247,92 @@ async fn login_is_throttled_per_login_and_ip_without_locking_out_the_owner(env: 
     assert!(matches!(later, Err(ServiceError::InvalidCredentials)));
 }
 
+async fn fifty_parallel_guesses_check_no_more_passwords_than_the_limit(env: &TestEnv) {
+    signed_up(env, "ada@example.org").await;
+    let attacker = caller("203.0.113.7");
+    let guess = login("ada@example.org", "guess guess guess");
+    let mut attempts = tokio::task::JoinSet::new();
+    for _ in 0..50 {
+        let (backend, attacker, guess) = (env.backend.clone(), attacker.clone(), guess.clone());
+        attempts.spawn(async move { accounts::log_in(&backend, &attacker, &guess, None).await });
+    }
+    let answers = attempts.join_all().await;
+    // Only a reserved attempt reaches the password check: each one answers
+    // InvalidCredentials, the rest are told to wait.
+    let checked = answers
+        .iter()
+        .filter(|a| matches!(a, Err(ServiceError::InvalidCredentials)))
+        .count();
+    let waiting = answers
+        .iter()
+        .filter(|a| matches!(a, Err(ServiceError::RateLimited { .. })))
+        .count();
+    assert_eq!(checked as i64, server::rate_limit::MAX_PER_LOGIN_AND_IP);
+    assert_eq!(checked + waiting, 50);
+}
+
+async fn guesses_from_many_addresses_slow_a_login_down_without_locking_it(env: &TestEnv) {
+    use server::rate_limit::{MAX_PER_LOGIN, SLOWED_INTERVAL_MS};
+    signed_up(env, "ada@example.org").await;
+    let guess = login("ada@example.org", "guess guess guess");
+    for i in 0..MAX_PER_LOGIN {
+        let r = accounts::log_in(
+            &env.backend,
+            &caller(&format!("198.18.0.{i}")),
+            &guess,
+            None,
+        )
+        .await;
+        assert!(
+            matches!(r, Err(ServiceError::InvalidCredentials)),
+            "{i}: {r:?}"
+        );
+    }
+    // From yet another address, at once: wait a few seconds, not a quarter of an hour.
+    let slowed = accounts::log_in(&env.backend, &caller("198.18.1.1"), &guess, None).await;
+    assert!(
+        matches!(slowed, Err(ServiceError::RateLimited { retry_after_secs }) if retry_after_secs <= SLOWED_INTERVAL_MS / 1000),
+        "{slowed:?}"
+    );
+    // Ada, a moment later, logs in with her password.
+    env.advance(Duration::milliseconds(SLOWED_INTERVAL_MS));
+    accounts::log_in(
+        &env.backend,
+        &caller("192.0.2.10"),
+        &login("ada@example.org", PASSWORD),
+        None,
+    )
+    .await
+    .unwrap();
+}
+
+async fn ipv6_guesses_count_by_their_64(env: &TestEnv) {
+    signed_up(env, "ada@example.org").await;
+    let guess = login("ada@example.org", "guess guess guess");
+    for i in 1..=server::rate_limit::MAX_PER_LOGIN_AND_IP {
+        let r = accounts::log_in(
+            &env.backend,
+            &caller(&format!("2001:db8:1:2::{i:x}")),
+            &guess,
+            None,
+        )
+        .await;
+        assert!(matches!(r, Err(ServiceError::InvalidCredentials)), "{r:?}");
+    }
+    // Another address in the same /64 is the same guesser…
+    let same = accounts::log_in(&env.backend, &caller("2001:db8:1:2:abcd::9"), &guess, None).await;
+    assert!(
+        matches!(same, Err(ServiceError::RateLimited { .. })),
+        "{same:?}"
+    );
+    // …another /64 is someone else.
+    let other = accounts::log_in(&env.backend, &caller("2001:db8:1:3::1"), &guess, None).await;
+    assert!(
+        matches!(other, Err(ServiceError::InvalidCredentials)),
+        "{other:?}"
+    );
+}
+
 async fn usernames_log_in_case_insensitively(env: &TestEnv) {
     signed_up(env, "ada@example.org").await;
     server::on_pool!(env.db(), pool => {
@@ -513,6 +599,9 @@ on_both_backends!(
     signing_up_twice_reveals_nothing_to_the_requester,
     bad_sign_up_input_names_each_field,
     login_is_throttled_per_login_and_ip_without_locking_out_the_owner,
+    fifty_parallel_guesses_check_no_more_passwords_than_the_limit,
+    guesses_from_many_addresses_slow_a_login_down_without_locking_it,
+    ipv6_guesses_count_by_their_64,
     usernames_log_in_case_insensitively,
     each_login_starts_a_new_session_and_ends_the_presented_one,
     sessions_end_when_idle_and_after_their_lifetime,

@@ -213,7 +213,34 @@ async fn a_rolled_back_change_sends_nothing(env: &TestEnv) {
     assert!(env.mails().await.is_empty());
 }
 
+/// The mailbox page holds sign-up and reset links: only the development switch,
+/// no SMTP server and a browser on this machine open it.
+async fn the_mailbox_page_needs_the_development_switch_and_this_machine(env: &TestEnv) {
+    use server::error::ServiceError;
+    use server::mail::mailbox;
+    queue(env, &email("ada@example.org", "Your link")).await;
+    let here = crate::support::caller("127.0.0.1");
+    let elsewhere = crate::support::caller("203.0.113.9");
+    // Off by default, even for this machine.
+    assert!(matches!(
+        mailbox::recent(&env.backend, &here).await,
+        Err(ServiceError::NotFound)
+    ));
+    let mut dev = env.backend.clone();
+    dev.config = std::sync::Arc::new(server::config::Config {
+        dev_mailbox: true,
+        ..(*env.backend.config).clone()
+    });
+    let shown = mailbox::recent(&dev, &here).await.unwrap();
+    assert_eq!(shown[0].subject, "Your link");
+    assert!(matches!(
+        mailbox::recent(&dev, &elsewhere).await,
+        Err(ServiceError::NotFound)
+    ));
+}
+
 on_both_backends!(
+    the_mailbox_page_needs_the_development_switch_and_this_machine,
     delivers_over_smtp_and_the_server_reads_it_back,
     mail_queued_while_smtp_is_down_is_delivered_once_it_is_up,
     gives_up_after_the_last_attempt,
