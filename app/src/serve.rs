@@ -79,6 +79,10 @@ pub fn router_with_test_clock(
         backend: backend.clone(),
     };
     let config = backend.config.clone();
+    let site = server::http::SiteHeaders {
+        assets,
+        https: config.base_url.starts_with("https://"),
+    };
     let fallback_backend = backend.clone();
     let test_routes = match test_clock {
         Some(clock) => Router::new()
@@ -114,7 +118,7 @@ pub fn router_with_test_clock(
         .layer(axum::middleware::from_fn(delivery::mark_secret_answers))
         .layer(delivery::compression())
         .layer(axum::middleware::from_fn_with_state(
-            assets,
+            site,
             server::http::security_headers,
         ))
         .with_state(state)

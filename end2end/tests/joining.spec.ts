@@ -17,7 +17,10 @@ const practiceNav = (page: Page) => page.getByRole("navigation", { name: "Practi
 async function turnOnJoinLink(page: Page, approval: boolean): Promise<string> {
   await practiceNav(page).getByRole("link", { name: "Settings" }).click();
   await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);
-  if (approval) await page.getByLabel("New members wait until an admin approves them").check();
+  // On by default: joiners wait for an admin.
+  const wait = page.getByLabel("New members wait until an admin approves them");
+  await expect(wait).toBeChecked();
+  await wait.setChecked(approval);
   await page.getByRole("button", { name: "Turn on the join link" }).click();
   const field = page.getByLabel("The link");
   await expect(field).toHaveValue(/\/join\/\S+/);

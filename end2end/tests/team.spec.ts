@@ -144,6 +144,7 @@ test("the join link lets people in, and a regenerated link refuses the old one",
   await createPractice(page, "Harbour Clinic");
   await page.getByRole("navigation", { name: "Practice" }).getByRole("link", { name: "Settings" }).click();
   await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);
+  await page.getByLabel("New members wait until an admin approves them").uncheck();
   await page.getByRole("button", { name: "Turn on the join link" }).click();
   const linkField = page.getByLabel("The link");
   await expect(linkField).toHaveValue(/\/join\/\S+/);

@@ -346,6 +346,8 @@ pub async fn reset_password(
     new_password: &str,
 ) -> ServiceResult<()> {
     let password = validate_new_password(new_password)?;
+    // The link first: a dead or forged link must not take one of the few argon2 slots.
+    check_reset_link(backend, token).await?;
     let token = Secret::from_presented(token);
     let password_hash = backend.passwords.hash(password.expose()).await?;
     let now = backend.now_ms();
@@ -355,10 +357,22 @@ pub async fn reset_password(
     })?;
     let row = usable_reset(row, now)?;
     let account = row.account_id;
-    on_tx!(&mut tx, c => {
-        sqlx::query("UPDATE password_resets SET used_at = $1 WHERE token_hash = $2")
+    // Only one use wins, even at the same moment on two connections; every
+    // other link of the account dies with it.
+    let claimed = on_tx!(&mut tx, c => {
+        sqlx::query("UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL")
             .bind(now)
             .bind(token.hash())
+            .execute(c)
+            .await.map(|r| r.rows_affected())
+    })?;
+    if claimed != 1 {
+        return Err(ServiceError::Link(LinkProblem::Used));
+    }
+    on_tx!(&mut tx, c => {
+        sqlx::query("UPDATE password_resets SET used_at = $1 WHERE account_id = $2 AND used_at IS NULL")
+            .bind(now)
+            .bind(account)
             .execute(&mut *c)
             .await?;
         sqlx::query("UPDATE accounts SET password_hash = $1, must_change_password = FALSE WHERE id = $2")

@@ -19,12 +19,17 @@ pub struct Config {
     /// Development only (`CAREKEYS_DEV_MAILBOX=1`, set by `make run`): the local
     /// mailbox page shows sign-up and reset links to a browser on this machine.
     pub dev_mailbox: bool,
+    /// Reverse proxies whose `X-Forwarded-For` / `Forwarded` is believed
+    /// (`CAREKEYS_TRUSTED_PROXIES`, e.g. `127.0.0.1, ::1`); none by default.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("{name} is not valid: {why}")]
     Invalid { name: &'static str, why: String },
+    #[error("{name} is required: {why}")]
+    Missing { name: &'static str, why: String },
 }
 
 impl Config {
@@ -56,15 +61,26 @@ impl Config {
                 why: "it must be an address like Name <a@b.org>".into(),
             });
         }
+        let trusted_proxies = var("CAREKEYS_TRUSTED_PROXIES")
+            .unwrap_or_default()
+            .split([',', ' '])
+            .filter(|a| !a.is_empty())
+            .map(|a| {
+                a.parse().map_err(|_| ConfigError::Invalid {
+                    name: "CAREKEYS_TRUSTED_PROXIES",
+                    why: format!("“{a}” is not an IP address"),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let smtp_url = var("CAREKEYS_SMTP_URL");
         let dev_mailbox = var("CAREKEYS_DEV_MAILBOX").is_some_and(|v| v == "1");
         // An https address means people use it: their mail must leave this machine,
         // and nothing may show it in a page.
         if base_url.starts_with("https://") && smtp_url.is_none() {
-            return Err(ConfigError::Invalid {
+            return Err(ConfigError::Missing {
                 name: "CAREKEYS_SMTP_URL",
-                why: "CAREKEYS_BASE_URL is https, so people rely on the mail Carekeys sends: \
-                      set CAREKEYS_SMTP_URL to your SMTP server (without it, mail would stay on this machine)"
+                why: "CAREKEYS_BASE_URL is https, so people rely on the mail Carekeys sends; \
+                      without an SMTP server it would stay on this machine"
                     .into(),
             });
         }
@@ -82,6 +98,7 @@ impl Config {
             data_dir,
             test_clock: var("CAREKEYS_TEST_CLOCK").is_some_and(|v| v == "1"),
             dev_mailbox,
+            trusted_proxies,
         })
     }
 
@@ -96,6 +113,7 @@ impl Config {
             data_dir,
             test_clock: false,
             dev_mailbox: false,
+            trusted_proxies: Vec::new(),
         }
     }
 
@@ -140,6 +158,17 @@ mod tests {
                 .unwrap()
                 .dev_mailbox
         );
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_a_clear_refusal() {
+        let c = config(&[("CAREKEYS_TRUSTED_PROXIES", "127.0.0.1, ::1")]).unwrap();
+        assert_eq!(c.trusted_proxies.len(), 2);
+        assert!(config(&[]).unwrap().trusted_proxies.is_empty());
+        let refused = config(&[("CAREKEYS_TRUSTED_PROXIES", "localhost")])
+            .unwrap_err()
+            .to_string();
+        assert!(refused.contains("CAREKEYS_TRUSTED_PROXIES") && refused.contains("localhost"));
     }
 
     #[test]

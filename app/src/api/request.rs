@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use server::backend::{Backend, Caller};
 use server::error::{ServiceError, ServiceResult};
+use server::http::forwarded::client_ip;
 use server::sessions::{self, SignedIn};
 use server::tokens::Secret;
 use std::future::Future;
@@ -35,10 +36,8 @@ impl Anyone {
         let backend = use_context::<Backend>().ok_or_else(|| {
             ServiceError::Internal("the backend was not provided to the server function".into())
         })?;
-        Ok(Self {
-            backend,
-            caller: caller(),
-        })
+        let caller = caller(&backend.config.trusted_proxies);
+        Ok(Self { backend, caller })
     }
 
     /// The session secret the browser presented, if any.
@@ -71,12 +70,13 @@ impl Anyone {
     }
 }
 
-fn caller() -> Caller {
+/// The caller's address (through trusted proxies only) and browser.
+fn caller(trusted_proxies: &[std::net::IpAddr]) -> Caller {
     let parts = use_context::<Parts>();
-    let ip = parts
-        .as_ref()
-        .and_then(|p| p.extensions.get::<ConnectInfo<SocketAddr>>())
-        .map(|ConnectInfo(addr)| addr.ip().to_string());
+    let ip = parts.as_ref().and_then(|p| {
+        let ConnectInfo(peer) = p.extensions.get::<ConnectInfo<SocketAddr>>()?;
+        Some(client_ip(peer.ip(), &p.headers, trusted_proxies).to_string())
+    });
     let user_agent = parts
         .as_ref()
         .and_then(|p| p.headers.get(USER_AGENT))

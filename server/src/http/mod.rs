@@ -3,6 +3,7 @@
 //! caching and compression of what is sent in [`delivery`].
 
 pub mod delivery;
+pub mod forwarded;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -27,13 +28,22 @@ pub fn page_csp(nonce: &str) -> String {
     )
 }
 
-/// nosniff, no framing, no referrer (links may carry tokens); caching as
-/// [`delivery::cache_control`] says for the path.
+/// What the headers of every response depend on.
+#[derive(Clone, Copy, Debug)]
+pub struct SiteHeaders {
+    pub assets: delivery::AssetNames,
+    /// Served over HTTPS (the base URL says so): browsers are told to never use plain HTTP.
+    pub https: bool,
+}
+
+/// nosniff, no framing, no referrer (links may carry tokens), HSTS on HTTPS;
+/// caching as [`delivery::cache_control`] says for the path.
 pub async fn security_headers(
-    State(assets): State<delivery::AssetNames>,
+    State(site): State<SiteHeaders>,
     request: Request,
     next: Next,
 ) -> Response {
+    let assets = site.assets;
     let path = request.uri().path();
     let cache = delivery::cache_control(path, assets);
     let asset = delivery::is_asset(path);
@@ -55,6 +65,12 @@ pub async fn security_headers(
         );
     }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    if site.https {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
     // The same name is sent as brotli, gzip or identity: caches must keep them apart.
     if asset && !headers.contains_key(header::VARY) {
         headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
@@ -115,6 +131,7 @@ mod tests {
             data_dir: "data".into(),
             test_clock: false,
             dev_mailbox: false,
+            trusted_proxies: Vec::new(),
         })
     }
 
@@ -127,7 +144,10 @@ mod tests {
                 refuse_cross_site,
             ))
             .layer(axum::middleware::from_fn_with_state(
-                delivery::AssetNames::Hashed,
+                SiteHeaders {
+                    assets: delivery::AssetNames::Hashed,
+                    https: false,
+                },
                 security_headers,
             ));
         let mut request = Request::post("/api/change");
@@ -167,17 +187,23 @@ mod tests {
 
     #[tokio::test]
     async fn responses_carry_the_security_headers() {
-        let app = Router::new()
-            .route("/x", axum::routing::get(|| async { "x" }))
-            .layer(axum::middleware::from_fn_with_state(
-                delivery::AssetNames::Hashed,
-                security_headers,
-            ));
-        let response = app
-            .oneshot(Request::get("/x").body(Body::empty()).unwrap())
-            .await
-            .unwrap();
-        let h = response.headers();
+        let headers_with = |https: bool| async move {
+            let app = Router::new()
+                .route("/x", axum::routing::get(|| async { "x" }))
+                .layer(axum::middleware::from_fn_with_state(
+                    SiteHeaders {
+                        assets: delivery::AssetNames::Hashed,
+                        https,
+                    },
+                    security_headers,
+                ));
+            app.oneshot(Request::get("/x").body(Body::empty()).unwrap())
+                .await
+                .unwrap()
+                .headers()
+                .clone()
+        };
+        let h = headers_with(false).await;
         assert_eq!(h["x-content-type-options"], "nosniff");
         assert_eq!(h["referrer-policy"], "no-referrer");
         assert_eq!(h["cache-control"], "no-store");
@@ -185,6 +211,13 @@ mod tests {
             .to_str()
             .unwrap()
             .contains("frame-ancestors 'none'"));
+        // HSTS only where the site is served over HTTPS: on plain HTTP it would be ignored at best.
+        assert!(!h.contains_key("strict-transport-security"));
+        let h = headers_with(true).await;
+        assert_eq!(
+            h["strict-transport-security"],
+            "max-age=31536000; includeSubDomains"
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use shared::email::EmailAddress;
 use shared::ids::{AccountId, InvitationId, PracticeId};
 use shared::invitation::{InvitationEvent, InvitationKind, InvitationStatus};
-use shared::roles::Capability;
+use shared::roles::{may_assign, Capability};
 use shared::team::BulkOutcome;
 
 use super::{full_name, practice_facts, set_status, InvitationRow, Sending, HOUR_MS, ROW_SQL};
@@ -71,7 +71,7 @@ pub async fn resend(
     ids: &[InvitationId],
 ) -> ServiceResult<Vec<BulkOutcome>> {
     let now = backend.now_ms();
-    let (mut tx, _) =
+    let (mut tx, actor) =
         practices::change_as(backend, account, practice, Capability::ManageTeam).await?;
     let facts = practice_facts(&mut tx, practice).await?;
     let inviter = full_name(&mut tx, account).await?;
@@ -96,6 +96,11 @@ pub async fn resend(
     {
         let problem = match &step.after {
             Err(why) => Some(why.clone()),
+            // The offer is made again: the sender must still be allowed to make it.
+            Ok(_) if !may_assign(&actor, step.row.role) => Some(format!(
+                "You cannot offer the role {}.",
+                step.row.role.label()
+            )),
             Ok(_) if has_other_pending(&mut tx, practice, &step.row).await? => {
                 Some("A newer invitation to this address is pending.".to_owned())
             }

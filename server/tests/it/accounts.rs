@@ -333,6 +333,42 @@ async fn ipv6_guesses_count_by_their_64(env: &TestEnv) {
     );
 }
 
+async fn a_reset_link_used_twice_at_once_works_once_and_its_siblings_die(env: &TestEnv) {
+    signed_up(env, "ada@example.org").await;
+    let mut tokens = Vec::new();
+    for _ in 0..2 {
+        accounts::request_password_reset(&env.backend, &caller("10.0.0.1"), "ada@example.org")
+            .await
+            .unwrap();
+        tokens.push(link_param(
+            &env.last_mail_to("ada@example.org").await.body_text,
+            "token",
+        ));
+    }
+    let from = caller("10.0.0.1");
+    let (a, b) = tokio::join!(
+        accounts::reset_password(&env.backend, &from, &tokens[0], "first new password"),
+        accounts::reset_password(&env.backend, &from, &tokens[0], "second new password"),
+    );
+    assert_eq!(
+        [a.is_ok(), b.is_ok()].iter().filter(|ok| **ok).count(),
+        1,
+        "{a:?} {b:?}"
+    );
+    let loser = if a.is_ok() { b } else { a };
+    assert!(
+        matches!(loser, Err(ServiceError::Link(LinkProblem::Used))),
+        "{loser:?}"
+    );
+    // The other link sent to Ada died when the first one was used.
+    let sibling =
+        accounts::reset_password(&env.backend, &from, &tokens[1], "third new password").await;
+    assert!(
+        matches!(sibling, Err(ServiceError::Link(LinkProblem::Used))),
+        "{sibling:?}"
+    );
+}
+
 async fn usernames_log_in_case_insensitively(env: &TestEnv) {
     signed_up(env, "ada@example.org").await;
     server::on_pool!(env.db(), pool => {
@@ -602,6 +638,7 @@ on_both_backends!(
     fifty_parallel_guesses_check_no_more_passwords_than_the_limit,
     guesses_from_many_addresses_slow_a_login_down_without_locking_it,
     ipv6_guesses_count_by_their_64,
+    a_reset_link_used_twice_at_once_works_once_and_its_siblings_die,
     usernames_log_in_case_insensitively,
     each_login_starts_a_new_session_and_ends_the_presented_one,
     sessions_end_when_idle_and_after_their_lifetime,

@@ -508,6 +508,38 @@ async fn expired_links_say_so_and_resend_gives_a_working_one(env: &TestEnv) {
         .unwrap();
 }
 
+async fn a_resend_offers_only_what_the_sender_may_still_give(env: &TestEnv) {
+    let (owner, practice) = owner_and_practice(env).await;
+    invite(env, owner, practice, typed("boss@example.org"))
+        .await
+        .unwrap();
+    // An offer nobody may make (ownership moves only by transfer), as an old
+    // row or a changed rule could leave it.
+    server::on_pool!(env.db(), pool => {
+        sqlx::query("UPDATE invitations SET role = 'owner' WHERE email = 'boss@example.org'").execute(pool).await.map(drop)
+    })
+    .unwrap();
+    let listed = team::view(&env.backend, owner, practice)
+        .await
+        .unwrap()
+        .invitations;
+    let mails_before = env.mails().await.len();
+    let outcome = invitations::resend(
+        &env.backend,
+        &caller("10.0.0.1"),
+        owner,
+        practice,
+        &[listed[0].id],
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        outcome[0].problem.as_deref(),
+        Some("You cannot offer the role Owner.")
+    );
+    assert_eq!(env.mails().await.len(), mails_before, "nothing was sent");
+}
+
 async fn revoked_links_stop_working(env: &TestEnv) {
     let (owner, practice) = owner_and_practice(env).await;
     invite(
@@ -813,6 +845,7 @@ on_both_backends!(
     a_link_for_someone_else_is_refused,
     rejecting_needs_no_account_and_is_recorded,
     expired_links_say_so_and_resend_gives_a_working_one,
+    a_resend_offers_only_what_the_sender_may_still_give,
     revoked_links_stop_working,
     the_join_link_lets_people_in_and_regenerating_locks_the_old_one_out,
     joiners_wait_for_approval_when_the_practice_asks,

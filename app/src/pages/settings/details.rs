@@ -58,7 +58,8 @@ fn JoinLinkSection(practice: PracticeContext) -> impl IntoView {
     let id = practice.id;
     let change = ServerAction::<ChangeJoinLink>::new();
     let current = Resource::new(move || change.version().get(), move |_| join_link(id));
-    let approval = RwSignal::new(false);
+    // Joiners wait for an admin unless the admin chooses otherwise (product.md §5).
+    let approval = RwSignal::new(true);
     let origin = RwSignal::new(String::new());
     Effect::new(move |_| origin.set(window().location().origin().unwrap_or_default()));
     let confirm = Confirm::new();
