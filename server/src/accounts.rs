@@ -13,6 +13,7 @@ use crate::backend::{Backend, Caller};
 use crate::db::Tx;
 use crate::error::{LinkProblem, ServiceError, ServiceResult};
 use crate::mail::{outbox, templates};
+use crate::mail_limit::{self, MailRequest};
 use crate::tokens::Secret;
 use crate::{on_pool, on_tx, rate_limit, sessions};
 
@@ -29,6 +30,15 @@ pub async fn request_sign_up(
 ) -> ServiceResult<EmailAddress> {
     let sign_up = form.validate()?;
     let next = next.and_then(shared::validation::local_path);
+    let address = rate_limit::address_key(caller.ip_key());
+    mail_limit::reserve(
+        &backend.db,
+        MailRequest::SignUp,
+        &address,
+        sign_up.email.as_str(),
+        backend.now_ms(),
+    )
+    .await?;
     // Hashed on both paths so the answer takes the same time either way.
     let password_hash = backend.passwords.hash(sign_up.password.expose()).await?;
     let now = backend.now_ms();
@@ -267,6 +277,15 @@ pub async fn request_password_reset(
 ) -> ServiceResult<EmailAddress> {
     let email = validate_reset_request(email)?;
     let now = backend.now_ms();
+    let address = rate_limit::address_key(caller.ip_key());
+    mail_limit::reserve(
+        &backend.db,
+        MailRequest::PasswordReset,
+        &address,
+        email.as_str(),
+        now,
+    )
+    .await?;
     let mut tx = backend.db.begin().await?;
     if let Some(account) = account_id_by_email(&mut tx, &email).await? {
         let token = Secret::generate();

@@ -13,6 +13,7 @@ pub mod http;
 pub mod invitations;
 pub mod join;
 pub mod mail;
+pub mod mail_limit;
 pub mod memberships;
 pub mod passwords;
 pub mod practices;

@@ -369,6 +369,57 @@ async fn a_reset_link_used_twice_at_once_works_once_and_its_siblings_die(env: &T
     );
 }
 
+async fn mail_from_anonymous_pages_is_limited_per_inbox_and_per_address(env: &TestEnv) {
+    use server::mail_limit::{PER_ADDRESS, PER_RECIPIENT};
+    signed_up(env, "ada@example.org").await;
+    // One inbox: whoever asks, from wherever, it gets a few per hour.
+    for i in 1..PER_RECIPIENT {
+        accounts::request_password_reset(
+            &env.backend,
+            &caller(&format!("198.18.0.{i}")),
+            "ada@example.org",
+        )
+        .await
+        .unwrap();
+    }
+    let flood =
+        accounts::request_password_reset(&env.backend, &caller("198.18.9.9"), "ada@example.org")
+            .await;
+    assert!(
+        matches!(flood, Err(ServiceError::RateLimited { .. })),
+        "{flood:?}"
+    );
+    let sign_up_flood = accounts::request_sign_up(
+        &env.backend,
+        &caller("198.18.9.9"),
+        &sign_up_form("ada@example.org"),
+        None,
+    )
+    .await;
+    assert!(
+        matches!(sign_up_flood, Err(ServiceError::RateLimited { .. })),
+        "{sign_up_flood:?}"
+    );
+    // One address: many inboxes, up to a generous bound.
+    let sender = caller("203.0.113.50");
+    for i in 0..PER_ADDRESS {
+        accounts::request_password_reset(&env.backend, &sender, &format!("n{i}@example.org"))
+            .await
+            .unwrap();
+    }
+    let more =
+        accounts::request_password_reset(&env.backend, &sender, "one-more@example.org").await;
+    assert!(
+        matches!(more, Err(ServiceError::RateLimited { .. })),
+        "{more:?}"
+    );
+    // An hour later both may ask again.
+    env.advance(Duration::minutes(61));
+    accounts::request_password_reset(&env.backend, &sender, "ada@example.org")
+        .await
+        .unwrap();
+}
+
 async fn usernames_log_in_case_insensitively(env: &TestEnv) {
     signed_up(env, "ada@example.org").await;
     server::on_pool!(env.db(), pool => {
@@ -639,6 +690,7 @@ on_both_backends!(
     guesses_from_many_addresses_slow_a_login_down_without_locking_it,
     ipv6_guesses_count_by_their_64,
     a_reset_link_used_twice_at_once_works_once_and_its_siblings_die,
+    mail_from_anonymous_pages_is_limited_per_inbox_and_per_address,
     usernames_log_in_case_insensitively,
     each_login_starts_a_new_session_and_ends_the_presented_one,
     sessions_end_when_idle_and_after_their_lifetime,
