@@ -59,9 +59,14 @@ impl Anyone {
         Ok(sessions::resolve(&self.backend.db, &token, self.backend.now_ms()).await?)
     }
 
-    /// Gives the browser the cookie of a new session.
-    pub fn start_session(&self, session: &Secret) {
+    /// Gives the browser the cookie of a new session, and ends the one it had
+    /// (another person's, perhaps, on a shared computer).
+    pub async fn start_session(&self, session: &Secret) -> ServiceResult<()> {
+        if let Some(previous) = self.presented_session() {
+            sessions::end(&self.backend.db, &previous).await?;
+        }
         set_cookie(&sessions::set_cookie(&self.backend.config, session));
+        Ok(())
     }
 
     /// Tells the browser to forget its session cookie.

@@ -133,7 +133,7 @@ pub async fn sign_up_invitee(
             &r.backend, &r.caller, &token, &full_name, &password,
         )
         .await?;
-        r.start_session(&session);
+        r.start_session(&session).await?;
         Ok(format!("/invitation?token={token}"))
     })
     .await

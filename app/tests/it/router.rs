@@ -156,19 +156,38 @@ async fn an_unknown_page_is_a_404_page() {
     assert!(body_of(response).await.contains("Page not found"));
 }
 
-#[tokio::test]
-async fn an_unknown_page_shows_the_signed_in_person_in_its_header() {
-    let (app, backend) = app_and_backend().await;
-    let sign_up = post(
-        "/api/sign_up",
-        "form[full_name]=Ada+Lovelace&form[email]=ada%40example.org&form[password]=correct+horse+battery",
-        "same-origin",
+/// Signs `email` up through the server functions (the emailed link read from
+/// the outbox), presenting `cookie` if given; returns the new session cookie.
+async fn signed_up(
+    app: &axum::Router,
+    backend: &Backend,
+    email: &str,
+    cookie: Option<&str>,
+) -> String {
+    let with_cookie = |mut request: Request<Body>| {
+        if let Some(cookie) = cookie {
+            request
+                .headers_mut()
+                .insert(http::header::COOKIE, cookie.parse().unwrap());
+        }
+        request
+    };
+    let form = format!(
+        "form[full_name]=Ada+Lovelace&form[email]={}&form[password]=correct+horse+battery",
+        email.replace('@', "%40")
     );
-    let response = app.clone().oneshot(sign_up).await.unwrap();
+    let response = app
+        .clone()
+        .oneshot(with_cookie(post("/api/sign_up", &form, "same-origin")))
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let mail = &server::mail::outbox::recent(&backend.db, 1).await.unwrap()[0];
-    let token = mail.body_text.split("token=").nth(1).unwrap();
-    let token: String = token
+    let token: String = mail
+        .body_text
+        .split("token=")
+        .nth(1)
+        .unwrap()
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
         .collect();
@@ -177,15 +196,21 @@ async fn an_unknown_page_shows_the_signed_in_person_in_its_header() {
         &format!("token={token}"),
         "same-origin",
     );
-    let response = app.clone().oneshot(confirm).await.unwrap();
+    let response = app.clone().oneshot(with_cookie(confirm)).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    let cookie = response.headers()[http::header::SET_COOKIE]
+    response.headers()[http::header::SET_COOKIE]
         .to_str()
         .unwrap()
         .split(';')
         .next()
         .unwrap()
-        .to_owned();
+        .to_owned()
+}
+
+#[tokio::test]
+async fn an_unknown_page_shows_the_signed_in_person_in_its_header() {
+    let (app, backend) = app_and_backend().await;
+    let cookie = signed_up(&app, &backend, "ada@example.org", None).await;
     let page = Request::get("/no/such/page")
         .header(http::header::COOKIE, cookie)
         .body(Body::empty())
@@ -199,4 +224,25 @@ async fn an_unknown_page_shows_the_signed_in_person_in_its_header() {
         body.contains("Ada Lovelace") && body.contains("Log out"),
         "{body}"
     );
+}
+
+#[tokio::test]
+async fn confirming_a_sign_up_ends_the_session_the_browser_had() {
+    let (app, backend) = app_and_backend().await;
+    let first = signed_up(&app, &backend, "ada@example.org", None).await;
+    let second = signed_up(&app, &backend, "bo@example.org", Some(&first)).await;
+    assert_ne!(first, second);
+    let me = |cookie: String| {
+        let app = app.clone();
+        async move {
+            let request = Request::post("/api/me")
+                .header("sec-fetch-site", "same-origin")
+                .header(http::header::COOKIE, cookie)
+                .body(Body::empty())
+                .unwrap();
+            body_of(app.oneshot(request).await.unwrap()).await
+        }
+    };
+    assert_eq!(me(first).await, "null", "the earlier session ended");
+    assert!(me(second).await.contains("bo@example.org"));
 }
