@@ -21,13 +21,22 @@ pub async fn backend_with_owner() -> (Backend, AccountId) {
     db.migrate().await.unwrap();
     let clock: SharedClock = Arc::new(SystemClock);
     let backend = Backend::new(db, clock, config);
-    let caller = Caller::default();
+    let owner = account(&backend, OWNER_EMAIL, "10.0.0.1").await;
+    (backend, owner)
+}
+
+/// Signs `email` up (from `ip`) through the emailed link; returns the account.
+pub async fn account(backend: &Backend, email: &str, ip: &str) -> AccountId {
+    let caller = Caller {
+        ip: Some(ip.into()),
+        user_agent: None,
+    };
     let form = SignUpForm {
-        full_name: "Bench Owner".into(),
-        email: OWNER_EMAIL.into(),
+        full_name: "Bench Person".into(),
+        email: email.into(),
         password: OWNER_PASSWORD.into(),
     };
-    server::accounts::request_sign_up(&backend, &caller, &form, None)
+    server::accounts::request_sign_up(backend, &caller, &form, None)
         .await
         .unwrap();
     let mail = &server::mail::outbox::recent(&backend.db, 1).await.unwrap()[0];
@@ -40,8 +49,8 @@ pub async fn backend_with_owner() -> (Backend, AccountId) {
         .next()
         .unwrap()
         .to_owned();
-    let (owner, _) = server::accounts::confirm_sign_up(&backend, &caller, &token)
+    server::accounts::confirm_sign_up(backend, &caller, &token)
         .await
-        .unwrap();
-    (backend, owner)
+        .unwrap()
+        .0
 }
