@@ -14,8 +14,12 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 run: build-release
 	CAREKEYS_DEV_MAILBOX=1 LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD ./target/release/app
 
-## make test: every test — unit, integration (SQLite; PostgreSQL too with TEST_POSTGRES_URL), browser
-test: test-rust test-e2e
+## make test: every test — unit, integration (SQLite; PostgreSQL too with TEST_POSTGRES_URL), browser.
+## The Rust tests run while the release builds: its WASM link is one long
+## single-threaded step, so the second core would otherwise sit idle.
+test:
+	$(MAKE) --no-print-directory -j2 test-rust build-release test-tools
+	$(MAKE) --no-print-directory test-e2e
 
 tools:
 	@rustup target list --installed | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
