@@ -116,12 +116,17 @@ pub async fn sign_up_next_path(backend: &Backend, token: &str) -> ServiceResult<
     Ok(row.and_then(|(next,)| next))
 }
 
-/// Finishes a sign-up from the emailed link: creates the account and signs it in.
+/// Finishes a sign-up from the emailed link: creates the account and signs it
+/// in, ending the session the browser presented (another person's, perhaps).
 pub async fn confirm_sign_up(
     backend: &Backend,
     caller: &Caller,
     token: &str,
+    previous: Option<&Secret>,
 ) -> ServiceResult<(AccountId, Secret)> {
+    if let Some(previous) = previous {
+        sessions::end(&backend.db, previous).await?;
+    }
     let token = Secret::from_presented(token);
     let now = backend.now_ms();
     let mut tx = backend.db.begin().await?;

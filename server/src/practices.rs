@@ -131,15 +131,6 @@ impl DetailsRow {
 
 const DETAILS_SQL: &str = "SELECT name, contact_email, time_zone FROM practices WHERE id = $1";
 
-/// Settings → Details, for any active member.
-pub async fn details(
-    backend: &Backend,
-    account: AccountId,
-    practice: PracticeId,
-) -> ServiceResult<PracticeDetails> {
-    Ok(place(backend, account, practice).await?.details)
-}
-
 /// The practice as `account` sees it on opening it: details and what they may
 /// do. Suspended members, strangers and unknown ids are all NotFound.
 pub async fn place(

@@ -47,8 +47,11 @@ pub async fn confirm_sign_up(token: String) -> Result<String, AppError> {
     use super::request::as_anyone;
     as_anyone(|r| async move {
         let next = server::accounts::sign_up_next_path(&r.backend, &token).await?;
-        let (_, session) = server::accounts::confirm_sign_up(&r.backend, &r.caller, &token).await?;
-        r.start_session(&session).await?;
+        let previous = r.presented_session();
+        let (_, session) =
+            server::accounts::confirm_sign_up(&r.backend, &r.caller, &token, previous.as_ref())
+                .await?;
+        r.start_session(&session);
         Ok(next.unwrap_or_else(|| "/practices/new".into()))
     })
     .await
@@ -62,7 +65,7 @@ pub async fn log_in(form: LoginForm, next: Option<String>) -> Result<String, App
         let previous = r.presented_session();
         let (account, session) =
             server::accounts::log_in(&r.backend, &r.caller, &form, previous.as_ref()).await?;
-        r.start_session(&session).await?;
+        r.start_session(&session);
         server::practices::landing_path(&r.backend, account, next.as_deref()).await
     })
     .await

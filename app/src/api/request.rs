@@ -59,14 +59,10 @@ impl Anyone {
         Ok(sessions::resolve(&self.backend.db, &token, self.backend.now_ms()).await?)
     }
 
-    /// Gives the browser the cookie of a new session, and ends the one it had
-    /// (another person's, perhaps, on a shared computer).
-    pub async fn start_session(&self, session: &Secret) -> ServiceResult<()> {
-        if let Some(previous) = self.presented_session() {
-            sessions::end(&self.backend.db, &previous).await?;
-        }
+    /// Gives the browser the cookie of a new session (the services that start
+    /// one end the session the browser presented).
+    pub fn start_session(&self, session: &Secret) {
         set_cookie(&sessions::set_cookie(&self.backend.config, session));
-        Ok(())
     }
 
     /// Tells the browser to forget its session cookie.

@@ -129,11 +129,17 @@ pub async fn sign_up_invitee(
 ) -> Result<String, AppError> {
     use super::request::as_anyone;
     as_anyone(|r| async move {
+        let previous = r.presented_session();
         let session = server::invitations::sign_up_invitee(
-            &r.backend, &r.caller, &token, &full_name, &password,
+            &r.backend,
+            &r.caller,
+            &token,
+            &full_name,
+            &password,
+            previous.as_ref(),
         )
         .await?;
-        r.start_session(&session).await?;
+        r.start_session(&session);
         Ok(format!("/invitation?token={token}"))
     })
     .await

@@ -49,7 +49,7 @@ pub async fn account(backend: &Backend, email: &str, ip: &str) -> AccountId {
         .next()
         .unwrap()
         .to_owned();
-    server::accounts::confirm_sign_up(backend, &caller, &token)
+    server::accounts::confirm_sign_up(backend, &caller, &token, None)
         .await
         .unwrap()
         .0

@@ -8,7 +8,7 @@ use shared::invitation::{InvitationEvent, InvitationKind, InvitationStatus};
 use shared::roles::{may_assign, Capability};
 use shared::team::BulkOutcome;
 
-use super::{full_name, practice_facts, set_status, InvitationRow, Sending, HOUR_MS, ROW_SQL};
+use super::{set_status, InvitationRow, Sending, ROW_SQL};
 use crate::audit::{self, Event};
 use crate::backend::{Backend, Caller};
 use crate::db::Tx;
@@ -73,17 +73,7 @@ pub async fn resend(
     let now = backend.now_ms();
     let (mut tx, actor) =
         practices::change_as(backend, account, practice, Capability::ManageTeam).await?;
-    let facts = practice_facts(&mut tx, practice).await?;
-    let inviter = full_name(&mut tx, account).await?;
-    let origin = caller.as_actor(account);
-    let sending = Sending::new(
-        practice,
-        &facts,
-        &inviter,
-        &origin,
-        now,
-        facts.staff_invite_validity_hours * HOUR_MS,
-    );
+    let sending = Sending::load(&mut tx, practice, account, caller, now, None).await?;
     let mut outcomes = Vec::with_capacity(ids.len());
     for step in steps(
         &mut tx,
@@ -131,7 +121,7 @@ pub async fn resend(
                     .in_practice(practice)
                     .before(serde_json::json!({ "status": step.before.code() }))
                     .after(serde_json::json!({ "status": "invited", "expires_at": expires_at }));
-                audit::append(&mut tx, &origin, now, event).await?;
+                audit::append(&mut tx, &sending.origin, now, event).await?;
                 None
             }
         };

@@ -20,7 +20,7 @@ use shared::invitation::InvitationStatus;
 use shared::roles::Role;
 
 use crate::audit::Origin;
-use crate::backend::Backend;
+use crate::backend::{Backend, Caller};
 use crate::clock::from_ms;
 use crate::db::Tx;
 use crate::error::{LinkProblem, ServiceError, ServiceResult};
@@ -117,11 +117,11 @@ async fn set_status(
 }
 
 /// Everything needed to (re)send invitations of one practice at one moment.
-struct Sending<'a> {
+struct Sending {
     practice: PracticeId,
-    facts: &'a PracticeFacts,
-    inviter: &'a str,
-    origin: &'a Origin,
+    facts: PracticeFacts,
+    inviter: String,
+    origin: Origin,
     now: i64,
     expires_at: i64,
     /// `expires_at` in the practice's time zone, written once for the whole batch.
@@ -134,26 +134,31 @@ struct Prepared {
     email: crate::mail::Email,
 }
 
-impl<'a> Sending<'a> {
-    fn new(
+impl Sending {
+    /// Reads what the emails say (practice, inviter) inside the change's
+    /// transaction; the links work for `validity_hours`, or the practice's setting.
+    async fn load(
+        tx: &mut Tx,
         practice: PracticeId,
-        facts: &'a PracticeFacts,
-        inviter: &'a str,
-        origin: &'a Origin,
+        account: AccountId,
+        caller: &Caller,
         now: i64,
-        validity_ms: i64,
-    ) -> Self {
-        let expires_at = now + validity_ms;
+        validity_hours: Option<i64>,
+    ) -> ServiceResult<Self> {
+        let facts = practice_facts(tx, practice).await?;
+        let inviter = full_name(tx, account).await?;
+        let hours = validity_hours.unwrap_or(facts.staff_invite_validity_hours);
+        let expires_at = now + hours * HOUR_MS;
         let expires = practice_time(expires_at, &facts.time_zone);
-        Self {
+        Ok(Self {
             practice,
             facts,
             inviter,
-            origin,
+            origin: caller.as_actor(account),
             now,
             expires_at,
             expires,
-        }
+        })
     }
 
     /// A new token and the email that carries it.
@@ -167,7 +172,7 @@ impl<'a> Sending<'a> {
             to,
             &templates::TeamInvitation {
                 practice: &self.facts.name,
-                inviter: self.inviter,
+                inviter: &self.inviter,
                 role: role.label(),
                 accept_link: &accept,
                 reject_link: &reject,

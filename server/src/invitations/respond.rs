@@ -124,13 +124,15 @@ pub async fn reject(backend: &Backend, caller: &Caller, token: &str) -> ServiceR
 }
 
 /// Creates the account of an invitee who has none. The emailed link proves the
-/// address, so no confirmation email is needed; the person is signed in.
+/// address, so no confirmation email is needed; the person is signed in and
+/// the session the browser presented ends.
 pub async fn sign_up_invitee(
     backend: &Backend,
     caller: &Caller,
     token: &str,
     full_name: &str,
     password: &str,
+    previous: Option<&Secret>,
 ) -> ServiceResult<Secret> {
     let view = view(backend, token).await?;
     let form = shared::validation::SignUpForm {
@@ -162,5 +164,8 @@ pub async fn sign_up_invitee(
     })?;
     let session = sessions::start(&mut tx, account, caller, now).await?;
     tx.commit().await?;
+    if let Some(previous) = previous {
+        sessions::end(&backend.db, previous).await?;
+    }
     Ok(session)
 }

@@ -12,7 +12,7 @@ use shared::validation::FieldErrors;
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
-use super::{full_name, practice_facts, Prepared, Sending, HOUR_MS};
+use super::{Prepared, Sending};
 use crate::audit::{self, Event};
 use crate::backend::{Backend, Caller};
 use crate::db::Tx;
@@ -63,8 +63,15 @@ pub async fn invite(
         )
         .into());
     }
-    let facts = practice_facts(&mut tx, practice).await?;
-    let inviter = full_name(&mut tx, account).await?;
+    let sending = Sending::load(
+        &mut tx,
+        practice,
+        account,
+        caller,
+        now,
+        request.validity_hours,
+    )
+    .await?;
     let members: HashSet<String> = on_tx!(&mut tx, c => {
         sqlx::query_scalar(
             "SELECT a.email FROM memberships m JOIN accounts a ON a.id = m.account_id WHERE m.practice_id = $1 AND a.email IS NOT NULL",
@@ -87,18 +94,6 @@ pub async fn invite(
     })?
     .into_iter()
     .collect();
-    let origin = caller.as_actor(account);
-    let validity_hours = request
-        .validity_hours
-        .unwrap_or(facts.staff_invite_validity_hours);
-    let sending = Sending::new(
-        practice,
-        &facts,
-        &inviter,
-        &origin,
-        now,
-        validity_hours * HOUR_MS,
-    );
     let mut fresh = Vec::new();
     let mut report = Vec::with_capacity(entries.len());
     for entry in entries {
@@ -137,7 +132,7 @@ const BATCH: usize = 500;
 /// Stores new invitations, queues their emails and audits them: one batch per table.
 async fn create_all(
     tx: &mut Tx,
-    sending: &Sending<'_>,
+    sending: &Sending,
     role: Role,
     fresh: Vec<(InvitationId, Option<String>, Prepared)>,
 ) -> ServiceResult<()> {
@@ -179,6 +174,6 @@ async fn create_all(
                 }))
         })
         .collect();
-    audit::append_all(tx, sending.origin, sending.now, events).await?;
+    audit::append_all(tx, &sending.origin, sending.now, events).await?;
     Ok(())
 }

@@ -37,7 +37,7 @@ async fn signed_up(env: &TestEnv, email: &str) -> Secret {
     .unwrap();
     let mail = env.last_mail_to(email).await;
     let token = link_param(&mail.body_text, "token");
-    accounts::confirm_sign_up(&env.backend, &caller("10.0.0.1"), &token)
+    accounts::confirm_sign_up(&env.backend, &caller("10.0.0.1"), &token, None)
         .await
         .unwrap()
         .1
@@ -63,9 +63,10 @@ async fn sign_up_confirm_log_out_and_log_in(env: &TestEnv) {
     );
     let token = link_param(&mail.body_text, "token");
 
-    let (account, session) = accounts::confirm_sign_up(&env.backend, &caller("10.0.0.1"), &token)
-        .await
-        .unwrap();
+    let (account, session) =
+        accounts::confirm_sign_up(&env.backend, &caller("10.0.0.1"), &token, None)
+            .await
+            .unwrap();
     let me = sessions::resolve(env.db(), &session, env.backend.now_ms())
         .await
         .unwrap()
@@ -126,10 +127,10 @@ async fn a_confirmation_link_works_once_and_expires(env: &TestEnv) {
         &env.last_mail_to("grace@example.org").await.body_text,
         "token",
     );
-    accounts::confirm_sign_up(&env.backend, &caller("10.0.0.1"), &token)
+    accounts::confirm_sign_up(&env.backend, &caller("10.0.0.1"), &token, None)
         .await
         .unwrap();
-    let reused = accounts::confirm_sign_up(&env.backend, &caller("10.0.0.1"), &token).await;
+    let reused = accounts::confirm_sign_up(&env.backend, &caller("10.0.0.1"), &token, None).await;
     assert!(matches!(
         reused,
         Err(ServiceError::Link(LinkProblem::Unknown))
@@ -148,7 +149,7 @@ async fn a_confirmation_link_works_once_and_expires(env: &TestEnv) {
         "token",
     );
     env.advance(Duration::hours(24) + Duration::seconds(1));
-    let late = accounts::confirm_sign_up(&env.backend, &caller("10.0.0.1"), &token).await;
+    let late = accounts::confirm_sign_up(&env.backend, &caller("10.0.0.1"), &token, None).await;
     assert!(matches!(
         late,
         Err(ServiceError::Link(LinkProblem::Expired))
@@ -632,8 +633,8 @@ async fn one_link_opened_twice_at_once_creates_one_account(env: &TestEnv) {
     );
     let from = caller("10.0.0.1");
     let (a, b) = tokio::join!(
-        accounts::confirm_sign_up(&env.backend, &from, &token),
-        accounts::confirm_sign_up(&env.backend, &from, &token),
+        accounts::confirm_sign_up(&env.backend, &from, &token, None),
+        accounts::confirm_sign_up(&env.backend, &from, &token, None),
     );
     assert_eq!([a.is_ok(), b.is_ok()].iter().filter(|ok| **ok).count(), 1);
     // The second tab hears about the link (already used, or gone with the

@@ -8,6 +8,17 @@ use shared::ids::{AccountId, PracticeId};
 use shared::roles::Role;
 use shared::validation::PracticeForm;
 
+/// What Settings → Details shows `account`: the details part of the practice as they see it.
+async fn practice_details(
+    env: &TestEnv,
+    account: shared::ids::AccountId,
+    practice: shared::ids::PracticeId,
+) -> server::error::ServiceResult<shared::validation::PracticeDetails> {
+    practices::place(&env.backend, account, practice)
+        .await
+        .map(|p| p.details)
+}
+
 async fn open_practice(env: &TestEnv, owner: AccountId, name: &str) -> PracticeId {
     practices::create(&env.backend, &caller("10.0.0.1"), owner, &form(name))
         .await
@@ -54,9 +65,7 @@ async fn the_creator_owns_the_practice_and_edits_its_details(env: &TestEnv) {
     practices::update_details(&env.backend, &caller("10.0.0.2"), ada, practice, &changed)
         .await
         .unwrap();
-    let details = practices::details(&env.backend, ada, practice)
-        .await
-        .unwrap();
+    let details = practice_details(env, ada, practice).await.unwrap();
     assert_eq!(
         (details.name.as_str(), details.time_zone.as_str()),
         ("Harbour Health", "America/New_York")
@@ -131,10 +140,7 @@ async fn only_owners_and_admins_change_settings(env: &TestEnv) {
         add_member(env, practice, member, role).await;
         // They may read the details…
         assert_eq!(
-            practices::details(&env.backend, member, practice)
-                .await
-                .unwrap()
-                .name,
+            practice_details(env, member, practice).await.unwrap().name,
             "By the admin"
         );
         // …but not change them.
@@ -152,10 +158,7 @@ async fn only_owners_and_admins_change_settings(env: &TestEnv) {
         );
     }
     assert_eq!(
-        practices::details(&env.backend, owner, practice)
-            .await
-            .unwrap()
-            .name,
+        practice_details(env, owner, practice).await.unwrap().name,
         "By the admin"
     );
 }
@@ -168,7 +171,7 @@ async fn another_practice_is_invisible_by_id(env: &TestEnv) {
         .await
         .unwrap();
     assert!(matches!(
-        practices::details(&env.backend, bob, harbour).await,
+        practice_details(env, bob, harbour).await,
         Err(ServiceError::NotFound)
     ));
     let refused = practices::update_details(
@@ -182,14 +185,11 @@ async fn another_practice_is_invisible_by_id(env: &TestEnv) {
     assert!(matches!(refused, Err(ServiceError::NotFound)));
     let made_up = PracticeId::from_uuid(uuid::Uuid::new_v4());
     assert!(matches!(
-        practices::details(&env.backend, ada, made_up).await,
+        practice_details(env, ada, made_up).await,
         Err(ServiceError::NotFound)
     ));
     assert_eq!(
-        practices::details(&env.backend, ada, harbour)
-            .await
-            .unwrap()
-            .name,
+        practice_details(env, ada, harbour).await.unwrap().name,
         "Harbour Clinic"
     );
     assert_eq!(

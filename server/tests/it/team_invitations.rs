@@ -375,6 +375,7 @@ async fn accepting_makes_a_practitioner_once(env: &TestEnv) {
         &token,
         "Ada Lovelace",
         "correct horse battery",
+        None,
     )
     .await
     .unwrap();
@@ -429,6 +430,7 @@ async fn a_link_for_someone_else_is_refused(env: &TestEnv) {
         "forged",
         "M",
         "correct horse battery",
+        None,
     )
     .await;
     assert!(matches!(

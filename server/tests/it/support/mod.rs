@@ -129,7 +129,7 @@ pub async fn person(env: &TestEnv, email: &str) -> shared::ids::AccountId {
         .await
         .unwrap();
     let token = link_param(&env.last_mail_to(email).await.body_text, "token");
-    server::accounts::confirm_sign_up(&env.backend, &caller("10.0.0.1"), &token)
+    server::accounts::confirm_sign_up(&env.backend, &caller("10.0.0.1"), &token, None)
         .await
         .unwrap()
         .0
