@@ -42,18 +42,54 @@ async fn health(State(state): State<AppState>) -> Response {
     }
 }
 
-/// End-to-end runs only (`CAREKEYS_TEST_CLOCK=1`): moves the server's clock forward.
+/// Builds made for the browser tests only (feature `test-clock`, with
+/// `CAREKEYS_TEST_CLOCK=1`): moves the server's clock forward by `seconds`.
+#[cfg(feature = "test-clock")]
 async fn advance_clock(
     State(clock): State<Arc<ManualClock>>,
     axum::extract::Query(by): axum::extract::Query<Advance>,
-) -> &'static str {
+) -> Response {
+    /// Longer than any expiry the product has (a year and a month).
+    const MOST_SECONDS: i64 = 400 * 24 * 60 * 60;
+    if !(1..=MOST_SECONDS).contains(&by.seconds) {
+        let why =
+            format!("seconds must be between 1 and {MOST_SECONDS}; the clock only moves forward");
+        return (http::StatusCode::UNPROCESSABLE_ENTITY, why).into_response();
+    }
     clock.advance(chrono::Duration::seconds(by.seconds));
-    "ok"
+    "ok".into_response()
 }
 
+#[cfg(feature = "test-clock")]
 #[derive(serde::Deserialize)]
 struct Advance {
     seconds: i64,
+}
+
+/// The test clock's route, in builds that have one.
+fn test_routes<S: Clone + Send + Sync + 'static>(
+    test_clock: Option<Arc<ManualClock>>,
+) -> Router<S> {
+    match test_clock {
+        #[cfg(feature = "test-clock")]
+        Some(clock) => Router::new()
+            .route("/test/advance-clock", axum::routing::post(advance_clock))
+            .with_state(clock),
+        _ => Router::new(),
+    }
+}
+
+/// A clock that stands still until the browser tests move it, if this build
+/// has one and the configuration asks for it.
+fn test_clock(config: &server::config::Config) -> Result<Option<Arc<ManualClock>>, StartError> {
+    if !config.test_clock {
+        return Ok(None);
+    }
+    if !cfg!(feature = "test-clock") {
+        return Err(StartError::NoTestClock);
+    }
+    tracing::warn!("CAREKEYS_TEST_CLOCK is on: time stands still until POST /test/advance-clock moves it. Never use this build for people.");
+    Ok(Some(Arc::new(ManualClock::new(chrono::Utc::now()))))
 }
 
 /// Large enough for a 5 MB CSV file sent as JSON; the file's own limit gives the clear message.
@@ -84,14 +120,8 @@ pub fn router_with_test_clock(
         https: config.base_url.starts_with("https://"),
     };
     let fallback_backend = backend.clone();
-    let test_routes = match test_clock {
-        Some(clock) => Router::new()
-            .route("/test/advance-clock", axum::routing::post(advance_clock))
-            .with_state(clock),
-        None => Router::new(),
-    };
     Router::new()
-        .merge(test_routes)
+        .merge(test_routes(test_clock))
         .route("/health", get(health))
         .route(
             "/api/{*fn_name}",
@@ -138,6 +168,10 @@ pub enum StartError {
     Mail(#[from] server::mail::transport::TransportError),
     #[error("Leptos configuration: {0}")]
     Leptos(String),
+    #[error(transparent)]
+    AuditKey(#[from] server::audit::KeyError),
+    #[error("CAREKEYS_TEST_CLOCK is set, but this build has no test clock (it is only in builds for the browser tests)")]
+    NoTestClock,
     #[error("cannot listen on {0}: {1}")]
     Listen(std::net::SocketAddr, std::io::Error),
 }
@@ -156,14 +190,12 @@ pub async fn run() -> Result<(), StartError> {
         Some(url) => Transport::smtp(url, &config.mail_from)?,
         None => Transport::local_mailbox(config.data_dir.join("mail"), &config.mail_from)?,
     };
-    let test_clock = config
-        .test_clock
-        .then(|| Arc::new(ManualClock::new(chrono::Utc::now())));
+    let test_clock = test_clock(&config)?;
     let clock: SharedClock = match &test_clock {
         Some(manual) => manual.clone(),
         None => Arc::new(SystemClock),
     };
-    let backend = Backend::new(db, clock, config);
+    let backend = Backend::new(db, clock, config)?;
     tokio::spawn(worker::run(
         backend.db.clone(),
         transport,
@@ -210,4 +242,20 @@ pub async fn run() -> Result<(), StartError> {
     )
     .await
     .map_err(|e| StartError::Listen(addr, e))
+}
+
+#[cfg(all(test, not(feature = "test-clock")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_build_for_people_refuses_to_start_with_the_test_clock() {
+        let config = server::config::Config {
+            test_clock: true,
+            ..server::config::Config::local("data".into())
+        };
+        assert!(matches!(test_clock(&config), Err(StartError::NoTestClock)));
+        let off = server::config::Config::local("data".into());
+        assert!(matches!(test_clock(&off), Ok(None)));
+    }
 }

@@ -39,8 +39,6 @@ pub async fn request_sign_up(
         backend.now_ms(),
     )
     .await?;
-    // Hashed on both paths so the answer takes the same time either way.
-    let password_hash = backend.passwords.hash(sign_up.password.expose()).await?;
     let now = backend.now_ms();
     let config = &backend.config;
     let mut tx = backend.db.begin().await?;
@@ -55,13 +53,12 @@ pub async fn request_sign_up(
             let token = Secret::generate();
             on_tx!(&mut tx, c => {
                 sqlx::query(
-                    "INSERT INTO pending_signups (token_hash, email, full_name, password_hash, expires_at, created_at, next_path)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    "INSERT INTO pending_signups (token_hash, email, full_name, expires_at, created_at, next_path)
+                     VALUES ($1, $2, $3, $4, $5, $6)",
                 )
                 .bind(token.hash())
                 .bind(sign_up.email.as_str())
                 .bind(&sign_up.full_name)
-                .bind(&password_hash)
                 .bind(now + SIGN_UP_LINK_MS)
                 .bind(now)
                 .bind(next)
@@ -69,7 +66,7 @@ pub async fn request_sign_up(
                 .await.map(|r| r.rows_affected())
             })?;
             let link = config.link(&format!("/signup/confirm?token={}", token.expose()));
-            templates::confirm_sign_up(&sign_up.email, &sign_up.full_name, &link)
+            templates::confirm_sign_up(&sign_up.email, &sign_up.full_name, &link).carrying(&token)
         }
     };
     outbox::enqueue(&mut tx, None, &email, now).await?;
@@ -79,6 +76,7 @@ pub async fn request_sign_up(
     };
     audit::append(
         &mut tx,
+        &backend.audit_key,
         &origin,
         now,
         Event::new("account.signup_requested", sign_up.email.as_str()),
@@ -103,8 +101,29 @@ async fn account_id_by_email(
 struct PendingSignUp {
     email: String,
     full_name: String,
-    password_hash: String,
     expires_at: i64,
+}
+
+const PENDING_SQL: &str =
+    "SELECT email, full_name, expires_at FROM pending_signups WHERE token_hash = $1";
+
+/// A sign-up link works within its day; once used, its row is gone.
+fn usable_sign_up(row: Option<PendingSignUp>, now: i64) -> ServiceResult<PendingSignUp> {
+    match row {
+        None => Err(ServiceError::Link(LinkProblem::Unknown)),
+        Some(p) if now >= p.expires_at => Err(ServiceError::Link(LinkProblem::Expired)),
+        Some(p) => Ok(p),
+    }
+}
+
+/// The address a sign-up link is for, so the page shows it before anyone types.
+pub async fn check_sign_up_link(backend: &Backend, token: &str) -> ServiceResult<EmailAddress> {
+    let token = Secret::from_presented(token);
+    let row: Option<PendingSignUp> = on_pool!(&backend.db, pool => {
+        sqlx::query_as(PENDING_SQL).bind(token.hash()).fetch_optional(pool).await
+    })?;
+    let pending = usable_sign_up(row, backend.now_ms())?;
+    EmailAddress::parse(&pending.email).map_err(|e| ServiceError::Internal(e.to_string()))
 }
 
 /// Where the person goes after confirming (an invitation or join link they started from).
@@ -116,14 +135,20 @@ pub async fn sign_up_next_path(backend: &Backend, token: &str) -> ServiceResult<
     Ok(row.and_then(|(next,)| next))
 }
 
-/// Finishes a sign-up from the emailed link: creates the account and signs it
-/// in, ending the session the browser presented (another person's, perhaps).
+/// Finishes a sign-up from the emailed link with the password the person
+/// chooses there: creates the account and signs it in, ending the session the
+/// browser presented (another person's, perhaps).
 pub async fn confirm_sign_up(
     backend: &Backend,
     caller: &Caller,
     token: &str,
+    new_password: &str,
     previous: Option<&Secret>,
 ) -> ServiceResult<(AccountId, Secret)> {
+    let password = validate_new_password(new_password)?;
+    // The link first: a dead or forged link must not take one of the few argon2 slots.
+    check_sign_up_link(backend, token).await?;
+    let password_hash = backend.passwords.hash(password.expose()).await?;
     if let Some(previous) = previous {
         sessions::end(&backend.db, previous).await?;
     }
@@ -131,26 +156,19 @@ pub async fn confirm_sign_up(
     let now = backend.now_ms();
     let mut tx = backend.db.begin().await?;
     let pending: Option<PendingSignUp> = on_tx!(&mut tx, c => {
-        sqlx::query_as("SELECT email, full_name, password_hash, expires_at FROM pending_signups WHERE token_hash = $1")
-            .bind(token.hash())
-            .fetch_optional(c)
-            .await
+        sqlx::query_as(PENDING_SQL).bind(token.hash()).fetch_optional(c).await
     })?;
-    let Some(pending) = pending else {
-        return Err(ServiceError::Link(LinkProblem::Unknown));
-    };
-    if now >= pending.expires_at {
-        return Err(ServiceError::Link(LinkProblem::Expired));
-    }
+    let pending = usable_sign_up(pending, now)?;
     let email =
         EmailAddress::parse(&pending.email).map_err(|e| ServiceError::Internal(e.to_string()))?;
     // Two links for one address (sign-up asked twice): the first one opened wins.
     let account = create_account(
+        backend,
         &mut tx,
         caller,
         &email,
         &pending.full_name,
-        &pending.password_hash,
+        &password_hash,
         now,
     )
     .await?
@@ -162,6 +180,7 @@ pub async fn confirm_sign_up(
 
 /// Creates an account for a proven address, audited; `None` if the address has one already.
 pub(crate) async fn create_account(
+    backend: &Backend,
     tx: &mut Tx,
     caller: &Caller,
     email: &EmailAddress,
@@ -194,7 +213,14 @@ pub(crate) async fn create_account(
     })?;
     let event = Event::new("account.created", account.to_string())
         .after(serde_json::json!({ "email": email, "full_name": full_name }));
-    audit::append(tx, &caller.as_actor(account), now, event).await?;
+    audit::append(
+        tx,
+        &backend.audit_key,
+        &caller.as_actor(account),
+        now,
+        event,
+    )
+    .await?;
     Ok(Some(account))
 }
 
@@ -247,6 +273,7 @@ pub async fn log_in(
     let origin = caller.as_actor(account);
     audit::append(
         &mut tx,
+        &backend.audit_key,
         &origin,
         now,
         Event::new("session.login", account.to_string()),
@@ -263,6 +290,7 @@ pub async fn log_out(backend: &Backend, caller: &Caller, token: &Secret) -> Serv
         let origin = caller.as_actor(person.account);
         audit::append(
             &mut tx,
+            &backend.audit_key,
             &origin,
             now,
             Event::new("session.logout", person.account.to_string()),
@@ -309,7 +337,7 @@ pub async fn request_password_reset(
         outbox::enqueue(
             &mut tx,
             None,
-            &templates::password_reset(&email, &link),
+            &templates::password_reset(&email, &link).carrying(&token),
             now,
         )
         .await?;
@@ -319,6 +347,7 @@ pub async fn request_password_reset(
         };
         audit::append(
             &mut tx,
+            &backend.audit_key,
             &origin,
             now,
             Event::new("account.reset_requested", account.to_string()),
@@ -409,6 +438,7 @@ pub async fn reset_password(
     let origin = caller.as_actor(account);
     audit::append(
         &mut tx,
+        &backend.audit_key,
         &origin,
         now,
         Event::new("account.password_reset", account.to_string()),

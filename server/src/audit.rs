@@ -1,14 +1,83 @@
 //! The audit trail (product.md §9): appended in the same transaction as the
-//! change it records, hash-chained so a modified or deleted row shows.
+//! change it records, hash-chained so a modified or deleted row shows. The
+//! hashes are keyed (HMAC-SHA-256) with a key kept outside the database, so
+//! whoever can edit the database cannot rewrite history and recompute the chain.
 
+use hmac::{Hmac, Mac};
 use serde::Serialize;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 use shared::ids::{AccountId, PracticeId};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::db::{Db, Tx};
 use crate::tokens::hex;
 use crate::{on_pool, on_tx};
+
+/// The key of the chain: 32 random bytes, written as 64 hex digits.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Key(Arc<[u8; 32]>);
+
+impl std::fmt::Debug for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Key(…)")
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("cannot read or create the audit key {0}: {1}")]
+    File(PathBuf, std::io::Error),
+    #[error("the audit key in {0} is not 64 hex digits; restore it from your backup")]
+    Damaged(PathBuf),
+}
+
+impl Key {
+    pub fn generate() -> Key {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).expect("the operating system's random source works");
+        Key(Arc::new(bytes))
+    }
+
+    /// 64 hex digits, as `CAREKEYS_AUDIT_KEY` or the key file hold it.
+    pub fn from_hex(text: &str) -> Option<Key> {
+        let text = text.trim();
+        if text.len() != 64 || !text.is_ascii() {
+            return None;
+        }
+        let mut bytes = [0u8; 32];
+        for (byte, pair) in bytes.iter_mut().zip(text.as_bytes().chunks(2)) {
+            *byte = u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()?;
+        }
+        Some(Key(Arc::new(bytes)))
+    }
+
+    /// The key in `file`, created (readable by this user only) on first start.
+    pub fn load_or_create(file: &Path) -> Result<Key, KeyError> {
+        let failed = |e| KeyError::File(file.to_owned(), e);
+        match std::fs::read_to_string(file) {
+            Ok(text) => Key::from_hex(&text).ok_or_else(|| KeyError::Damaged(file.to_owned())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                use std::io::Write;
+                let key = Key::generate();
+                let mut options = std::fs::OpenOptions::new();
+                options.write(true).create_new(true);
+                #[cfg(unix)]
+                std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+                let mut out = options.open(file).map_err(failed)?;
+                writeln!(out, "{}", hex(&key.0[..])).map_err(failed)?;
+                out.sync_all().map_err(failed)?;
+                Ok(key)
+            }
+            Err(e) => Err(failed(e)),
+        }
+    }
+
+    fn mac(&self) -> Hmac<Sha256> {
+        <Hmac<Sha256> as Mac>::new_from_slice(&self.0[..]).expect("HMAC takes any key length")
+    }
+}
 
 /// Who did it and from where.
 #[derive(Clone, Debug, Default)]
@@ -71,8 +140,8 @@ pub struct Record {
 }
 
 impl Record {
-    /// The hash covers every field but itself, in an unambiguous (JSON) encoding.
-    fn computed_hash(&self) -> String {
+    /// The keyed hash covers every field but itself, in an unambiguous (JSON) encoding.
+    fn computed_hash(&self, key: &Key) -> String {
         let fields = serde_json::json!([
             self.seq,
             self.practice_id,
@@ -84,21 +153,22 @@ impl Record {
             self.at,
             self.ip,
         ]);
-        let mut hasher = Sha256::new();
-        hasher.update(self.prev_hash.as_bytes());
-        hasher.update(fields.to_string().as_bytes());
-        hex(&hasher.finalize())
+        let mut mac = key.mac();
+        mac.update(self.prev_hash.as_bytes());
+        mac.update(fields.to_string().as_bytes());
+        hex(&mac.finalize().into_bytes())
     }
 }
 
-/// Appends `event` inside `tx`; returns its sequence number.
+/// Appends `event` inside `tx`, chained with `key`; returns its sequence number.
 pub async fn append(
     tx: &mut Tx,
+    key: &Key,
     origin: &Origin,
     at_ms: i64,
     event: Event,
 ) -> Result<i64, sqlx::Error> {
-    append_all(tx, origin, at_ms, vec![event]).await
+    append_all(tx, key, origin, at_ms, vec![event]).await
 }
 
 /// Rows per multi-row INSERT: well under both backends' limits on bound values.
@@ -108,6 +178,7 @@ const BATCH: usize = 500;
 /// returns the last sequence number. Batched so a bulk change stays fast.
 pub async fn append_all(
     tx: &mut Tx,
+    key: &Key,
     origin: &Origin,
     at_ms: i64,
     events: Vec<Event>,
@@ -137,7 +208,7 @@ pub async fn append_all(
                 prev_hash: std::mem::take(&mut prev),
                 hash: String::new(),
             };
-            record.hash = record.computed_hash();
+            record.hash = record.computed_hash(key);
             prev = record.hash.clone();
             record
         })
@@ -188,7 +259,7 @@ pub enum ChainCheck {
 
 /// Recomputes every hash from the start; detects edited, removed or reordered rows,
 /// including removal of the newest ones (the head row remembers where the chain ended).
-pub async fn verify(db: &Db) -> Result<ChainCheck, sqlx::Error> {
+pub async fn verify(db: &Db, key: &Key) -> Result<ChainCheck, sqlx::Error> {
     let records: Vec<Record> = on_pool!(db, pool => {
         sqlx::query_as("SELECT * FROM audit_events ORDER BY seq").fetch_all(pool).await
     })?;
@@ -210,7 +281,7 @@ pub async fn verify(db: &Db) -> Result<ChainCheck, sqlx::Error> {
                 reason: "the link to the previous event is wrong",
             });
         }
-        if record.hash != record.computed_hash() {
+        if record.hash != record.computed_hash(key) {
             return Ok(ChainCheck::Broken {
                 seq: record.seq,
                 reason: "the event was modified",

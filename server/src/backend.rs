@@ -5,7 +5,7 @@ use tokio::sync::Notify;
 
 use shared::ids::AccountId;
 
-use crate::audit::Origin;
+use crate::audit::{self, Origin};
 use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::db::Db;
@@ -19,17 +19,24 @@ pub struct Backend {
     pub config: Arc<Config>,
     /// Wakes the outbox worker after a commit that queued mail.
     pub mail_wake: Arc<Notify>,
+    /// Keys the audit chain: from `CAREKEYS_AUDIT_KEY`, or the data directory's `audit.key`.
+    pub audit_key: audit::Key,
 }
 
 impl Backend {
-    pub fn new(db: Db, clock: SharedClock, config: Config) -> Self {
-        Self {
+    pub fn new(db: Db, clock: SharedClock, config: Config) -> Result<Self, audit::KeyError> {
+        let audit_key = match &config.audit_key {
+            Some(key) => key.clone(),
+            None => audit::Key::load_or_create(&config.data_dir.join("audit.key"))?,
+        };
+        Ok(Self {
             db,
             clock,
             passwords: Passwords::new(2),
             config: Arc::new(config),
             mail_wake: Arc::new(Notify::new()),
-        }
+            audit_key,
+        })
     }
 
     pub fn now_ms(&self) -> i64 {

@@ -22,7 +22,16 @@ pub struct Config {
     /// Reverse proxies whose `X-Forwarded-For` / `Forwarded` is believed
     /// (`CAREKEYS_TRUSTED_PROXIES`, e.g. `127.0.0.1, ::1`); none by default.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The audit chain's key (`CAREKEYS_AUDIT_KEY`, 64 hex digits); without it,
+    /// `audit.key` in the data directory, created on first start. Several app
+    /// servers on one database must share it.
+    pub audit_key: Option<crate::audit::Key>,
+    /// Invitation emails one practice may send in 24 hours (`CAREKEYS_INVITATIONS_PER_DAY`).
+    pub invitations_per_day: i64,
 }
+
+/// One list of the largest size the Invite page takes, each day.
+pub const INVITATIONS_PER_DAY: i64 = shared::addresses::MAX_ENTRIES as i64;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -72,6 +81,24 @@ impl Config {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let audit_key = var("CAREKEYS_AUDIT_KEY")
+            .map(|text| {
+                crate::audit::Key::from_hex(&text).ok_or(ConfigError::Invalid {
+                    name: "CAREKEYS_AUDIT_KEY",
+                    why: "it must be 64 hex digits (e.g. from `openssl rand -hex 32`)".into(),
+                })
+            })
+            .transpose()?;
+        let invitations_per_day =
+            match var("CAREKEYS_INVITATIONS_PER_DAY") {
+                None => INVITATIONS_PER_DAY,
+                Some(text) => text.trim().parse::<i64>().ok().filter(|n| *n > 0).ok_or(
+                    ConfigError::Invalid {
+                        name: "CAREKEYS_INVITATIONS_PER_DAY",
+                        why: format!("“{text}” is not a positive whole number"),
+                    },
+                )?,
+            };
         let smtp_url = var("CAREKEYS_SMTP_URL");
         let dev_mailbox = var("CAREKEYS_DEV_MAILBOX").is_some_and(|v| v == "1");
         // An https address means people use it: their mail must leave this machine,
@@ -82,6 +109,13 @@ impl Config {
                 why: "CAREKEYS_BASE_URL is https, so people rely on the mail Carekeys sends; \
                       without an SMTP server it would stay on this machine"
                     .into(),
+            });
+        }
+        let test_clock = var("CAREKEYS_TEST_CLOCK").is_some_and(|v| v == "1");
+        if base_url.starts_with("https://") && test_clock {
+            return Err(ConfigError::Invalid {
+                name: "CAREKEYS_TEST_CLOCK",
+                why: "a clock the browser tests move cannot run a site people use (https CAREKEYS_BASE_URL)".into(),
             });
         }
         if base_url.starts_with("https://") && dev_mailbox {
@@ -96,9 +130,11 @@ impl Config {
             smtp_url,
             mail_from,
             data_dir,
-            test_clock: var("CAREKEYS_TEST_CLOCK").is_some_and(|v| v == "1"),
+            test_clock,
             dev_mailbox,
             trusted_proxies,
+            audit_key,
+            invitations_per_day,
         })
     }
 
@@ -114,6 +150,8 @@ impl Config {
             test_clock: false,
             dev_mailbox: false,
             trusted_proxies: Vec::new(),
+            audit_key: None,
+            invitations_per_day: INVITATIONS_PER_DAY,
         }
     }
 
@@ -182,5 +220,23 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(refused.contains("CAREKEYS_DEV_MAILBOX"), "{refused}");
+        let refused = config(&[https, smtp, ("CAREKEYS_TEST_CLOCK", "1")])
+            .unwrap_err()
+            .to_string();
+        assert!(refused.contains("CAREKEYS_TEST_CLOCK"), "{refused}");
+    }
+
+    #[test]
+    fn the_audit_key_is_64_hex_digits_or_a_clear_refusal() {
+        let key = "0123456789abcdef".repeat(4);
+        assert!(config(&[("CAREKEYS_AUDIT_KEY", &key)])
+            .unwrap()
+            .audit_key
+            .is_some());
+        assert!(config(&[]).unwrap().audit_key.is_none());
+        let refused = config(&[("CAREKEYS_AUDIT_KEY", "secret")])
+            .unwrap_err()
+            .to_string();
+        assert!(refused.contains("CAREKEYS_AUDIT_KEY"), "{refused}");
     }
 }

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, Event};
 use crate::backend::{Backend, Caller};
+use crate::db::Tx;
 use crate::error::{LinkProblem, ServiceError, ServiceResult};
 use crate::sessions::SignedIn;
 use crate::tokens::Secret;
@@ -85,7 +86,14 @@ pub async fn change(
         .in_practice(practice)
         .before(serde_json::json!({ "enabled": before.join_code.is_some(), "requires_approval": before.join_requires_approval }))
         .after(serde_json::json!({ "enabled": code.is_some(), "requires_approval": requires_approval }));
-    audit::append(&mut tx, &caller.as_actor(account), now, event).await?;
+    audit::append(
+        &mut tx,
+        &backend.audit_key,
+        &caller.as_actor(account),
+        now,
+        event,
+    )
+    .await?;
     tx.commit().await?;
     Ok(JoinRow {
         join_code: code,
@@ -101,14 +109,26 @@ struct Target {
     join_requires_approval: bool,
 }
 
+const TARGET_SQL: &str =
+    "SELECT id, name, join_requires_approval FROM practices WHERE join_code = $1";
+
 async fn target(backend: &Backend, code: &str) -> ServiceResult<Target> {
     let row: Option<Target> = on_pool!(&backend.db, pool => {
-        sqlx::query_as("SELECT id, name, join_requires_approval FROM practices WHERE join_code = $1")
-            .bind(code)
-            .fetch_optional(pool)
-            .await
+        sqlx::query_as(TARGET_SQL).bind(code).fetch_optional(pool).await
     })?;
     // A disabled or regenerated link matches nothing.
+    row.ok_or(ServiceError::Link(LinkProblem::Unknown))
+}
+
+/// The practice a code opens, read under the practice's lock: a link disabled,
+/// regenerated or switched to approval a moment ago is seen as it is now.
+async fn locked_target(tx: &mut Tx, code: &str) -> ServiceResult<Target> {
+    let sql = match tx {
+        Tx::Sqlite(_) => TARGET_SQL.to_owned(),
+        Tx::Postgres(_) => format!("{TARGET_SQL} FOR UPDATE"),
+    };
+    let row: Option<Target> =
+        on_tx!(tx, c => sqlx::query_as(&sql).bind(code).fetch_optional(c).await)?;
     row.ok_or(ServiceError::Link(LinkProblem::Unknown))
 }
 
@@ -127,11 +147,10 @@ pub async fn join(
     person: &SignedIn,
     code: &str,
 ) -> ServiceResult<JoinOutcome> {
-    let t = target(backend, code).await?;
-    let practice = t.id;
     let now = backend.now_ms();
     let mut tx = backend.db.begin().await?;
-    tx.lock_practice(practice).await?;
+    let t = locked_target(&mut tx, code).await?;
+    let practice = t.id;
     if memberships::is_member(&mut tx, practice, person.account).await? {
         return Ok(JoinOutcome::AlreadyMember(practice));
     }
@@ -170,7 +189,7 @@ pub async fn join(
             let event = Event::new("join.requested", id.to_string())
                 .in_practice(practice)
                 .after(serde_json::json!({ "email": email }));
-            audit::append(&mut tx, &origin, now, event).await?;
+            audit::append(&mut tx, &backend.audit_key, &origin, now, event).await?;
         }
         tx.commit().await?;
         return Ok(JoinOutcome::Requested);
@@ -179,7 +198,7 @@ pub async fn join(
     let event = Event::new("join.joined", person.account.to_string())
         .in_practice(practice)
         .after(serde_json::json!({ "role": Role::Practitioner.code() }));
-    audit::append(&mut tx, &origin, now, event).await?;
+    audit::append(&mut tx, &backend.audit_key, &origin, now, event).await?;
     tx.commit().await?;
     Ok(JoinOutcome::Joined(practice))
 }
@@ -242,7 +261,14 @@ pub async fn decide(
     .in_practice(practice)
     .before(serde_json::json!({ "status": status.code() }))
     .after(serde_json::json!({ "status": next.code(), "role": after.map(Role::code) }));
-    audit::append(&mut tx, &caller.as_actor(account), now, event).await?;
+    audit::append(
+        &mut tx,
+        &backend.audit_key,
+        &caller.as_actor(account),
+        now,
+        event,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -1,7 +1,8 @@
-//! Limits on the anonymous requests that send mail (sign-up, password reset):
-//! per calling address and per recipient, kept in the database so every app
-//! server counts the same. A request is counted before any work (hashing a
-//! password, writing mail) is done for it.
+//! Limits on the anonymous requests that send mail or create an account
+//! (sign-up, password reset, an invitee's sign-up): per calling address and per
+//! recipient, kept in the database so every app server counts the same. A
+//! request is counted before any work (hashing a password, writing mail) is
+//! done for it.
 
 use crate::db::{Db, Tx};
 use crate::error::{ServiceError, ServiceResult};
@@ -18,6 +19,7 @@ pub const PER_RECIPIENT: i64 = 5;
 pub enum MailRequest {
     SignUp,
     PasswordReset,
+    InviteeSignUp,
 }
 
 impl MailRequest {
@@ -25,6 +27,7 @@ impl MailRequest {
         match self {
             MailRequest::SignUp => "sign_up",
             MailRequest::PasswordReset => "password_reset",
+            MailRequest::InviteeSignUp => "invitee_sign_up",
         }
     }
 }

@@ -100,6 +100,7 @@ pub async fn create(
     let origin = caller.as_actor(account);
     audit::append(
         &mut tx,
+        &backend.audit_key,
         &origin,
         now,
         Event::new("practice.created", practice.to_string())
@@ -179,7 +180,7 @@ pub async fn update_details(
         .in_practice(practice)
         .before(&before)
         .after(&details);
-    audit::append(&mut tx, &origin, now, event).await?;
+    audit::append(&mut tx, &backend.audit_key, &origin, now, event).await?;
     tx.commit().await?;
     Ok(details)
 }

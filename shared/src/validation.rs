@@ -95,8 +95,8 @@ fn name(errors: &mut FieldErrors, field: &str, input: &str, what: &str) -> Strin
         errors.add(field, format!("Enter {what}."));
     } else if trimmed.chars().count() > NAME_MAX {
         errors.add(field, format!("Use at most {NAME_MAX} characters."));
-    } else if trimmed.chars().any(char::is_control) {
-        errors.add(field, "Remove the control characters.");
+    } else if let Some(problem) = crate::names::problem(trimmed) {
+        errors.add(field, problem);
     }
     trimmed.to_owned()
 }
@@ -113,19 +113,18 @@ fn password(errors: &mut FieldErrors, field: &str, input: &str) -> Option<Passwo
         .ok()
 }
 
-/// What the sign-up form sends.
+/// What the sign-up form sends. No password: the person who opens the emailed
+/// link chooses it, so signing up with someone else's address gains nothing.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignUpForm {
     pub full_name: String,
     pub email: String,
-    pub password: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SignUp {
     pub full_name: String,
     pub email: EmailAddress,
-    pub password: Password,
 }
 
 impl SignUpForm {
@@ -133,12 +132,26 @@ impl SignUpForm {
         let mut errors = FieldErrors::new();
         let full_name = name(&mut errors, "full_name", &self.full_name, "your full name");
         let email = email(&mut errors, "email", &self.email);
-        let password = password(&mut errors, "password", &self.password);
         errors.into_result(|| SignUp {
             full_name,
             email: email.expect("no error, so parsed"),
-            password: password.expect("no error, so parsed"),
         })
+    }
+}
+
+/// What an invitee without an account sends: the invitation already proves the address.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewAccountForm {
+    pub full_name: String,
+    pub password: String,
+}
+
+impl NewAccountForm {
+    pub fn validate(&self) -> Result<(String, Password), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let full_name = name(&mut errors, "full_name", &self.full_name, "your full name");
+        let password = password(&mut errors, "password", &self.password);
+        errors.into_result(|| (full_name, password.expect("no error, so parsed")))
     }
 }
 
@@ -282,12 +295,17 @@ mod tests {
         let errors = SignUpForm {
             full_name: "  ".into(),
             email: "ada".into(),
-            password: "short".into(),
         }
         .validate()
         .unwrap_err();
         assert_eq!(errors.get("full_name"), Some("Enter your full name."));
         assert!(errors.get("email").unwrap().contains('@'));
+        let errors = NewAccountForm {
+            full_name: "Ada".into(),
+            password: "short".into(),
+        }
+        .validate()
+        .unwrap_err();
         assert_eq!(errors.get("password"), Some("Use at least 10 characters."));
     }
 
@@ -296,13 +314,18 @@ mod tests {
         let ok = SignUpForm {
             full_name: " Ada Lovelace ".into(),
             email: "Ada@Example.org".into(),
-            password: "correct horse battery".into(),
         }
         .validate()
         .unwrap();
         assert_eq!(ok.full_name, "Ada Lovelace");
         assert_eq!(ok.email.as_str(), "ada@example.org");
-        assert_eq!(format!("{:?}", ok.password), "Password(…)");
+        let (_, password) = NewAccountForm {
+            full_name: "Ada Lovelace".into(),
+            password: "correct horse battery".into(),
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(format!("{password:?}"), "Password(…)");
     }
 
     #[test]

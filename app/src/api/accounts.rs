@@ -41,16 +41,30 @@ pub async fn sign_up(form: SignUpForm, next: Option<String>) -> Result<EmailAddr
     .await
 }
 
-/// Creates the account from the emailed link and signs it in; returns where to go next.
+/// The address a sign-up link is for, so the page can say so (or why the link is dead) before anyone types.
+#[server(endpoint = "check_sign_up_link")]
+pub async fn check_sign_up_link(token: String) -> Result<EmailAddress, AppError> {
+    use super::request::as_anyone;
+    as_anyone(|r| async move { server::accounts::check_sign_up_link(&r.backend, &token).await })
+        .await
+}
+
+/// Creates the account from the emailed link with the password chosen there
+/// and signs it in; returns where to go next.
 #[server(endpoint = "confirm_sign_up")]
-pub async fn confirm_sign_up(token: String) -> Result<String, AppError> {
+pub async fn confirm_sign_up(token: String, password: String) -> Result<String, AppError> {
     use super::request::as_anyone;
     as_anyone(|r| async move {
         let next = server::accounts::sign_up_next_path(&r.backend, &token).await?;
         let previous = r.presented_session();
-        let (_, session) =
-            server::accounts::confirm_sign_up(&r.backend, &r.caller, &token, previous.as_ref())
-                .await?;
+        let (_, session) = server::accounts::confirm_sign_up(
+            &r.backend,
+            &r.caller,
+            &token,
+            &password,
+            previous.as_ref(),
+        )
+        .await?;
         r.start_session(&session);
         Ok(next.unwrap_or_else(|| "/practices/new".into()))
     })

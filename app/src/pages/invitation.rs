@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use shared::invitation::{InvitationStatus, InvitationView};
-use shared::validation::SignUpForm;
+use shared::validation::NewAccountForm;
 
 use super::{query_param, token_from_query, urlencode};
 use crate::api::accounts::LogOut;
@@ -173,13 +173,11 @@ fn InviteeSignUp(email: String, token: Memo<String>) -> impl IntoView {
     let action = ServerAction::<SignUpInvitee>::new();
     follow_on_success(action);
     let errors = FormErrors::of(action);
-    let address = email.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        // The server applies the same sign-up rule, with the invited address.
-        let form = SignUpForm {
+        // The server applies the same rule; the invitation gives the address.
+        let form = NewAccountForm {
             full_name: full_name.get(),
-            email: address.clone(),
             password: password.get(),
         };
         if errors.check(form.validate()).is_some() {

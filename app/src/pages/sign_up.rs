@@ -1,18 +1,14 @@
 use leptos::prelude::*;
-use shared::validation::SignUpForm;
+use shared::validation::{validate_new_password, SignUpForm};
 
 use super::token_from_query;
-use crate::api::accounts::{ConfirmSignUp, SignUp};
+use crate::api::accounts::{check_sign_up_link, ConfirmSignUp, SignUp};
 use crate::components::form::{follow_on_success, Field, FormAlert, FormErrors, Submit};
 use crate::error::AppError;
 
 #[component]
 pub fn SignUpPage() -> impl IntoView {
-    let (full_name, email, password) = (
-        RwSignal::new(String::new()),
-        RwSignal::new(String::new()),
-        RwSignal::new(String::new()),
-    );
+    let (full_name, email) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let next = super::query_param("next");
     let action = ServerAction::<SignUp>::new();
     let errors = FormErrors::of(action);
@@ -22,7 +18,6 @@ pub fn SignUpPage() -> impl IntoView {
         let form = SignUpForm {
             full_name: full_name.get(),
             email: email.get(),
-            password: password.get(),
         };
         if errors.check(form.validate()).is_some() {
             action.dispatch(SignUp {
@@ -41,8 +36,7 @@ pub fn SignUpPage() -> impl IntoView {
                         <FormAlert errors/>
                         <Field label="Full name" name="full_name" value=full_name errors autocomplete="name"/>
                         <Field label="Email" name="email" kind="email" value=email errors autocomplete="email"/>
-                        <Field label="Password" name="password" kind="password" value=password errors
-                            autocomplete="new-password" hint="At least 10 characters. A few unrelated words work well."/>
+                        <p class="hint">"We will email you a link; you choose your password when you open it."</p>
                         <Submit label="Create account" busy="Creating…" pending=action.pending()/>
                     </form>
                     <p class="aside">"Already have an account? " <a href="/login">"Log in"</a></p>
@@ -58,19 +52,50 @@ pub fn SignUpPage() -> impl IntoView {
     }
 }
 
-/// The page an emailed sign-up link opens. Opening it changes nothing (mail
-/// scanners open links too); the button does.
+/// The page an emailed sign-up link opens. The password is chosen here, by
+/// whoever reads the mailbox, so a sign-up made in someone else's name gives
+/// its maker nothing. Opening the page changes nothing (mail scanners open
+/// links too); the button does.
 #[component]
 pub fn ConfirmSignUpPage() -> impl IntoView {
     let token = token_from_query();
+    let password = RwSignal::new(String::new());
     let action = ServerAction::<ConfirmSignUp>::new();
     follow_on_success(action);
-    let problem = move || action.value().get().and_then(Result::err);
+    let errors = FormErrors::of(action);
+    // A dead link says so at once, before anyone types a password.
+    let checked = Resource::new(move || token.get(), check_sign_up_link);
+    let link_problem = move || {
+        action
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| checked.get().and_then(Result::err))
+            .filter(|e| {
+                matches!(
+                    e,
+                    AppError::LinkExpired | AppError::LinkUsed | AppError::LinkUnknown
+                )
+            })
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if errors
+            .check(validate_new_password(&password.get()))
+            .is_some()
+        {
+            action.dispatch(ConfirmSignUp {
+                token: token.get(),
+                password: password.get(),
+            });
+        }
+    };
     view! {
         <section class="card narrow">
             <h1>"Finish creating your account"</h1>
-            {move || match problem() {
-                Some(error @ (AppError::LinkExpired | AppError::LinkUsed | AppError::LinkUnknown)) => view! {
+            <Suspense fallback=|| view! { <p class="loading">"Checking the link…"</p> }>
+            {move || checked.get().map(|address| match link_problem() {
+                Some(error) => view! {
                     <div class="alert alert-error" role="alert">
                         <p>{error.to_string()}</p>
                         <p>
@@ -84,14 +109,22 @@ pub fn ConfirmSignUpPage() -> impl IntoView {
                         </p>
                     </div>
                 }.into_any(),
-                other => view! {
-                    {other.map(|e| view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> })}
-                    <form on:submit=move |ev| { ev.prevent_default(); action.dispatch(ConfirmSignUp { token: token.get() }); }>
-                        <p>"One click and your account is ready."</p>
-                        <Submit label="Finish creating my account" busy="Finishing…" pending=action.pending()/>
-                    </form>
-                }.into_any(),
-            }}
+                None => {
+                    let address = address.map(|a| a.to_string()).unwrap_or_default();
+                    view! {
+                        <form on:submit=submit novalidate>
+                            <FormAlert errors/>
+                            <p class="hint">"Your login will be " <strong>{address.clone()}</strong> "."</p>
+                            // Lets password managers save the new password with its login.
+                            <input type="email" name="username" autocomplete="username" value=address hidden readonly/>
+                            <Field label="Password" name="password" kind="password" value=password errors
+                                autocomplete="new-password" hint="At least 10 characters. A few unrelated words work well."/>
+                            <Submit label="Finish creating my account" busy="Finishing…" pending=action.pending()/>
+                        </form>
+                    }.into_any()
+                }
+            })}
+            </Suspense>
         </section>
     }
 }

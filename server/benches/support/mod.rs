@@ -20,7 +20,7 @@ pub async fn backend_with_owner() -> (Backend, AccountId) {
     let db = Db::connect(&config.database_url).await.unwrap();
     db.migrate().await.unwrap();
     let clock: SharedClock = Arc::new(SystemClock);
-    let backend = Backend::new(db, clock, config);
+    let backend = Backend::new(db, clock, config).unwrap();
     let owner = account(&backend, OWNER_EMAIL, "10.0.0.1").await;
     (backend, owner)
 }
@@ -34,7 +34,6 @@ pub async fn account(backend: &Backend, email: &str, ip: &str) -> AccountId {
     let form = SignUpForm {
         full_name: "Bench Person".into(),
         email: email.into(),
-        password: OWNER_PASSWORD.into(),
     };
     server::accounts::request_sign_up(backend, &caller, &form, None)
         .await
@@ -49,7 +48,7 @@ pub async fn account(backend: &Backend, email: &str, ip: &str) -> AccountId {
         .next()
         .unwrap()
         .to_owned();
-    server::accounts::confirm_sign_up(backend, &caller, &token, None)
+    server::accounts::confirm_sign_up(backend, &caller, &token, OWNER_PASSWORD, None)
         .await
         .unwrap()
         .0

@@ -132,6 +132,8 @@ mod tests {
             test_clock: false,
             dev_mailbox: false,
             trusted_proxies: Vec::new(),
+            audit_key: None,
+            invitations_per_day: 1,
         })
     }
 

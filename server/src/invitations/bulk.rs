@@ -73,7 +73,8 @@ pub async fn resend(
     let now = backend.now_ms();
     let (mut tx, actor) =
         practices::change_as(backend, account, practice, Capability::ManageTeam).await?;
-    let sending = Sending::load(&mut tx, practice, account, caller, now, None).await?;
+    let sending = Sending::load(backend, &mut tx, practice, account, caller, now, None).await?;
+    let mut quota_left = sending.quota.left;
     let mut outcomes = Vec::with_capacity(ids.len());
     for step in steps(
         &mut tx,
@@ -94,7 +95,9 @@ pub async fn resend(
             Ok(_) if has_other_pending(&mut tx, practice, &step.row).await? => {
                 Some("A newer invitation to this address is pending.".to_owned())
             }
+            Ok(_) if quota_left == 0 => Some(sending.quota.reached()),
             Ok(_) => {
+                quota_left -= 1;
                 let row = &step.row;
                 let address = EmailAddress::parse(&row.email)
                     .map_err(|e| ServiceError::Internal(e.to_string()))?;
@@ -121,7 +124,7 @@ pub async fn resend(
                     .in_practice(practice)
                     .before(serde_json::json!({ "status": step.before.code() }))
                     .after(serde_json::json!({ "status": "invited", "expires_at": expires_at }));
-                audit::append(&mut tx, &sending.origin, now, event).await?;
+                audit::append(&mut tx, &backend.audit_key, &sending.origin, now, event).await?;
                 None
             }
         };
@@ -183,7 +186,7 @@ pub async fn revoke(
                     .in_practice(practice)
                     .before(serde_json::json!({ "status": step.before.code() }))
                     .after(serde_json::json!({ "status": after.code() }));
-                audit::append(&mut tx, &origin, now, event).await?;
+                audit::append(&mut tx, &backend.audit_key, &origin, now, event).await?;
                 None
             }
         };

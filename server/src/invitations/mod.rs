@@ -126,6 +126,40 @@ struct Sending {
     expires_at: i64,
     /// `expires_at` in the practice's time zone, written once for the whole batch.
     expires: String,
+    /// Invitation emails the practice may still send in the last 24 hours' window.
+    quota: Quota,
+}
+
+/// A practice's daily allowance of invitation emails (`CAREKEYS_INVITATIONS_PER_DAY`):
+/// generous for any real team, but a stolen admin session cannot turn the
+/// practice into a spam cannon.
+#[derive(Clone, Copy, Debug)]
+struct Quota {
+    per_day: i64,
+    left: i64,
+}
+
+impl Quota {
+    async fn of(tx: &mut Tx, practice: PracticeId, per_day: i64, now: i64) -> ServiceResult<Quota> {
+        let sent: i64 = on_tx!(tx, c => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE practice_id = $1 AND created_at > $2")
+                .bind(practice)
+                .bind(now - 24 * HOUR_MS)
+                .fetch_one(c)
+                .await
+        })?;
+        Ok(Quota {
+            per_day,
+            left: (per_day - sent).max(0),
+        })
+    }
+
+    fn reached(&self) -> String {
+        format!(
+            "This practice has sent its {} invitations for the last 24 hours; try again later.",
+            self.per_day
+        )
+    }
 }
 
 /// An invitation email with its fresh token, ready to queue.
@@ -138,6 +172,7 @@ impl Sending {
     /// Reads what the emails say (practice, inviter) inside the change's
     /// transaction; the links work for `validity_hours`, or the practice's setting.
     async fn load(
+        backend: &Backend,
         tx: &mut Tx,
         practice: PracticeId,
         account: AccountId,
@@ -150,6 +185,8 @@ impl Sending {
         let hours = validity_hours.unwrap_or(facts.staff_invite_validity_hours);
         let expires_at = now + hours * HOUR_MS;
         let expires = practice_time(expires_at, &facts.time_zone);
+        let per_day = backend.config.invitations_per_day;
+        let quota = Quota::of(tx, practice, per_day, now).await?;
         Ok(Self {
             practice,
             facts,
@@ -158,6 +195,7 @@ impl Sending {
             now,
             expires_at,
             expires,
+            quota,
         })
     }
 
@@ -178,7 +216,8 @@ impl Sending {
                 reject_link: &reject,
                 expires: &self.expires,
             },
-        );
+        )
+        .carrying(&token);
         Prepared {
             token_hash: token.hash(),
             email,

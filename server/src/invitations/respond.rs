@@ -5,16 +5,17 @@ use shared::email::EmailAddress;
 use shared::ids::PracticeId;
 use shared::invitation::{InvitationStatus, InvitationView};
 use shared::roles::Role;
-use shared::validation::FieldErrors;
+use shared::validation::{FieldErrors, NewAccountForm};
 
 use super::{link_problem, practice_time, set_status, usable, InvitationRow, ROW_SQL};
 use crate::audit::{self, Event, Origin};
 use crate::backend::{Backend, Caller};
 use crate::db::Tx;
 use crate::error::{LinkProblem, ServiceError, ServiceResult};
+use crate::mail_limit::{self, MailRequest};
 use crate::sessions::{self, SignedIn};
 use crate::tokens::Secret;
-use crate::{memberships, on_pool, on_tx};
+use crate::{memberships, on_pool, on_tx, rate_limit};
 
 /// The invitation a link's token names, read under its practice's lock, so a
 /// second tab answering at the same moment sees the first one's answer.
@@ -99,7 +100,14 @@ pub async fn accept(
     let event = Event::new("invitation.accepted", row.id.to_string())
         .in_practice(practice)
         .after(serde_json::json!({ "status": "accepted", "account": person.account, "role": row.role.code() }));
-    audit::append(&mut tx, &caller.as_actor(person.account), now, event).await?;
+    audit::append(
+        &mut tx,
+        &backend.audit_key,
+        &caller.as_actor(person.account),
+        now,
+        event,
+    )
+    .await?;
     tx.commit().await?;
     Ok(practice)
 }
@@ -118,7 +126,7 @@ pub async fn reject(backend: &Backend, caller: &Caller, token: &str) -> ServiceR
     let event = Event::new("invitation.rejected", row.id.to_string())
         .in_practice(row.practice_id)
         .after(serde_json::json!({ "status": "rejected", "email": row.email }));
-    audit::append(&mut tx, &origin, now, event).await?;
+    audit::append(&mut tx, &backend.audit_key, &origin, now, event).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -135,23 +143,32 @@ pub async fn sign_up_invitee(
     previous: Option<&Secret>,
 ) -> ServiceResult<Secret> {
     let view = view(backend, token).await?;
-    let form = shared::validation::SignUpForm {
+    let (full_name, password) = NewAccountForm {
         full_name: full_name.to_owned(),
-        email: view.email.to_string(),
         password: password.to_owned(),
-    };
-    let sign_up = form.validate()?;
+    }
+    .validate()?;
     if let Some(problem) = link_problem(view.status) {
         return Err(ServiceError::Link(problem));
     }
-    let password_hash = backend.passwords.hash(sign_up.password.expose()).await?;
+    // Counted before hashing: a leaked link cannot keep the argon2 slots busy.
+    mail_limit::reserve(
+        &backend.db,
+        MailRequest::InviteeSignUp,
+        &rate_limit::address_key(caller.ip_key()),
+        view.email.as_str(),
+        backend.now_ms(),
+    )
+    .await?;
+    let password_hash = backend.passwords.hash(password.expose()).await?;
     let now = backend.now_ms();
     let mut tx = backend.db.begin().await?;
     let account = crate::accounts::create_account(
+        backend,
         &mut tx,
         caller,
-        &sign_up.email,
-        &sign_up.full_name,
+        &view.email,
+        &full_name,
         &password_hash,
         now,
     )

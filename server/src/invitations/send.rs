@@ -64,6 +64,7 @@ pub async fn invite(
         .into());
     }
     let sending = Sending::load(
+        backend,
         &mut tx,
         practice,
         account,
@@ -120,7 +121,23 @@ pub async fn invite(
             outcome,
         });
     }
-    create_all(&mut tx, &sending, request.role, fresh).await?;
+    if fresh.len() as i64 > sending.quota.left {
+        let field = match request.source {
+            InviteSource::Typed(_) => "addresses",
+            InviteSource::Csv(_) => "file",
+        };
+        let message = match sending.quota.left {
+            0 => sending.quota.reached(),
+            left => format!(
+                "This list has {} new addresses, but the practice may send only {left} more invitations \
+                 today (at most {} in 24 hours). Send fewer, or the rest later.",
+                fresh.len(),
+                sending.quota.per_day
+            ),
+        };
+        return Err(FieldErrors::single(field, message).into());
+    }
+    create_all(backend, &mut tx, &sending, request.role, fresh).await?;
     tx.commit().await?;
     backend.mail_wake.notify_one();
     Ok(report)
@@ -131,6 +148,7 @@ const BATCH: usize = 500;
 
 /// Stores new invitations, queues their emails and audits them: one batch per table.
 async fn create_all(
+    backend: &Backend,
     tx: &mut Tx,
     sending: &Sending,
     role: Role,
@@ -174,6 +192,6 @@ async fn create_all(
                 }))
         })
         .collect();
-    audit::append_all(tx, &sending.origin, sending.now, events).await?;
+    audit::append_all(tx, &backend.audit_key, &sending.origin, sending.now, events).await?;
     Ok(())
 }

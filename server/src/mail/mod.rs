@@ -7,10 +7,33 @@ pub mod templates;
 pub mod transport;
 pub mod worker;
 
-/// An email ready to queue: the recipient and what it says.
+/// An email ready to queue: the recipient, what it says, and the bearer
+/// secret its link carries, if any (kept only until delivery).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Email {
     pub to: shared::email::EmailAddress,
     pub subject: String,
     pub body: String,
+    pub secret: Option<String>,
+}
+
+impl Email {
+    pub fn new(
+        to: &shared::email::EmailAddress,
+        subject: impl Into<String>,
+        body: impl Into<String>,
+    ) -> Self {
+        Self {
+            to: to.clone(),
+            subject: subject.into(),
+            body: body.into(),
+            secret: None,
+        }
+    }
+
+    /// Marks the token the body's link carries, so the stored copy loses it once sent.
+    pub fn carrying(mut self, secret: &crate::tokens::Secret) -> Self {
+        self.secret = Some(secret.expose().to_owned());
+        self
+    }
 }

@@ -13,6 +13,10 @@ use crate::{on_pool, on_tx};
 pub const MAX_ATTEMPTS: i64 = 8;
 /// How long a claimed message is reserved for the worker that claimed it.
 pub const LEASE_MS: i64 = 120_000;
+/// A send that has not finished by then is abandoned (and retried), so it can
+/// never still be going when the lease runs out and another worker takes over.
+pub const SEND_DEADLINE: std::time::Duration = std::time::Duration::from_secs(60);
+const _: () = assert!(SEND_DEADLINE.as_millis() < LEASE_MS as u128);
 const FIRST_RETRY_MS: i64 = 30_000;
 const MAX_RETRY_MS: i64 = 3_600_000;
 
@@ -79,7 +83,7 @@ pub async fn enqueue_all(
     for (chunk_ids, chunk) in ids.chunks(BATCH).zip(emails.chunks(BATCH)) {
         on_tx!(tx, c => {
             let mut insert = sqlx::QueryBuilder::new(
-                "INSERT INTO outbox (id, practice_id, to_address, subject, body_text, status, attempts, next_attempt_at, created_at) ",
+                "INSERT INTO outbox (id, practice_id, to_address, subject, body_text, secret, status, attempts, next_attempt_at, created_at) ",
             );
             insert.push_values(chunk_ids.iter().zip(chunk), |mut row, (id, email)| {
                 row.push_bind(id.to_string())
@@ -87,6 +91,7 @@ pub async fn enqueue_all(
                     .push_bind(email.to.as_str())
                     .push_bind(email.subject.as_str())
                     .push_bind(email.body.as_str())
+                    .push_bind(email.secret.as_deref())
                     .push_bind("queued")
                     .push_bind(0_i64)
                     .push_bind(now_ms)
@@ -98,6 +103,8 @@ pub async fn enqueue_all(
     Ok(ids)
 }
 
+/// A message this worker holds the lease on. `attempts` tells this claim from
+/// any later one, so only the holder can record how its send went.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Claimed {
     pub id: String,
@@ -106,6 +113,9 @@ pub struct Claimed {
     pub body_text: String,
     pub attempts: i64,
 }
+
+/// What replaces an emailed link's secret in the stored copy once the message has left.
+pub const REDACTED: &str = "(removed after sending)";
 
 /// Reserves the next due message for this worker, if any.
 pub async fn claim_due(db: &Db, now_ms: i64) -> Result<Option<Claimed>, sqlx::Error> {
@@ -124,15 +134,46 @@ pub async fn claim_due(db: &Db, now_ms: i64) -> Result<Option<Claimed>, sqlx::Er
     })
 }
 
-pub async fn mark_sent(db: &Db, id: &str, now_ms: i64) -> Result<(), sqlx::Error> {
-    on_pool!(db, pool => {
-        sqlx::query("UPDATE outbox SET status = 'sent', sent_at = $1, lease_until = NULL, last_error = NULL WHERE id = $2")
+/// What the stored copy keeps once a message is sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Keep {
+    /// The whole body: the local mailbox is this machine's inbox, links and all.
+    Everything,
+    /// The body without the link's secret: the message now lives in the recipient's mailbox.
+    Redacted,
+}
+
+/// Records a delivery, if this worker still holds the lease (false if another
+/// worker has claimed the message since).
+pub async fn mark_sent(
+    db: &Db,
+    message: &Claimed,
+    keep: Keep,
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
+    let body = match keep {
+        Keep::Everything => "body_text",
+        Keep::Redacted => {
+            "CASE WHEN secret IS NULL THEN body_text ELSE REPLACE(body_text, secret, $4) END"
+        }
+    };
+    let sql = format!(
+        "UPDATE outbox SET status = 'sent', sent_at = $1, lease_until = NULL, last_error = NULL,
+         body_text = {body}, secret = NULL
+         WHERE id = $2 AND attempts = $3 AND status = 'queued'"
+    );
+    let changed = on_pool!(db, pool => {
+        let query = sqlx::query(&sql)
             .bind(now_ms)
-            .bind(id)
-            .execute(pool)
-            .await.map(|r| r.rows_affected())
+            .bind(&message.id)
+            .bind(message.attempts);
+        let query = match keep {
+            Keep::Everything => query,
+            Keep::Redacted => query.bind(REDACTED),
+        };
+        query.execute(pool).await.map(|r| r.rows_affected())
     })?;
-    Ok(())
+    Ok(changed == 1)
 }
 
 /// Records a failed attempt: retried later with backoff, or given up after [`MAX_ATTEMPTS`].
@@ -149,11 +190,12 @@ pub async fn mark_failed(
     };
     let next = now_ms + retry_delay_ms(message.attempts);
     on_pool!(db, pool => {
-        sqlx::query("UPDATE outbox SET status = $1, next_attempt_at = $2, lease_until = NULL, last_error = $3 WHERE id = $4")
+        sqlx::query("UPDATE outbox SET status = $1, next_attempt_at = $2, lease_until = NULL, last_error = $3 WHERE id = $4 AND attempts = $5 AND status = 'queued'")
             .bind(outcome.code())
             .bind(next)
             .bind(error)
             .bind(&message.id)
+            .bind(message.attempts)
             .execute(pool)
             .await.map(|r| r.rows_affected())
     })?;

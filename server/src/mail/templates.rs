@@ -3,54 +3,64 @@
 
 use super::Email;
 use shared::email::EmailAddress;
+use shared::names;
+
+/// A name as emails show it (no links, no hidden characters), or `otherwise`
+/// when nothing of it is left.
+fn shown(name: &str, otherwise: &str) -> String {
+    Some(names::for_mail(name))
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| otherwise.to_owned())
+}
 
 pub fn confirm_sign_up(to: &EmailAddress, full_name: &str, link: &str) -> Email {
-    Email {
-        to: to.clone(),
-        subject: "Finish creating your Carekeys account".into(),
-        body: format!(
+    let full_name = shown(full_name, "there");
+    Email::new(
+        to,
+        "Finish creating your Carekeys account",
+        format!(
             "Hello {full_name},\n\n\
-             Open this link to finish creating your Carekeys account:\n\n{link}\n\n\
+             Open this link to choose your password and finish creating your Carekeys account:\n\n{link}\n\n\
              The link works once, within 24 hours. If you did not ask for an account, ignore this email.\n"
         ),
-    }
+    )
 }
 
 pub fn already_registered(to: &EmailAddress, login_link: &str, reset_link: &str) -> Email {
-    Email {
-        to: to.clone(),
-        subject: "You already have a Carekeys account".into(),
-        body: format!(
+    Email::new(
+        to,
+        "You already have a Carekeys account",
+        format!(
             "Someone, probably you, tried to sign up to Carekeys with this address, \
              which already has an account.\n\n\
              Log in: {login_link}\n\
              Forgot your password? Reset it: {reset_link}\n\n\
              If it was not you, you can ignore this email; nothing was changed.\n"
         ),
-    }
+    )
 }
 
 pub fn password_reset(to: &EmailAddress, link: &str) -> Email {
-    Email {
-        to: to.clone(),
-        subject: "Reset your Carekeys password".into(),
-        body: format!(
+    Email::new(
+        to,
+        "Reset your Carekeys password",
+        format!(
             "Open this link to choose a new Carekeys password:\n\n{link}\n\n\
              The link works once, within 1 hour. If you did not ask for it, ignore this email; \
              your password stays as it is.\n"
         ),
-    }
+    )
 }
 
 pub fn password_changed(to: &EmailAddress, reset_link: &str) -> Email {
-    Email {
-        to: to.clone(),
-        subject: "Your Carekeys password was changed".into(),
-        body: format!(
+    Email::new(
+        to,
+        "Your Carekeys password was changed",
+        format!(
             "The password of your Carekeys account was just changed, and every session was logged out.\n\n\
              If this was not you, reset it now: {reset_link}\n"
         ),
-    }
+    )
 }
 
 pub struct TeamInvitation<'a> {
@@ -71,15 +81,16 @@ pub fn team_invitation(to: &EmailAddress, invitation: &TeamInvitation<'_>) -> Em
         reject_link,
         expires,
     } = invitation;
-    Email {
-        to: to.clone(),
-        subject: format!("{inviter} invited you to join {practice} on Carekeys"),
-        body: format!(
+    let (inviter, practice) = (shown(inviter, "Someone"), shown(practice, "a practice"));
+    Email::new(
+        to,
+        format!("{inviter} invited you to join {practice} on Carekeys"),
+        format!(
             "{inviter} invited you to join the team of {practice} on Carekeys as {role}.\n\n\
              Accept: {accept_link}\n\
              Reject: {reject_link}\n\n\
              The invitation works until {expires}. After that, ask {inviter} to send it again.\n\n\
              On the team you will see personal health information of the practice's clients.\n"
         ),
-    }
+    )
 }

@@ -45,6 +45,14 @@ impl Transport {
         })
     }
 
+    /// What the outbox keeps of a message this transport has delivered.
+    pub fn keeps(&self) -> super::outbox::Keep {
+        match self {
+            Transport::Smtp { .. } => super::outbox::Keep::Redacted,
+            Transport::LocalMailbox { .. } => super::outbox::Keep::Everything,
+        }
+    }
+
     fn from(&self) -> &Mailbox {
         match self {
             Transport::Smtp { from, .. } | Transport::LocalMailbox { from, .. } => from,

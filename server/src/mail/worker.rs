@@ -17,17 +17,24 @@ pub struct Pass {
     pub failed: usize,
 }
 
-/// Delivers every message due now; returns what happened.
+/// Delivers every message due now, giving each send at most `deadline`
+/// (shorter than the lease); returns what happened.
 pub async fn deliver_due(
     db: &Db,
     transport: &Transport,
     clock: &SharedClock,
+    deadline: Duration,
 ) -> Result<Pass, sqlx::Error> {
     let mut pass = Pass::default();
     while let Some(message) = outbox::claim_due(db, clock.now_ms()).await? {
-        match transport.deliver(&message).await {
+        let sent = tokio::time::timeout(deadline, transport.deliver(&message))
+            .await
+            .unwrap_or_else(|_| Err(format!("no answer within {} s", deadline.as_secs())));
+        match sent {
             Ok(()) => {
-                outbox::mark_sent(db, &message.id, clock.now_ms()).await?;
+                if !outbox::mark_sent(db, &message, transport.keeps(), clock.now_ms()).await? {
+                    tracing::warn!(message = %message.id, "delivered after another worker took the message over");
+                }
                 pass.sent += 1;
             }
             Err(error) => {
@@ -52,7 +59,7 @@ pub async fn run(
     interval: Duration,
 ) {
     loop {
-        if let Err(error) = deliver_due(&db, &transport, &clock).await {
+        if let Err(error) = deliver_due(&db, &transport, &clock, outbox::SEND_DEADLINE).await {
             tracing::error!(%error, "outbox pass failed");
         }
         tokio::select! {

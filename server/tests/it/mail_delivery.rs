@@ -11,11 +11,11 @@ use server::mail::{outbox, Email};
 use shared::email::EmailAddress;
 
 fn email(to: &str, subject: &str) -> Email {
-    Email {
-        to: EmailAddress::parse(to).unwrap(),
-        subject: subject.into(),
-        body: format!("Body of {subject}\n.leading dot line\n"),
-    }
+    Email::new(
+        &EmailAddress::parse(to).unwrap(),
+        subject,
+        format!("Body of {subject}\n.leading dot line\n"),
+    )
 }
 
 async fn queue(env: &TestEnv, mail: &Email) {
@@ -34,7 +34,7 @@ async fn delivers_over_smtp_and_the_server_reads_it_back(env: &TestEnv) {
     let sink = SmtpSink::start(0).await;
     let transport = Transport::smtp(&sink.url(), "Carekeys <no-reply@carekeys.test>").unwrap();
     queue(env, &email("ada@example.org", "Hello Ada")).await;
-    let pass = deliver_due(env.db(), &transport, &clock(env))
+    let pass = deliver_due(env.db(), &transport, &clock(env), outbox::SEND_DEADLINE)
         .await
         .unwrap();
     assert_eq!(
@@ -72,7 +72,7 @@ async fn mail_queued_while_smtp_is_down_is_delivered_once_it_is_up(env: &TestEnv
     .unwrap();
     queue(env, &email("ada@example.org", "Waiting")).await;
 
-    let down = deliver_due(env.db(), &transport, &clock(env))
+    let down = deliver_due(env.db(), &transport, &clock(env), outbox::SEND_DEADLINE)
         .await
         .unwrap();
     assert_eq!(
@@ -93,14 +93,14 @@ async fn mail_queued_while_smtp_is_down_is_delivered_once_it_is_up(env: &TestEnv
     let sink = SmtpSink::start(port).await;
     // Not due yet: the backoff (30 s) has not passed.
     assert_eq!(
-        deliver_due(env.db(), &transport, &clock(env))
+        deliver_due(env.db(), &transport, &clock(env), outbox::SEND_DEADLINE)
             .await
             .unwrap(),
         Pass::default()
     );
     env.advance(Duration::seconds(31));
     assert_eq!(
-        deliver_due(env.db(), &transport, &clock(env))
+        deliver_due(env.db(), &transport, &clock(env), outbox::SEND_DEADLINE)
             .await
             .unwrap()
             .sent,
@@ -108,7 +108,7 @@ async fn mail_queued_while_smtp_is_down_is_delivered_once_it_is_up(env: &TestEnv
     );
     env.advance(Duration::hours(2));
     assert_eq!(
-        deliver_due(env.db(), &transport, &clock(env))
+        deliver_due(env.db(), &transport, &clock(env), outbox::SEND_DEADLINE)
             .await
             .unwrap(),
         Pass::default()
@@ -128,7 +128,7 @@ async fn gives_up_after_the_last_attempt(env: &TestEnv) {
     queue(env, &email("ada@example.org", "Never")).await;
     for _ in 1..outbox::MAX_ATTEMPTS {
         assert_eq!(
-            deliver_due(env.db(), &transport, &clock(env))
+            deliver_due(env.db(), &transport, &clock(env), outbox::SEND_DEADLINE)
                 .await
                 .unwrap()
                 .retrying,
@@ -137,7 +137,7 @@ async fn gives_up_after_the_last_attempt(env: &TestEnv) {
         env.advance(Duration::hours(1));
     }
     assert_eq!(
-        deliver_due(env.db(), &transport, &clock(env))
+        deliver_due(env.db(), &transport, &clock(env), outbox::SEND_DEADLINE)
             .await
             .unwrap()
             .failed,
@@ -160,7 +160,10 @@ async fn two_workers_never_send_one_message_twice(env: &TestEnv) {
             let (db, clock, url) = (env.db().clone(), clock(env), sink.url());
             tokio::spawn(async move {
                 let transport = Transport::smtp(&url, "Carekeys <no-reply@carekeys.test>").unwrap();
-                deliver_due(&db, &transport, &clock).await.unwrap().sent
+                deliver_due(&db, &transport, &clock, outbox::SEND_DEADLINE)
+                    .await
+                    .unwrap()
+                    .sent
             })
         })
         .collect();
@@ -183,7 +186,7 @@ async fn without_smtp_mail_lands_in_the_local_mailbox(env: &TestEnv) {
         Transport::local_mailbox(dir.clone(), "Carekeys <no-reply@carekeys.test>").unwrap();
     queue(env, &email("ada@example.org", "Kept locally")).await;
     assert_eq!(
-        deliver_due(env.db(), &transport, &clock(env))
+        deliver_due(env.db(), &transport, &clock(env), outbox::SEND_DEADLINE)
             .await
             .unwrap()
             .sent,

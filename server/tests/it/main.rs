@@ -7,6 +7,7 @@
 mod support;
 
 mod accounts;
+mod hardening;
 mod mail_delivery;
 mod practices_and_audit;
 mod team_invitations;

@@ -233,7 +233,10 @@ async fn seeded_chain(env: &TestEnv) -> i64 {
     )
     .await
     .unwrap();
-    match audit::verify(env.db()).await.unwrap() {
+    match audit::verify(env.db(), &env.backend.audit_key)
+        .await
+        .unwrap()
+    {
         ChainCheck::Intact { events } => events,
         broken => panic!("fresh chain is broken: {broken:?}"),
     }
@@ -259,7 +262,9 @@ async fn a_modified_event_breaks_the_chain(env: &TestEnv) {
     )
     .await;
     assert_eq!(
-        audit::verify(env.db()).await.unwrap(),
+        audit::verify(env.db(), &env.backend.audit_key)
+            .await
+            .unwrap(),
         ChainCheck::Broken {
             seq: 3,
             reason: "the event was modified"
@@ -272,7 +277,9 @@ async fn a_deleted_event_breaks_the_chain(env: &TestEnv) {
     disable_append_only_guard(env).await;
     run_sql(env, "DELETE FROM audit_events WHERE seq = 2").await;
     assert_eq!(
-        audit::verify(env.db()).await.unwrap(),
+        audit::verify(env.db(), &env.backend.audit_key)
+            .await
+            .unwrap(),
         ChainCheck::Broken {
             seq: 2,
             reason: "an event is missing"
@@ -289,7 +296,9 @@ async fn deleting_the_newest_events_is_noticed(env: &TestEnv) {
     )
     .await;
     assert_eq!(
-        audit::verify(env.db()).await.unwrap(),
+        audit::verify(env.db(), &env.backend.audit_key)
+            .await
+            .unwrap(),
         ChainCheck::Broken {
             seq: events,
             reason: "the newest events are missing"
@@ -318,7 +327,9 @@ async fn concurrent_changes_keep_one_chain(env: &TestEnv) {
         task.await.unwrap().unwrap();
     }
     assert!(matches!(
-        audit::verify(env.db()).await.unwrap(),
+        audit::verify(env.db(), &env.backend.audit_key)
+            .await
+            .unwrap(),
         ChainCheck::Intact { .. }
     ));
 }

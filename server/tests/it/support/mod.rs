@@ -68,7 +68,7 @@ impl TestEnv {
             ..Config::local(dir.clone())
         };
         let shared_clock: SharedClock = clock.clone();
-        let backend = Backend::new(db, shared_clock, config);
+        let backend = Backend::new(db, shared_clock, config).unwrap();
         Some(TestEnv {
             backend,
             clock,
@@ -118,18 +118,19 @@ impl TestEnv {
     }
 }
 
+pub const PASSWORD: &str = "correct horse battery";
+
 /// Signs `email` up through the emailed confirmation link; returns the account.
 pub async fn person(env: &TestEnv, email: &str) -> shared::ids::AccountId {
     let form = shared::validation::SignUpForm {
-        full_name: format!("Person {email}"),
+        full_name: format!("Person {}", email.split('@').next().unwrap_or(email)),
         email: email.into(),
-        password: "correct horse battery".into(),
     };
     server::accounts::request_sign_up(&env.backend, &caller("10.0.0.1"), &form, None)
         .await
         .unwrap();
     let token = link_param(&env.last_mail_to(email).await.body_text, "token");
-    server::accounts::confirm_sign_up(&env.backend, &caller("10.0.0.1"), &token, None)
+    server::accounts::confirm_sign_up(&env.backend, &caller("10.0.0.1"), &token, PASSWORD, None)
         .await
         .unwrap()
         .0
