@@ -8,7 +8,7 @@ TOOLS := $(CURDIR)/.tools
 export PATH := $(TOOLS)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test tools test-tools build-release test-rust test-e2e wasm-size bench
+.PHONY: run test tools test-tools build-release build-e2e test-rust test-e2e wasm-size bench
 
 ## make run: build the release and serve it on http://127.0.0.1:3000 with SQLite under ./data
 run: build-release
@@ -18,7 +18,7 @@ run: build-release
 ## The Rust tests run while the release builds: its WASM link is one long
 ## single-threaded step, so the second core would otherwise sit idle.
 test:
-	$(MAKE) --no-print-directory -j2 test-rust build-release test-tools
+	$(MAKE) --no-print-directory -j2 test-rust build-e2e test-tools
 	$(MAKE) --no-print-directory test-e2e
 
 tools:
@@ -39,20 +39,29 @@ test-tools:
 SOURCES := $(shell find app/src server/src server/migrations shared/src style public -type f 2>/dev/null) \
 	Cargo.toml Cargo.lock app/Cargo.toml server/Cargo.toml shared/Cargo.toml
 RELEASE_STAMP := target/.release-built
+# The browser tests run the same release with the test clock compiled in
+# (feature test-clock); a build for people never has it. Both write
+# target/release/app, so each stamp says which one is there now.
+E2E_STAMP := target/.e2e-built
 
 build-release: $(RELEASE_STAMP)
+build-e2e: $(E2E_STAMP)
 
 # --precompress: brotli (quality 11) and gzip copies of every static file, served as browsers accept.
 $(RELEASE_STAMP): $(SOURCES) | tools
 	cargo leptos build --release --precompress
-	@touch $@
+	@rm -f $(E2E_STAMP) && touch $@
+
+$(E2E_STAMP): $(SOURCES) | tools
+	cargo leptos build --release --precompress --bin-features test-clock
+	@rm -f $(RELEASE_STAMP) && touch $@
 
 test-rust:
 	cargo test -p shared --features sqlx
 	cargo test -p server
 	cargo test -p app --features ssr
 
-test-e2e: build-release test-tools
+test-e2e: build-e2e test-tools
 	cd end2end && npx playwright test
 
 ## make wasm-size: the release WASM, raw and brotli-compressed

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { PASSWORD, createPractice, linkIn, logIn, nthMailTo, open, signUp, uniqueEmail } from "./helpers";
+import { PASSWORD, createPractice, finishSignUp, linkIn, logIn, nthMailTo, open, signUp, uniqueEmail } from "./helpers";
 
 // Three ways onto a team, each on a desktop and on a phone: an admin decides
 // join requests on the Team page; an invitee who has an account logs in and
@@ -120,12 +120,10 @@ test("a newcomer signs up from a join link and the link survives the confirmatio
   await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);
   await page.getByLabel("Full name").fill("Nia Newcomer");
   await page.getByLabel("Email").fill(newcomer);
-  await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.getByRole("status")).toContainText("Check your email");
 
-  await open(page, linkIn(await nthMailTo(request, newcomer, 1)));
-  await page.getByRole("button", { name: "Finish creating my account" }).click();
+  await finishSignUp(page, await nthMailTo(request, newcomer, 1), newcomer);
   // The confirmation carried the join link: the newcomer lands on it, not on "create a practice".
   await expect(page).toHaveURL(new RegExp(`${link}$`));
   await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);

@@ -46,3 +46,11 @@ test("pages carry a strict policy and hydrate under it", async ({ page }) => {
   await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);
   expect(violations).toEqual([]);
 });
+
+test("the test build's clock only moves forward, by at most 400 days", async ({ request }) => {
+  for (const seconds of ["-3600", "0", "999999999"]) {
+    const refused = await request.post(`/test/advance-clock?seconds=${seconds}`);
+    expect(refused.status(), seconds).toBe(422);
+    expect(await refused.text()).toContain("only moves forward");
+  }
+});

@@ -404,3 +404,79 @@ on_both_backends!(
     names_in_emails_carry_no_links_or_hidden_characters,
     an_invitees_sign_up_is_limited_before_any_password_is_hashed,
 );
+
+/// An admin switches the join link to "approval needed" while someone is
+/// joining: the joiner must see the link as it is when their change commits.
+/// PostgreSQL only, where the wait for the practice's lock can be watched in
+/// `pg_stat_activity`; on SQLite the same code waits on `BEGIN IMMEDIATE`.
+#[tokio::test]
+async fn a_join_sees_the_link_as_it_is_when_it_commits() {
+    use server::db::Db;
+    use shared::roles::Capability;
+    use shared::team::{JoinLinkChange, JoinOutcome};
+    let Some(env) = crate::support::TestEnv::new(crate::support::Backing::Postgres).await else {
+        return;
+    };
+    let owner = person(&env, "owner@example.org").await;
+    let practice = practice_of(&env.backend, owner).await;
+    let open_link = JoinLinkChange::Enable {
+        requires_approval: false,
+    };
+    let settings = server::join::change(
+        &env.backend,
+        &caller("10.0.0.1"),
+        owner,
+        practice,
+        open_link,
+    )
+    .await
+    .unwrap();
+    let code = settings
+        .path
+        .unwrap()
+        .trim_start_matches("/join/")
+        .to_owned();
+    let joiner = server::sessions::SignedIn {
+        account: person(&env, "nia@example.org").await,
+        full_name: "Nia".into(),
+        email: Some("nia@example.org".parse().unwrap()),
+    };
+
+    // The admin's change is under way and holds the practice.
+    let (mut change, _) =
+        practices::change_as(&env.backend, owner, practice, Capability::ChangeSettings)
+            .await
+            .unwrap();
+    server::on_tx!(&mut change, c => {
+        sqlx::query("UPDATE practices SET join_requires_approval = TRUE WHERE id = $1")
+            .bind(practice)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
+    })
+    .unwrap();
+    let backend = env.backend.clone();
+    let joining = tokio::spawn(async move {
+        server::join::join(&backend, &caller("10.0.0.8"), &joiner, &code).await
+    });
+    // Until the joiner waits for the practice's row lock.
+    let Db::Postgres(pool) = env.db() else {
+        unreachable!("a PostgreSQL environment")
+    };
+    loop {
+        let waiting: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM pg_stat_activity
+             WHERE wait_event_type = 'Lock' AND query LIKE '%FROM practices WHERE %FOR UPDATE%'",
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        if waiting > 0 {
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    change.commit().await.unwrap();
+    assert_eq!(joining.await.unwrap().unwrap(), JoinOutcome::Requested);
+    env.finish().await;
+}
