@@ -134,6 +134,11 @@ pub async fn claim_due(db: &Db, now_ms: i64) -> Result<Option<Claimed>, sqlx::Er
     })
 }
 
+/// The stored body without the link's secret, with `$param` bound to [`REDACTED`].
+fn redacted_body(param: usize) -> String {
+    format!("CASE WHEN secret IS NULL THEN body_text ELSE REPLACE(body_text, secret, ${param}) END")
+}
+
 /// What the stored copy keeps once a message is sent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Keep {
@@ -189,15 +194,27 @@ pub async fn mark_failed(
         Delivery::Queued
     };
     let next = now_ms + retry_delay_ms(message.attempts);
+    // A message given up on will never be sent: its link's secret has no reason to stay.
+    let forget = match outcome {
+        Delivery::Failed => format!(", body_text = {}, secret = NULL", redacted_body(6)),
+        _ => String::new(),
+    };
+    let sql = format!(
+        "UPDATE outbox SET status = $1, next_attempt_at = $2, lease_until = NULL, last_error = $3{forget}
+         WHERE id = $4 AND attempts = $5 AND status = 'queued'"
+    );
     on_pool!(db, pool => {
-        sqlx::query("UPDATE outbox SET status = $1, next_attempt_at = $2, lease_until = NULL, last_error = $3 WHERE id = $4 AND attempts = $5 AND status = 'queued'")
+        let query = sqlx::query(&sql)
             .bind(outcome.code())
             .bind(next)
             .bind(error)
             .bind(&message.id)
-            .bind(message.attempts)
-            .execute(pool)
-            .await.map(|r| r.rows_affected())
+            .bind(message.attempts);
+        let query = match outcome {
+            Delivery::Failed => query.bind(REDACTED),
+            _ => query,
+        };
+        query.execute(pool).await.map(|r| r.rows_affected())
     })?;
     Ok(outcome)
 }
