@@ -56,10 +56,9 @@ $(E2E_STAMP): $(SOURCES) | tools
 	cargo leptos build --release --precompress --bin-features test-clock
 	@rm -f $(RELEASE_STAMP) && touch $@
 
+# One invocation: cargo sees the three crates' build as one graph.
 test-rust:
-	cargo test -p shared --features sqlx
-	cargo test -p server
-	cargo test -p app --features ssr
+	cargo test -p shared -p server -p app --features shared/sqlx,app/ssr
 
 test-e2e: build-e2e test-tools
 	cd end2end && npx playwright test
