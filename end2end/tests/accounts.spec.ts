@@ -8,12 +8,13 @@ import {
   nthMailTo,
   open,
   signUp,
+  signUpThroughPages,
   uniqueEmail,
 } from "./helpers";
 
 test("sign up, create a practice, log out, a wrong password, log in", async ({ page, request }, testInfo) => {
   const email = uniqueEmail(testInfo, "owner");
-  await signUp(page, request, email);
+  await signUpThroughPages(page, request, email);
   const session = (await page.context().cookies()).find((c) => c.name === "carekeys_session");
   expect(session?.httpOnly).toBe(true);
   expect(session?.sameSite).toBe("Lax");
