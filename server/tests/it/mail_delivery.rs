@@ -130,7 +130,10 @@ async fn gives_up_after_the_last_attempt(env: &TestEnv) {
     let never = Email::new(
         &EmailAddress::parse("ada@example.org").unwrap(),
         "Never",
-        format!("Open http://carekeys.test/reset-password?token={}\n", secret.expose()),
+        format!(
+            "Open http://carekeys.test/reset-password?token={}\n",
+            secret.expose()
+        ),
     )
     .carrying(&secret);
     queue(env, &never).await;
@@ -153,7 +156,11 @@ async fn gives_up_after_the_last_attempt(env: &TestEnv) {
     );
     let given_up = &env.mails().await[0];
     assert_eq!(given_up.delivery(), outbox::Delivery::Failed);
-    assert!(!given_up.body_text.contains(secret.expose()), "{}", given_up.body_text);
+    assert!(
+        !given_up.body_text.contains(secret.expose()),
+        "{}",
+        given_up.body_text
+    );
 }
 
 async fn two_workers_never_send_one_message_twice(env: &TestEnv) {
