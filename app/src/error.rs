@@ -37,6 +37,14 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// An emailed link that can no longer be used: pages say so instead of showing their form.
+    pub fn is_dead_link(&self) -> bool {
+        matches!(
+            self,
+            AppError::LinkExpired | AppError::LinkUsed | AppError::LinkUnknown
+        )
+    }
+
     /// The message for one form field, if the server refused it.
     pub fn field(&self, name: &str) -> Option<String> {
         match self {

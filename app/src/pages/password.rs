@@ -50,19 +50,13 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let done = move || matches!(action.value().get(), Some(Ok(())));
     // A used or expired link says so at once, before anyone types a password.
     let checked = Resource::new(move || token.get(), check_reset_link);
-    let is_link_problem = |e: &AppError| {
-        matches!(
-            e,
-            AppError::LinkExpired | AppError::LinkUsed | AppError::LinkUnknown
-        )
-    };
     let link_problem = move || {
         action
             .value()
             .get()
             .and_then(Result::err)
             .or_else(|| checked.get().and_then(Result::err))
-            .filter(is_link_problem)
+            .filter(AppError::is_dead_link)
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

@@ -71,12 +71,7 @@ pub fn ConfirmSignUpPage() -> impl IntoView {
             .get()
             .and_then(Result::err)
             .or_else(|| checked.get().and_then(Result::err))
-            .filter(|e| {
-                matches!(
-                    e,
-                    AppError::LinkExpired | AppError::LinkUsed | AppError::LinkUnknown
-                )
-            })
+            .filter(AppError::is_dead_link)
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

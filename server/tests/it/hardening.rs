@@ -149,17 +149,8 @@ async fn an_emailed_link_leaves_the_stored_copy_once_sent_over_smtp(env: &TestEn
 }
 
 async fn only_the_worker_holding_the_lease_records_the_send(env: &TestEnv) {
-    let mut tx = env.db().begin().await.unwrap();
     let to = EmailAddress::parse("ada@example.org").unwrap();
-    outbox::enqueue(
-        &mut tx,
-        None,
-        &Email::new(&to, "Hello", "Body"),
-        env.backend.now_ms(),
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    env.queue(&Email::new(&to, "Hello", "Body")).await;
     let first = outbox::claim_due(env.db(), env.backend.now_ms())
         .await
         .unwrap()
@@ -200,17 +191,8 @@ async fn a_hanging_smtp_server_is_given_up_on_before_the_lease_ends(env: &TestEn
             held.push(socket);
         }
     });
-    let mut tx = env.db().begin().await.unwrap();
     let to = EmailAddress::parse("ada@example.org").unwrap();
-    outbox::enqueue(
-        &mut tx,
-        None,
-        &Email::new(&to, "Hello", "Body"),
-        env.backend.now_ms(),
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    env.queue(&Email::new(&to, "Hello", "Body")).await;
     let smtp = Transport::smtp(&format!("smtp://127.0.0.1:{port}"), FROM).unwrap();
     let deadline = std::time::Duration::from_millis(300);
     let pass = deliver_due(env.db(), &smtp, &clock(env), deadline)

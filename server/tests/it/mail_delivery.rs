@@ -18,14 +18,6 @@ fn email(to: &str, subject: &str) -> Email {
     )
 }
 
-async fn queue(env: &TestEnv, mail: &Email) {
-    let mut tx = env.db().begin().await.unwrap();
-    outbox::enqueue(&mut tx, None, mail, env.backend.now_ms())
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-}
-
 fn clock(env: &TestEnv) -> SharedClock {
     env.clock.clone()
 }
@@ -33,7 +25,7 @@ fn clock(env: &TestEnv) -> SharedClock {
 async fn delivers_over_smtp_and_the_server_reads_it_back(env: &TestEnv) {
     let sink = SmtpSink::start(0).await;
     let transport = Transport::smtp(&sink.url(), "Carekeys <no-reply@carekeys.test>").unwrap();
-    queue(env, &email("ada@example.org", "Hello Ada")).await;
+    env.queue(&email("ada@example.org", "Hello Ada")).await;
     let pass = deliver_due(env.db(), &transport, &clock(env), outbox::SEND_DEADLINE)
         .await
         .unwrap();
@@ -70,7 +62,7 @@ async fn mail_queued_while_smtp_is_down_is_delivered_once_it_is_up(env: &TestEnv
         "Carekeys <no-reply@carekeys.test>",
     )
     .unwrap();
-    queue(env, &email("ada@example.org", "Waiting")).await;
+    env.queue(&email("ada@example.org", "Waiting")).await;
 
     let down = deliver_due(env.db(), &transport, &clock(env), outbox::SEND_DEADLINE)
         .await
@@ -136,7 +128,7 @@ async fn gives_up_after_the_last_attempt(env: &TestEnv) {
         ),
     )
     .carrying(&secret);
-    queue(env, &never).await;
+    env.queue(&never).await;
     for _ in 1..outbox::MAX_ATTEMPTS {
         assert_eq!(
             deliver_due(env.db(), &transport, &clock(env), outbox::SEND_DEADLINE)
@@ -166,10 +158,10 @@ async fn gives_up_after_the_last_attempt(env: &TestEnv) {
 async fn two_workers_never_send_one_message_twice(env: &TestEnv) {
     let sink = SmtpSink::start(0).await;
     for i in 0..20 {
-        queue(
-            env,
-            &email(&format!("p{i}@example.org"), &format!("Message {i}")),
-        )
+        env.queue(&email(
+            &format!("p{i}@example.org"),
+            &format!("Message {i}"),
+        ))
         .await;
     }
     let workers: Vec<_> = (0..2)
@@ -201,7 +193,7 @@ async fn without_smtp_mail_lands_in_the_local_mailbox(env: &TestEnv) {
     let dir = env.dir.join("mail");
     let transport =
         Transport::local_mailbox(dir.clone(), "Carekeys <no-reply@carekeys.test>").unwrap();
-    queue(env, &email("ada@example.org", "Kept locally")).await;
+    env.queue(&email("ada@example.org", "Kept locally")).await;
     assert_eq!(
         deliver_due(env.db(), &transport, &clock(env), outbox::SEND_DEADLINE)
             .await
@@ -238,7 +230,7 @@ async fn a_rolled_back_change_sends_nothing(env: &TestEnv) {
 async fn the_mailbox_page_needs_the_development_switch_and_this_machine(env: &TestEnv) {
     use server::error::ServiceError;
     use server::mail::mailbox;
-    queue(env, &email("ada@example.org", "Your link")).await;
+    env.queue(&email("ada@example.org", "Your link")).await;
     let here = crate::support::caller("127.0.0.1");
     let elsewhere = crate::support::caller("203.0.113.9");
     // Off by default, even for this machine.

@@ -85,6 +85,15 @@ impl TestEnv {
         &self.backend.db
     }
 
+    /// Queues `mail` in a transaction of its own, as a change would.
+    pub async fn queue(&self, mail: &server::mail::Email) {
+        let mut tx = self.db().begin().await.unwrap();
+        outbox::enqueue(&mut tx, None, mail, self.backend.now_ms())
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+
     /// Every queued or sent message, oldest first.
     pub async fn mails(&self) -> Vec<outbox::Stored> {
         let mut all = outbox::recent(self.db(), 1000).await.unwrap();
