@@ -18,8 +18,13 @@ pub enum AppError {
     Forbidden,
     #[error("We could not find that, or it is not yours to see.")]
     NotFound,
+    #[error("Your place on this practice's team is suspended. An Owner or Admin of the practice can reactivate you.")]
+    Suspended,
     #[error("Too many attempts. Please wait {} minutes and try again.", (.0 + 59) / 60)]
     RateLimited(i64),
+    /// The team's rules refuse this change; the reason says why.
+    #[error("{0}")]
+    Refused(shared::membership::ChangeRefused),
     #[error("This link has expired.")]
     LinkExpired,
     #[error("This link has already been used.")]
@@ -62,7 +67,7 @@ impl AppError {
         match self {
             AppError::Validation(_) => S::UNPROCESSABLE_ENTITY,
             AppError::InvalidCredentials | AppError::Unauthenticated => S::UNAUTHORIZED,
-            AppError::Forbidden => S::FORBIDDEN,
+            AppError::Forbidden | AppError::Refused(_) | AppError::Suspended => S::FORBIDDEN,
             AppError::NotFound => S::NOT_FOUND,
             AppError::RateLimited(_) => S::TOO_MANY_REQUESTS,
             AppError::LinkExpired | AppError::LinkUsed => S::GONE,
@@ -100,7 +105,9 @@ impl From<server::error::ServiceError> for AppError {
             S::InvalidCredentials => AppError::InvalidCredentials,
             S::Unauthenticated => AppError::Unauthenticated,
             S::Forbidden => AppError::Forbidden,
+            S::Refused(reason) => AppError::Refused(reason),
             S::NotFound => AppError::NotFound,
+            S::Suspended => AppError::Suspended,
             S::RateLimited { retry_after_secs } => AppError::RateLimited(retry_after_secs),
             S::Link(LinkProblem::Expired) => AppError::LinkExpired,
             S::Link(LinkProblem::Used) => AppError::LinkUsed,

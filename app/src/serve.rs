@@ -81,7 +81,7 @@ fn test_routes<S: Clone + Send + Sync + 'static>(
 
 /// A clock that stands still until the browser tests move it, if this build
 /// has one and the configuration asks for it.
-fn test_clock(config: &server::config::Config) -> Result<Option<Arc<ManualClock>>, StartError> {
+pub fn test_clock(config: &server::config::Config) -> Result<Option<Arc<ManualClock>>, StartError> {
     if !config.test_clock {
         return Ok(None);
     }
@@ -242,20 +242,4 @@ pub async fn run() -> Result<(), StartError> {
     )
     .await
     .map_err(|e| StartError::Listen(addr, e))
-}
-
-#[cfg(all(test, not(feature = "test-clock")))]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_build_for_people_refuses_to_start_with_the_test_clock() {
-        let config = server::config::Config {
-            test_clock: true,
-            ..server::config::Config::local("data".into())
-        };
-        assert!(matches!(test_clock(&config), Err(StartError::NoTestClock)));
-        let off = server::config::Config::local("data".into());
-        assert!(matches!(test_clock(&off), Ok(None)));
-    }
 }

@@ -99,6 +99,26 @@ export async function logIn(page: Page, login: string, password: string) {
   await page.getByRole("button", { name: "Log in" }).click();
 }
 
+export async function logOut(page: Page) {
+  await page.getByRole("button", { name: "Log out" }).first().click();
+  await expect(page).toHaveURL(/\/login$/);
+}
+
+/** Opens Team from the practice navigation. */
+export async function toTeam(page: Page) {
+  await page.getByRole("navigation", { name: "Practice" }).getByRole("link", { name: "Team" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Team" })).toBeVisible();
+  await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);
+}
+
+/** Opens Invite people and types `text` into the address field. */
+export async function inviteTyped(page: Page, text: string) {
+  await toTeam(page);
+  await page.getByRole("link", { name: "Invite people" }).click();
+  await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);
+  await page.getByLabel("Email addresses").fill(text);
+}
+
 /** Fails the test if the page horizontally scrolls (the 360 px rule). */
 export async function expectNoHorizontalScroll(page: Page) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

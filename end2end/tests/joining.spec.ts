@@ -1,15 +1,10 @@
 import { expect, test, type Page } from "@playwright/test";
-import { PASSWORD, createPractice, finishSignUp, linkIn, logIn, nthMailTo, open, signUp, uniqueEmail } from "./helpers";
+import { PASSWORD, createPractice, finishSignUp, linkIn, logIn, logOut, nthMailTo, open, signUp, uniqueEmail } from "./helpers";
 
 // Three ways onto a team, each on a desktop and on a phone: an admin decides
 // join requests on the Team page; an invitee who has an account logs in and
 // comes back to the invitation; a newcomer signs up from a join link and the
 // link survives the confirmation email.
-
-async function logOut(page: Page) {
-  await page.getByRole("button", { name: "Log out" }).first().click();
-  await expect(page).toHaveURL(/\/login$/);
-}
 
 const practiceNav = (page: Page) => page.getByRole("navigation", { name: "Practice" });
 

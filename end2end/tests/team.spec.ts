@@ -1,23 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-import { PASSWORD, createPractice, linkIn, logIn, mailsTo, nthMailTo, open, signUp, uniqueEmail } from "./helpers";
-
-async function logOut(page: Page) {
-  await page.getByRole("button", { name: "Log out" }).first().click();
-  await expect(page).toHaveURL(/\/login$/);
-}
-
-async function toTeam(page: Page) {
-  await page.getByRole("navigation", { name: "Practice" }).getByRole("link", { name: "Team" }).click();
-  await expect(page.getByRole("heading", { level: 1, name: "Team" })).toBeVisible();
-  await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);
-}
-
-async function inviteTyped(page: Page, text: string) {
-  await toTeam(page);
-  await page.getByRole("link", { name: "Invite people" }).click();
-  await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);
-  await page.getByLabel("Email addresses").fill(text);
-}
+import { expect, test } from "@playwright/test";
+import { PASSWORD, createPractice, inviteTyped, linkIn, logIn, logOut, mailsTo, nthMailTo, open, signUp, toTeam, uniqueEmail } from "./helpers";
 
 test("an admin invites a pasted list and a CSV file, then resends and revokes", async ({ page, request }, testInfo) => {
   test.skip(testInfo.project.name !== "desktop", "the admin's work is a desktop task");

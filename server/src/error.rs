@@ -24,8 +24,14 @@ pub enum ServiceError {
     Forbidden,
     #[error("not found")]
     NotFound,
+    /// The person's own membership is suspended: they may do nothing there.
+    #[error("membership suspended")]
+    Suspended,
     #[error("too many attempts; retry in {retry_after_secs} s")]
     RateLimited { retry_after_secs: i64 },
+    /// A change to the team that its rules refuse, with the reason to show.
+    #[error("refused: {0}")]
+    Refused(shared::membership::ChangeRefused),
     #[error("link cannot be used: {0:?}")]
     Link(LinkProblem),
     /// A unique constraint refused a write that a concurrent request (another

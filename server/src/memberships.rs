@@ -1,16 +1,19 @@
 //! A person's place on a practice's team (product.md §2 Membership, §3):
 //! what they may do there, and joining the team. Invitations and the join
 //! queue create memberships through [`add`]; every service asks [`require`]
-//! or [`require_in`] before acting.
+//! or [`require_in`] before acting; admins move people with [`change`].
 
+use serde::Serialize;
 use shared::ids::{AccountId, MembershipId, PracticeId};
+use shared::membership::{may_change, MemberChange, Target};
 use shared::roles::{can, Actor, Capability, MembershipStatus, PermissionFlags, Role};
 use uuid::Uuid;
 
-use crate::backend::Backend;
+use crate::audit::{self, Event};
+use crate::backend::{Backend, Caller};
 use crate::db::Tx;
 use crate::error::{ServiceError, ServiceResult};
-use crate::{on_pool, on_tx};
+use crate::{on_pool, on_tx, practices, sessions};
 
 #[derive(sqlx::FromRow)]
 struct MembershipRow {
@@ -84,7 +87,7 @@ pub async fn require_in(
 
 fn permitted(actor: Actor, capability: Capability) -> ServiceResult<Actor> {
     if actor.status == MembershipStatus::Suspended {
-        return Err(ServiceError::NotFound);
+        return Err(ServiceError::Suspended);
     }
     if !can(&actor, capability).permits(false) {
         return Err(ServiceError::Forbidden);
@@ -152,5 +155,92 @@ async fn insert(
         .execute(c)
         .await.map(|r| r.rows_affected())
     })?;
+    Ok(())
+}
+
+/// A member's place as the audit log records it, before and after a change.
+#[derive(Clone, Copy, Serialize, sqlx::FromRow)]
+struct Place {
+    role: Role,
+    status: MembershipStatus,
+}
+
+/// Promotes, demotes, suspends, reactivates or removes `member`, if
+/// `shared::membership::may_change` allows it under the practice's lock (so two
+/// admins demoting each other at once cannot both win). Suspension and removal
+/// end the person's sessions; the change and its audit event are one transaction.
+pub async fn change(
+    backend: &Backend,
+    caller: &Caller,
+    account: AccountId,
+    practice: PracticeId,
+    member: AccountId,
+    change: MemberChange,
+) -> ServiceResult<()> {
+    let (mut tx, actor) =
+        practices::change_as(backend, account, practice, Capability::ManageTeam).await?;
+    let before: Option<Place> = on_tx!(&mut tx, c => {
+        sqlx::query_as("SELECT role, status FROM memberships WHERE practice_id = $1 AND account_id = $2")
+            .bind(practice)
+            .bind(member)
+            .fetch_optional(c)
+            .await
+    })?;
+    let before = before.ok_or(ServiceError::NotFound)?;
+    let target = Target {
+        role: before.role,
+        status: before.status,
+        yourself: member == account,
+    };
+    may_change(&actor, target, change).map_err(ServiceError::Refused)?;
+    let after = match change {
+        MemberChange::Role(role) => Some(Place { role, ..before }),
+        MemberChange::Suspend => Some(Place {
+            status: MembershipStatus::Suspended,
+            ..before
+        }),
+        MemberChange::Reactivate => Some(Place {
+            status: MembershipStatus::Active,
+            ..before
+        }),
+        MemberChange::Remove => None,
+    };
+    match after {
+        Some(place) => on_tx!(&mut tx, c => {
+            sqlx::query("UPDATE memberships SET role = $1, status = $2 WHERE practice_id = $3 AND account_id = $4")
+                .bind(place.role)
+                .bind(place.status)
+                .bind(practice)
+                .bind(member)
+                .execute(c)
+                .await.map(|r| r.rows_affected())
+        })?,
+        None => on_tx!(&mut tx, c => {
+            sqlx::query("DELETE FROM memberships WHERE practice_id = $1 AND account_id = $2")
+                .bind(practice)
+                .bind(member)
+                .execute(c)
+                .await.map(|r| r.rows_affected())
+        })?,
+    };
+    if matches!(change, MemberChange::Suspend | MemberChange::Remove) {
+        sessions::end_all(&mut tx, member).await?;
+    }
+    let mut event = Event::new(change.action(), member.to_string())
+        .in_practice(practice)
+        .before(before);
+    if let Some(place) = after {
+        event = event.after(place);
+    }
+    let now = backend.now_ms();
+    audit::append(
+        &mut tx,
+        &backend.audit_key,
+        &caller.as_actor(account),
+        now,
+        event,
+    )
+    .await?;
+    tx.commit().await?;
     Ok(())
 }

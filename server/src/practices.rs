@@ -133,7 +133,7 @@ impl DetailsRow {
 const DETAILS_SQL: &str = "SELECT name, contact_email, time_zone FROM practices WHERE id = $1";
 
 /// The practice as `account` sees it on opening it: details and what they may
-/// do. Suspended members, strangers and unknown ids are all NotFound.
+/// do. Strangers and unknown ids are both NotFound; a suspended member is told so.
 pub async fn place(
     backend: &Backend,
     account: AccountId,

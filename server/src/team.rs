@@ -74,7 +74,8 @@ pub async fn view(
             full_name: m.full_name,
             email: m.email.and_then(|e| EmailAddress::parse(&e).ok()),
             role: m.role,
-            active: m.status == MembershipStatus::Active,
+            status: m.status,
+            you: m.account_id == account,
         })
         .collect();
     let (mut invitations, mut requests) = (Vec::new(), Vec::new());

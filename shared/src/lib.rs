@@ -12,6 +12,7 @@ pub mod email;
 pub mod ids;
 pub mod invitation;
 pub mod mailbox;
+pub mod membership;
 pub mod names;
 pub mod practice;
 pub mod roles;

@@ -3,7 +3,8 @@
 use crate::email::EmailAddress;
 use crate::ids::{AccountId, InvitationId};
 use crate::invitation::InvitationStatus;
-use crate::roles::Role;
+use crate::membership::Target;
+use crate::roles::{MembershipStatus, Role};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -12,7 +13,20 @@ pub struct Member {
     pub full_name: String,
     pub email: Option<EmailAddress>,
     pub role: Role,
-    pub active: bool,
+    pub status: MembershipStatus,
+    /// This row is the person looking at the page.
+    pub you: bool,
+}
+
+impl Member {
+    /// The member as the rules of [`crate::membership::may_change`] see them.
+    pub fn target(&self) -> Target {
+        Target {
+            role: self.role,
+            status: self.status,
+            yourself: self.you,
+        }
+    }
 }
 
 /// An email invitation or a join-link request.

@@ -1,7 +1,8 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
-use shared::ids::{InvitationId, PracticeId};
+use shared::ids::{AccountId, InvitationId, PracticeId};
 use shared::invitation::{InvitationView, InviteReportRow, InviteRequest};
+use shared::membership::MemberChange;
 use shared::team::{
     BulkOutcome, JoinLinkChange, JoinLinkSettings, JoinOutcome, JoinView, RequestDecision, TeamView,
 };
@@ -13,6 +14,27 @@ pub async fn get_team(practice: PracticeId) -> Result<TeamView, AppError> {
     use super::request::as_person;
     as_person(|r| async move { server::team::view(&r.backend, r.person.account, practice).await })
         .await
+}
+
+#[server(endpoint = "change_member", input = Json)]
+pub async fn change_member(
+    practice: PracticeId,
+    member: AccountId,
+    change: MemberChange,
+) -> Result<(), AppError> {
+    use super::request::as_person;
+    as_person(|r| async move {
+        server::memberships::change(
+            &r.backend,
+            &r.caller,
+            r.person.account,
+            practice,
+            member,
+            change,
+        )
+        .await
+    })
+    .await
 }
 
 /// JSON in: a pasted list or a CSV file can be megabytes.

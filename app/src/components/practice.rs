@@ -12,6 +12,7 @@ use shared::validation::PracticeDetails;
 
 use crate::api::practices::{get_practice_place, UpdatePracticeDetails};
 use crate::error::AppError;
+use crate::pages::urlencode;
 
 /// The practice being shown and what the viewer may do there.
 #[derive(Clone, Copy)]
@@ -88,7 +89,12 @@ pub fn PracticeLayout() -> impl IntoView {
 #[component]
 pub fn PracticeProblem(error: AppError) -> impl IntoView {
     match error {
-        AppError::Unauthenticated => view! { <Redirect path="/login"/> }.into_any(),
+        // Back here after logging in (again): a session ended by a suspension
+        // then hears why, instead of landing somewhere else.
+        AppError::Unauthenticated => {
+            let here = urlencode(&use_location().pathname.get_untracked());
+            view! { <Redirect path=format!("/login?next={here}")/> }.into_any()
+        }
         other => view! {
             <section class="card narrow">
                 <h1>"Not available"</h1>

@@ -258,3 +258,23 @@ async fn confirming_a_sign_up_ends_the_session_the_browser_had() {
     assert_eq!(me(first).await, "null", "the earlier session ended");
     assert!(me(second).await.contains("bo@example.org"));
 }
+
+/// A build for people (this test binary is built without feature `test-clock`)
+/// refuses a configuration that asks for the test clock, instead of serving
+/// with time standing still.
+#[cfg(not(feature = "test-clock"))]
+#[test]
+fn a_build_for_people_refuses_to_start_with_the_test_clock() {
+    let config = Config {
+        test_clock: true,
+        ..Config::local("data".into())
+    };
+    assert!(matches!(
+        app::serve::test_clock(&config),
+        Err(app::serve::StartError::NoTestClock)
+    ));
+    assert!(matches!(
+        app::serve::test_clock(&Config::local("data".into())),
+        Ok(None)
+    ));
+}

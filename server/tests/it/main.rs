@@ -11,3 +11,4 @@ mod hardening;
 mod mail_delivery;
 mod practices_and_audit;
 mod team_invitations;
+mod team_members;

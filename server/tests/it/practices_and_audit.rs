@@ -1,6 +1,6 @@
 //! Practices, who may change them, and the hash-chained audit trail.
 
-use crate::support::{caller, person, TestEnv};
+use crate::support::{add_member, caller, person, TestEnv};
 use server::audit::{self, ChainCheck};
 use server::error::ServiceError;
 use server::practices;
@@ -31,20 +31,6 @@ fn form(name: &str) -> PracticeForm {
         contact_email: "desk@harbour.example".into(),
         time_zone: "Europe/Oslo".into(),
     }
-}
-
-async fn add_member(env: &TestEnv, practice: PracticeId, account: AccountId, role: Role) {
-    server::on_pool!(env.db(), pool => {
-        sqlx::query("INSERT INTO memberships (id, practice_id, account_id, role, status, created_at) VALUES ($1, $2, $3, $4, 'active', 0)")
-            .bind(uuid::Uuid::new_v4().to_string())
-            .bind(practice.to_string())
-            .bind(account.to_string())
-            .bind(role.code())
-            .execute(pool)
-            .await
-            .map(drop)
-    })
-    .unwrap();
 }
 
 async fn the_creator_owns_the_practice_and_edits_its_details(env: &TestEnv) {

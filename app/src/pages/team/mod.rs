@@ -2,20 +2,25 @@
 //! join; and the Invite page with its report.
 
 pub mod invite;
+mod members;
 mod report;
 mod requests;
 
 use leptos::prelude::*;
-use shared::ids::InvitationId;
+use shared::ids::{AccountId, InvitationId};
 use shared::invitation::{InvitationEvent, InvitationKind, InvitationStatus};
+use shared::membership::{needs_another_admin, MemberChange};
 use shared::roles::Capability;
 use shared::team::{BulkOutcome, Pending, TeamView};
 use std::collections::BTreeSet;
 
-use crate::api::team::{get_team, DecideRequest, ResendInvitations, RevokeInvitations};
+use crate::api::team::{
+    get_team, ChangeMember, DecideRequest, ResendInvitations, RevokeInvitations,
+};
 use crate::components::confirm::{Confirm, ConfirmDialog};
 use crate::components::practice::{use_practice, PracticeContext, PracticeProblem};
 use crate::error::AppError;
+use members::MemberRow;
 use requests::RequestRow;
 
 pub(crate) fn badge(status: InvitationStatus) -> impl IntoView {
@@ -29,10 +34,13 @@ pub(crate) fn badge(status: InvitationStatus) -> impl IntoView {
     view! { <span class=class>{status.label(InvitationKind::Team)}</span> }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Bulk {
+/// The action whose answer the page shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Last {
     Resend,
     Revoke,
+    /// A change to a member, with the sentence to show when it is done.
+    Member(String),
 }
 
 /// The sentence after a bulk action: what was done, and what was left and why.
@@ -64,13 +72,14 @@ struct TeamActions {
     resend: ServerAction<ResendInvitations>,
     revoke: ServerAction<RevokeInvitations>,
     decide: ServerAction<DecideRequest>,
-    last: RwSignal<Option<Bulk>>,
+    member: ServerAction<ChangeMember>,
+    last: RwSignal<Option<Last>>,
     confirm: Confirm,
 }
 
 impl TeamActions {
     fn resend(&self, ids: Vec<InvitationId>) {
-        self.last.set(Some(Bulk::Resend));
+        self.last.set(Some(Last::Resend));
         self.resend.dispatch(ResendInvitations {
             practice: self.practice.id,
             ids,
@@ -85,13 +94,22 @@ impl TeamActions {
             "The link in the email stops working at once. You can send a new invitation later.",
             "Revoke",
             move || {
-                this.last.set(Some(Bulk::Revoke));
+                this.last.set(Some(Last::Revoke));
                 this.revoke.dispatch(RevokeInvitations {
                     practice: this.practice.id,
                     ids: ids.clone(),
                 });
             },
         );
+    }
+
+    fn change_member(&self, member: AccountId, change: MemberChange, done: String) {
+        self.last.set(Some(Last::Member(done)));
+        self.member.dispatch(ChangeMember {
+            practice: self.practice.id,
+            member,
+            change,
+        });
     }
 }
 
@@ -106,6 +124,7 @@ pub fn TeamPage() -> impl IntoView {
         resend: ServerAction::new(),
         revoke: ServerAction::new(),
         decide: ServerAction::new(),
+        member: ServerAction::new(),
         last: RwSignal::new(None),
         confirm: Confirm::new(),
     };
@@ -116,23 +135,32 @@ pub fn TeamPage() -> impl IntoView {
                 actions.resend.version().get(),
                 actions.revoke.version().get(),
                 actions.decide.version().get(),
+                actions.member.version().get(),
             )
         },
         move |_| get_team(practice.id),
     );
-    // The action dispatched last speaks.
+    // The action dispatched last speaks, once its answer is in (not the
+    // previous answer of the same action).
     let message = move || {
+        let pending = actions.resend.pending().get()
+            || actions.revoke.pending().get()
+            || actions.member.pending().get();
+        if pending {
+            return None;
+        }
         let answer = match actions.last.get()? {
-            Bulk::Resend => actions
+            Last::Resend => actions
                 .resend
                 .value()
                 .get()?
                 .map(|o| summary("Sent again", &o)),
-            Bulk::Revoke => actions
+            Last::Revoke => actions
                 .revoke
                 .value()
                 .get()?
                 .map(|o| summary("Revoked", &o)),
+            Last::Member(done) => actions.member.value().get()?.map(|()| done),
         };
         Some(answer.unwrap_or_else(|e| e.to_string()))
     };
@@ -177,20 +205,17 @@ fn TeamTables(view: TeamView, actions: TeamActions) -> impl IntoView {
     };
     let all_selected = move || !all_ids.is_empty() && selected.with(|s| s.len() == all_ids.len());
     let invite_path = actions.practice.path("team/invite");
+    let alone = needs_another_admin(members.iter().map(|m| (m.role, m.status)));
     view! {
+        {alone.then(|| view! {
+            <p class="alert alert-warning" role="note">"Only one active person can manage this team. Promote a second person to Admin, so the practice is not locked out while one is away."</p>
+        })}
         <h2>"Members"</h2>
         <div class="table-wrap">
             <table>
-                <thead><tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"Status"</th></tr></thead>
+                <thead><tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"Status"</th><th scope="col">"Actions"</th></tr></thead>
                 <tbody>
-                    {members.into_iter().map(|m| view! {
-                        <tr>
-                            <td>{m.full_name}</td>
-                            <td>{m.email.map(|e| e.to_string()).unwrap_or_default()}</td>
-                            <td>{m.role.label()}</td>
-                            <td>{if m.active { view! { <span class="badge badge-sent">"Active"</span> } } else { view! { <span class="badge badge-grey">"Suspended"</span> } }}</td>
-                        </tr>
-                    }).collect_view()}
+                    {members.into_iter().map(|member| view! { <MemberRow member actions/> }).collect_view()}
                 </tbody>
             </table>
         </div>

@@ -131,6 +131,14 @@ pub const PASSWORD: &str = "correct horse battery";
 
 /// Signs `email` up through the emailed confirmation link; returns the account.
 pub async fn person(env: &TestEnv, email: &str) -> shared::ids::AccountId {
+    signed_in(env, email).await.0
+}
+
+/// [`person`], with the session the confirmation link started.
+pub async fn signed_in(
+    env: &TestEnv,
+    email: &str,
+) -> (shared::ids::AccountId, server::tokens::Secret) {
     let form = shared::validation::SignUpForm {
         full_name: format!("Person {}", email.split('@').next().unwrap_or(email)),
         email: email.into(),
@@ -142,7 +150,26 @@ pub async fn person(env: &TestEnv, email: &str) -> shared::ids::AccountId {
     server::accounts::confirm_sign_up(&env.backend, &caller("10.0.0.1"), &token, PASSWORD, None)
         .await
         .unwrap()
-        .0
+}
+
+/// Puts `account` on the team of `practice` with `role`, bypassing the invitation.
+pub async fn add_member(
+    env: &TestEnv,
+    practice: shared::ids::PracticeId,
+    account: shared::ids::AccountId,
+    role: shared::roles::Role,
+) {
+    server::on_pool!(env.db(), pool => {
+        sqlx::query("INSERT INTO memberships (id, practice_id, account_id, role, status, created_at) VALUES ($1, $2, $3, $4, 'active', 0)")
+            .bind(uuid::Uuid::new_v4().to_string())
+            .bind(practice.to_string())
+            .bind(account.to_string())
+            .bind(role.code())
+            .execute(pool)
+            .await
+            .map(drop)
+    })
+    .unwrap();
 }
 
 pub fn caller(ip: &str) -> Caller {

@@ -1,0 +1,68 @@
+import { devices, expect, test } from "@playwright/test";
+import { PASSWORD, createPractice, inviteTyped, linkIn, nthMailTo, open, signUp, toTeam, uniqueEmail } from "./helpers";
+
+// Team management (product.md §3, §4): the owner on a desktop changes the
+// place of a practitioner who is logged in on a phone at the same time.
+
+test("an owner promotes, demotes and suspends a practitioner who is logged in on a phone", async ({ browser, page, request }, testInfo) => {
+  test.skip(testInfo.project.name !== "desktop", "the owner's side is a desktop task; the practitioner's phone is a second context");
+  const owner = uniqueEmail(testInfo, "owner");
+  const member = uniqueEmail(testInfo, "member");
+  await signUp(page, request, owner);
+  await createPractice(page, "Harbour Clinic");
+  const practicePath = new URL(page.url()).pathname;
+  await inviteTyped(page, member);
+  await page.getByRole("button", { name: "Send invitations" }).click();
+  await expect(page.getByRole("status")).toContainText("1 invitation(s) sent");
+
+  // The practitioner joins on a phone and sees no admin entry or control.
+  const phone = await browser.newContext({ ...devices["Pixel 7"], baseURL: testInfo.project.use.baseURL });
+  const pat = await phone.newPage();
+  await open(pat, linkIn(await nthMailTo(request, member, 1)));
+  await pat.getByLabel("Full name").fill("Pat Member");
+  await pat.getByLabel("Password").fill(PASSWORD);
+  await pat.getByRole("button", { name: "Create account" }).click();
+  await expect(pat.locator("body[data-hydrated=true]")).toHaveCount(1);
+  await pat.getByRole("button", { name: "Accept invitation" }).click();
+  await expect(pat.getByText("Your role:")).toContainText("Practitioner");
+  await open(pat, practicePath);
+  const patNav = pat.getByRole("navigation", { name: "Practice" });
+  await expect(patNav.getByRole("link")).toHaveText(["Dashboard", "Settings"]);
+  await expect(pat.getByRole("link", { name: "Invite people" })).toHaveCount(0);
+
+  // The owner promotes and demotes; their own row says why it has no actions.
+  await toTeam(page);
+  const patRow = page.getByRole("row", { name: /Pat Member/ });
+  const [role, status] = [patRow.getByRole("cell").nth(2), patRow.getByRole("cell").nth(3)];
+  await expect(page.getByRole("row", { name: /Ada Lovelace \(you\)/ })).toContainText("The Owner's place changes only when they transfer ownership.");
+  await page.getByRole("button", { name: "Promote Pat Member to Admin" }).click();
+  await expect(page.getByRole("status")).toContainText("Pat Member is now an Admin.");
+  await expect(role).toHaveText("Admin");
+  await page.getByRole("button", { name: "Demote Pat Member to Practitioner" }).click();
+  await expect(page.getByRole("status")).toContainText("Pat Member is now a Practitioner.");
+  await expect(role).toHaveText("Practitioner");
+
+  // Suspending asks first, then ends the practitioner's session at once.
+  await page.getByRole("button", { name: "Suspend Pat Member" }).click();
+  const confirm = page.getByRole("dialog", { name: "Suspend Pat Member?" });
+  await expect(confirm).toContainText("logged out everywhere at once");
+  await confirm.getByRole("button", { name: "Suspend" }).click();
+  await expect(page.getByRole("status")).toContainText("Pat Member is suspended.");
+  await expect(status).toHaveText("Suspended");
+
+  // The practitioner's next step needs a login, and the practice says why it stays shut.
+  await pat.reload();
+  await expect(pat).toHaveURL(/\/login\?next=/);
+  await expect(pat.locator("body[data-hydrated=true]")).toHaveCount(1);
+  await pat.getByLabel("Email or username").fill(member);
+  await pat.getByLabel("Password").fill(PASSWORD);
+  await pat.getByRole("button", { name: "Log in" }).click();
+  await expect(pat.getByRole("alert")).toContainText("Your place on this practice's team is suspended.");
+
+  // Reactivated with the role held before.
+  await page.getByRole("button", { name: "Reactivate Pat Member" }).click();
+  await expect(page.getByRole("status")).toContainText("Pat Member is active again, as Practitioner.");
+  await open(pat, practicePath);
+  await expect(pat.getByText("Your role:")).toContainText("Practitioner");
+  await phone.close();
+});

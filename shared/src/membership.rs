@@ -1,0 +1,246 @@
+//! Changing someone's place on a team (product.md §3 invariants, §4): promote,
+//! demote, change an access level, suspend, reactivate, remove. The Team page
+//! offers only what [`may_change`] allows; the server asks it again, inside the
+//! practice's lock, before it writes.
+
+use serde::{Deserialize, Serialize};
+
+use crate::roles::{can, may_assign, Actor, Capability, MembershipStatus, Role};
+
+/// One change to one member.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MemberChange {
+    /// Promote to Admin, demote, or change a Staff member's access level.
+    Role(Role),
+    /// Keeps the role, so reactivating restores it.
+    Suspend,
+    Reactivate,
+    Remove,
+}
+
+impl MemberChange {
+    /// What the audit log and the Team page call it.
+    pub fn action(self) -> &'static str {
+        match self {
+            MemberChange::Role(_) => "member.role_changed",
+            MemberChange::Suspend => "member.suspended",
+            MemberChange::Reactivate => "member.reactivated",
+            MemberChange::Remove => "member.removed",
+        }
+    }
+}
+
+/// The member a change is aimed at, as the rules see them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Target {
+    pub role: Role,
+    pub status: MembershipStatus,
+    /// The person asking is this member.
+    pub yourself: bool,
+}
+
+/// Why a change is refused; each says it in words the person can act on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum ChangeRefused {
+    #[error("Only the practice's Owner and Admins may change the team.")]
+    NotTeamManager,
+    #[error("The Owner's place changes only when they transfer ownership.")]
+    Owner,
+    #[error("Ask another admin: nobody changes their own role or suspends or removes themselves.")]
+    Yourself,
+    #[error("Only an Owner or Admin may change an admin's rights.")]
+    AdminRights,
+    #[error("You may not give that role: nobody gives more rights than they hold.")]
+    AboveYou,
+    #[error("Nothing to change: they already have that role or status.")]
+    Unchanged,
+}
+
+/// Whether `actor` may make `change` to `target`. The at-least-one-admin
+/// invariant follows from two of these rules: the Owner (always active,
+/// Admin-capable) cannot be demoted, suspended or removed, and nobody
+/// changes their own place.
+pub fn may_change(
+    actor: &Actor,
+    target: Target,
+    change: MemberChange,
+) -> Result<(), ChangeRefused> {
+    let holds = |capability| can(actor, capability).permits(false);
+    if !holds(Capability::ManageTeam) {
+        return Err(ChangeRefused::NotTeamManager);
+    }
+    if target.role == Role::Owner {
+        return Err(ChangeRefused::Owner);
+    }
+    if target.yourself {
+        return Err(ChangeRefused::Yourself);
+    }
+    if target.role.is_admin_capable() && !holds(Capability::ChangeAdminRights) {
+        return Err(ChangeRefused::AdminRights);
+    }
+    let suspended = target.status == MembershipStatus::Suspended;
+    match change {
+        MemberChange::Role(role) if role == target.role => Err(ChangeRefused::Unchanged),
+        MemberChange::Role(role) if !may_assign(actor, role) => Err(ChangeRefused::AboveYou),
+        MemberChange::Suspend if suspended => Err(ChangeRefused::Unchanged),
+        MemberChange::Reactivate if !suspended => Err(ChangeRefused::Unchanged),
+        _ => Ok(()),
+    }
+}
+
+/// Whether the team should hear that it depends on one person: seed 002
+/// recommends two active Admin-capable people (one may be on holiday).
+pub fn needs_another_admin(team: impl IntoIterator<Item = (Role, MembershipStatus)>) -> bool {
+    team.into_iter()
+        .filter(|(role, status)| role.is_admin_capable() && *status == MembershipStatus::Active)
+        .count()
+        < 2
+}
+
+/// The changes the Team page offers for `target`, in the order it shows them.
+pub fn offered(actor: &Actor, target: Target) -> Vec<MemberChange> {
+    Role::ALL
+        .into_iter()
+        .map(MemberChange::Role)
+        .chain([
+            MemberChange::Suspend,
+            MemberChange::Reactivate,
+            MemberChange::Remove,
+        ])
+        .filter(|change| may_change(actor, target, *change).is_ok())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::roles::{AccessLevel, PermissionFlags};
+
+    fn actor(role: Role) -> Actor {
+        Actor {
+            role,
+            flags: PermissionFlags::default(),
+            status: MembershipStatus::Active,
+        }
+    }
+
+    fn member(role: Role) -> Target {
+        Target {
+            role,
+            status: MembershipStatus::Active,
+            yourself: false,
+        }
+    }
+
+    #[test]
+    fn only_owner_and_admins_change_the_team() {
+        for role in Role::ALL {
+            let verdict = may_change(
+                &actor(role),
+                member(Role::Practitioner),
+                MemberChange::Suspend,
+            );
+            assert_eq!(verdict.is_ok(), role.is_admin_capable(), "{role:?}");
+        }
+        let suspended = Actor {
+            status: MembershipStatus::Suspended,
+            ..actor(Role::Admin)
+        };
+        assert_eq!(
+            may_change(
+                &suspended,
+                member(Role::Practitioner),
+                MemberChange::Suspend
+            ),
+            Err(ChangeRefused::NotTeamManager)
+        );
+    }
+
+    #[test]
+    fn the_owner_and_yourself_are_out_of_reach() {
+        for change in [
+            MemberChange::Role(Role::Admin),
+            MemberChange::Suspend,
+            MemberChange::Remove,
+        ] {
+            assert_eq!(
+                may_change(&actor(Role::Admin), member(Role::Owner), change),
+                Err(ChangeRefused::Owner)
+            );
+            let me = Target {
+                yourself: true,
+                ..member(Role::Admin)
+            };
+            assert_eq!(
+                may_change(&actor(Role::Admin), me, change),
+                Err(ChangeRefused::Yourself)
+            );
+        }
+    }
+
+    #[test]
+    fn nobody_gives_ownership_or_more_than_they_hold() {
+        let admin = actor(Role::Admin);
+        let staff = member(Role::Staff(AccessLevel::ReadOnly));
+        assert_eq!(
+            may_change(&admin, staff, MemberChange::Role(Role::Owner)),
+            Err(ChangeRefused::AboveYou)
+        );
+        assert_eq!(
+            may_change(&admin, staff, MemberChange::Role(Role::Admin)),
+            Ok(())
+        );
+        assert_eq!(
+            may_change(
+                &admin,
+                staff,
+                MemberChange::Role(Role::Staff(AccessLevel::ReadOnly))
+            ),
+            Err(ChangeRefused::Unchanged)
+        );
+    }
+
+    #[test]
+    fn one_active_admin_capable_person_is_not_enough() {
+        use MembershipStatus::{Active, Suspended};
+        assert!(needs_another_admin([
+            (Role::Owner, Active),
+            (Role::Practitioner, Active)
+        ]));
+        assert!(needs_another_admin([
+            (Role::Owner, Active),
+            (Role::Admin, Suspended)
+        ]));
+        assert!(!needs_another_admin([
+            (Role::Owner, Active),
+            (Role::Admin, Active)
+        ]));
+    }
+
+    #[test]
+    fn suspending_and_reactivating_follow_the_status() {
+        let admin = actor(Role::Admin);
+        let suspended = Target {
+            status: MembershipStatus::Suspended,
+            ..member(Role::Practitioner)
+        };
+        assert_eq!(
+            offered(&admin, member(Role::Practitioner)),
+            vec![
+                MemberChange::Role(Role::Admin),
+                MemberChange::Role(Role::Staff(AccessLevel::Full)),
+                MemberChange::Role(Role::Staff(AccessLevel::ReadWrite)),
+                MemberChange::Role(Role::Staff(AccessLevel::ReadOnly)),
+                MemberChange::Suspend,
+                MemberChange::Remove,
+            ]
+        );
+        assert!(offered(&admin, suspended).contains(&MemberChange::Reactivate));
+        assert!(!offered(&admin, suspended).contains(&MemberChange::Suspend));
+        assert!(offered(
+            &actor(Role::Practitioner),
+            member(Role::Staff(AccessLevel::Full))
+        )
+        .is_empty());
+    }
+}
