@@ -8,18 +8,24 @@ TOOLS := $(CURDIR)/.tools
 export PATH := $(TOOLS)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test tools test-tools build-release build-e2e test-rust test-e2e wasm-size bench
+.PHONY: run test test-rust-then-e2e-server tools test-tools build-release build-front build-e2e-server test-rust test-e2e wasm-size bench
 
 ## make run: build the release and serve it on http://127.0.0.1:3000 with SQLite under ./data
 run: build-release
 	CAREKEYS_DEV_MAILBOX=1 LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD ./target/release/app
 
 ## make test: every test — unit, integration (SQLite; PostgreSQL too with TEST_POSTGRES_URL), browser.
-## The Rust tests run while the release builds: its WASM link is one long
-## single-threaded step, so the second core would otherwise sit idle.
+## The Rust tests run while the release front end builds: its WASM link is one
+## long single-threaded step, so the second core would otherwise sit idle.
 test:
-	$(MAKE) --no-print-directory -j2 test-rust build-e2e test-tools
+	$(MAKE) --no-print-directory -j2 test-rust-then-e2e-server build-front test-tools
 	$(MAKE) --no-print-directory test-e2e
+
+# One branch of `make test`: the Rust tests, then the browser tests' server
+# from the dependencies they compiled.
+test-rust-then-e2e-server:
+	$(MAKE) --no-print-directory test-rust
+	$(MAKE) --no-print-directory build-e2e-server
 
 tools:
 	@rustup target list --installed | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
@@ -39,28 +45,34 @@ test-tools:
 SOURCES := $(shell find app/src server/src server/migrations shared/src style public -type f 2>/dev/null) \
 	Cargo.toml Cargo.lock app/Cargo.toml server/Cargo.toml shared/Cargo.toml
 RELEASE_STAMP := target/.release-built
-# The browser tests run the same release with the test clock compiled in
-# (feature test-clock); a build for people never has it. Both write
-# target/release/app, so each stamp says which one is there now.
-E2E_STAMP := target/.e2e-built
+FRONT_STAMP := target/.front-built
 
 build-release: $(RELEASE_STAMP)
-build-e2e: $(E2E_STAMP)
+build-front: $(FRONT_STAMP)
 
 # --precompress: brotli (quality 11) and gzip copies of every static file, served as browsers accept.
 $(RELEASE_STAMP): $(SOURCES) | tools
 	cargo leptos build --release --precompress
-	@rm -f $(E2E_STAMP) && touch $@
+	@touch $@ $(FRONT_STAMP)
 
-$(E2E_STAMP): $(SOURCES) | tools
-	cargo leptos build --release --precompress --bin-features test-clock
-	@rm -f $(RELEASE_STAMP) && touch $@
+# The browser tests load the release front end exactly as people get it (WASM,
+# JS and CSS optimised, content-hashed, precompressed) ...
+$(FRONT_STAMP): $(SOURCES) | tools
+	cargo leptos build --release --precompress --frontend-only
+	@touch $@
 
 # One invocation: cargo sees the three crates' build as one graph.
 test-rust:
 	cargo test -p shared -p server -p app --features shared/sqlx,app/ssr
 
-test-e2e: build-e2e test-tools
+# ... from the server built in the test profile with the test clock (binary
+# carekeys-e2e): the Rust tests have compiled its dependencies already, where a
+# release server would compile them all again. Its speed is measured by
+# `make bench` on the release build, not here.
+build-e2e-server:
+	cargo build -p app --bin carekeys-e2e --features ssr,test-clock
+
+test-e2e: build-front build-e2e-server test-tools
 	cd end2end && npx playwright test
 
 ## make wasm-size: the release WASM, raw and brotli-compressed

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Starts the built server for the browser tests: a fresh SQLite database,
-# mail to the maildev SMTP server the tests read back.
+# Starts the server for the browser tests: the release front end (WASM, JS and
+# CSS precompressed and content-hashed, as shipped) served by the server built
+# in the test profile with the test clock; a fresh SQLite database; mail to the
+# maildev SMTP server the tests read back.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
@@ -15,5 +17,7 @@ export LEPTOS_SITE_ADDR="127.0.0.1:3100"
 export LEPTOS_SITE_ROOT="$root/target/site"
 export LEPTOS_ENV="PROD"
 export CAREKEYS_TEST_CLOCK=1
+# The release front end's content hashes (cargo-leptos writes them beside the release binary).
+export LEPTOS_HASH_FILE_NAME="$root/target/release/hash.txt"
 export RUST_LOG="${RUST_LOG:-warn}"
-exec "$root/target/release/app"
+exec "$root/target/debug/carekeys-e2e"

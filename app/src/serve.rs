@@ -177,6 +177,21 @@ pub enum StartError {
 }
 
 /// Reads the configuration, migrates the database, starts the outbox worker and serves.
+/// The whole life of a server binary: logs to stderr, serves until it
+/// cannot, and then exits with the reason.
+pub async fn main() {
+    use tracing_subscriber::EnvFilter;
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .init();
+    if let Err(error) = run().await {
+        eprintln!("carekeys: {error}");
+        std::process::exit(1);
+    }
+}
+
 pub async fn run() -> Result<(), StartError> {
     use server::clock::{SharedClock, SystemClock};
     use server::mail::{transport::Transport, worker};
