@@ -80,9 +80,11 @@ wasm-size: build-release
 	@f=$$(ls target/site/pkg/carekeys*.wasm); echo "$$f raw: $$(stat -c %s $$f) bytes"; echo "brotli (as served): $$(stat -c %s $$f.br) bytes"
 
 ## make bench: the figures the issues name (parsing 10,000 addresses; inviting them on SQLite;
-## memory through 200 logins; page latency on kept-alive and closed connections)
+## memory through 200 logins; the Team page of 2,000 members and 10,000 invitations;
+## page latency on kept-alive and closed connections)
 bench: build-release
 	cargo bench -p shared --bench parse
 	cargo bench -p server --bench invite
 	cargo bench -p server --bench login_memory
+	cargo bench -p server --bench team_page
 	bash bench/page-latency.sh

@@ -16,6 +16,8 @@ export CAREKEYS_SMTP_URL="smtp://127.0.0.1:1025"
 export LEPTOS_SITE_ADDR="127.0.0.1:3100"
 export LEPTOS_SITE_ROOT="$root/target/site"
 export LEPTOS_ENV="PROD"
+# The name cargo-leptos gives the site's files; a server built by cargo alone must be told.
+export LEPTOS_OUTPUT_NAME="carekeys"
 export CAREKEYS_TEST_CLOCK=1
 # The release front end's content hashes (cargo-leptos writes them beside the release binary).
 export LEPTOS_HASH_FILE_NAME="$root/target/release/hash.txt"

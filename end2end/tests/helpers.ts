@@ -119,8 +119,10 @@ export async function inviteTyped(page: Page, text: string) {
   await page.getByLabel("Email addresses").fill(text);
 }
 
-/** Fails the test if the page horizontally scrolls (the 360 px rule). */
+/** Fails the test if the page, or a table inside it, scrolls sideways (the 360 px rule). */
 export async function expectNoHorizontalScroll(page: Page) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);
+  const sideways = await page.locator(".table-wrap").evaluateAll((wraps) => wraps.filter((w) => w.scrollWidth > w.clientWidth).length);
+  expect(sideways, "tables that scroll sideways").toBe(0);
 }

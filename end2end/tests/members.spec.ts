@@ -39,6 +39,9 @@ test("an owner promotes, demotes and suspends a practitioner who is logged in on
   await expect(page.getByRole("status")).toContainText("Pat Member is now an Admin.");
   await expect(role).toHaveText("Admin");
   await page.getByRole("button", { name: "Demote Pat Member to Practitioner" }).click();
+  const demote = page.getByRole("dialog", { name: "Demote Pat Member to Practitioner?" });
+  await expect(demote).toContainText("They lose admin rights at once");
+  await demote.getByRole("button", { name: "Demote" }).click();
   await expect(page.getByRole("status")).toContainText("Pat Member is now a Practitioner.");
   await expect(role).toHaveText("Practitioner");
 
@@ -49,6 +52,20 @@ test("an owner promotes, demotes and suspends a practitioner who is logged in on
   await confirm.getByRole("button", { name: "Suspend" }).click();
   await expect(page.getByRole("status")).toContainText("Pat Member is suspended.");
   await expect(status).toHaveText("Suspended");
+
+  // Search and filters are answered by the server, one page at a time.
+  const ada = page.getByRole("row", { name: /Ada Lovelace \(you\)/ });
+  await page.getByLabel("Status", { exact: true }).selectOption("suspended");
+  await expect(ada).toHaveCount(0);
+  await expect(status).toHaveText("Suspended");
+  await page.getByLabel("Status", { exact: true }).selectOption("");
+  await page.getByLabel("Search", { exact: true }).fill("pat mem");
+  await page.getByLabel("Search", { exact: true }).press("Enter");
+  await expect(ada).toHaveCount(0);
+  await expect(patRow).toHaveCount(1);
+  await page.getByLabel("Search", { exact: true }).fill("");
+  await page.getByLabel("Search", { exact: true }).press("Enter");
+  await expect(ada).toHaveCount(1);
 
   // The practitioner's next step needs a login, and the practice says why it stays shut.
   await pat.reload();

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { PASSWORD, createPractice, inviteTyped, linkIn, logIn, logOut, mailsTo, nthMailTo, open, signUp, toTeam, uniqueEmail } from "./helpers";
+import { PASSWORD, createPractice, expectNoHorizontalScroll, inviteTyped, linkIn, logIn, logOut, mailsTo, nthMailTo, open, signUp, toTeam, uniqueEmail } from "./helpers";
 
 test("an admin invites a pasted list and a CSV file, then resends and revokes", async ({ page, request }, testInfo) => {
   test.skip(testInfo.project.name !== "desktop", "the admin's work is a desktop task");
@@ -111,6 +111,8 @@ test("invitees accept on a phone, reject, or find an expired link that a resend 
   await expect(page.getByRole("row", { name: /Yes Person/ })).toContainText("Practitioner");
   await expect(row(no)).toContainText("Invitation rejected");
   await expect(row(late)).toContainText("Expired");
+  // On the phone every person and invitation is a card: nothing scrolls sideways.
+  await expectNoHorizontalScroll(page);
   await page.getByRole("button", { name: `Resend to ${late}` }).click();
   await expect(page.getByRole("status")).toContainText(`Sent again: ${late}`);
   await logOut(page);

@@ -72,7 +72,7 @@ pub fn token_from_cookie_header(config: &Config, header: &str) -> Option<Secret>
         .filter(|s| !s.expose().is_empty())
 }
 
-/// Starts a session for `account` inside `tx`.
+/// Starts a session for `account` inside `tx`, and records the login.
 pub async fn start(
     tx: &mut Tx,
     account: AccountId,
@@ -91,8 +91,13 @@ pub async fn start(
         .bind(caller.ip.as_deref())
         .bind(caller.user_agent.as_deref().map(|ua| ua.chars().take(300).collect::<String>()))
         .bind(account.to_string())
-        .execute(c)
-        .await.map(|r| r.rows_affected())
+        .execute(&mut *c)
+        .await?;
+        sqlx::query("UPDATE accounts SET last_login_at = $1 WHERE id = $2")
+            .bind(now_ms)
+            .bind(account.to_string())
+            .execute(&mut *c)
+            .await.map(|r| r.rows_affected())
     })?;
     Ok(token)
 }

@@ -175,6 +175,22 @@ pub struct PermissionFlags {
     pub can_invite_clients: bool,
 }
 
+impl PermissionFlags {
+    /// The names of the flags this person holds, in the order product.md lists them.
+    pub fn held(&self) -> Vec<&'static str> {
+        [
+            (self.show_in_app, "Shown in patient app"),
+            (self.chat_user, "Chat user"),
+            (self.default_doctor, "Default doctor"),
+            (self.can_sign_forms, "Can sign forms"),
+            (self.can_invite_clients, "Can invite clients"),
+        ]
+        .into_iter()
+        .filter_map(|(held, name)| held.then_some(name))
+        .collect()
+    }
+}
+
 /// Whether a membership is in force. Suspended people can do nothing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MembershipStatus {

@@ -4,16 +4,19 @@ use shared::ids::{AccountId, InvitationId, PracticeId};
 use shared::invitation::{InvitationView, InviteReportRow, InviteRequest};
 use shared::membership::MemberChange;
 use shared::team::{
-    BulkOutcome, JoinLinkChange, JoinLinkSettings, JoinOutcome, JoinView, RequestDecision, TeamView,
+    BulkOutcome, JoinLinkChange, JoinLinkSettings, JoinOutcome, JoinView, RequestDecision, TeamQuery,
+    TeamView,
 };
 
 use crate::error::AppError;
 
-#[server(endpoint = "team")]
-pub async fn get_team(practice: PracticeId) -> Result<TeamView, AppError> {
+#[server(endpoint = "team", input = Json)]
+pub async fn get_team(practice: PracticeId, query: TeamQuery) -> Result<TeamView, AppError> {
     use super::request::as_person;
-    as_person(|r| async move { server::team::view(&r.backend, r.person.account, practice).await })
-        .await
+    as_person(|r| async move {
+        server::team::view(&r.backend, r.person.account, practice, &query).await
+    })
+    .await
 }
 
 #[server(endpoint = "change_member", input = Json)]

@@ -12,3 +12,4 @@ mod mail_delivery;
 mod practices_and_audit;
 mod team_invitations;
 mod team_members;
+mod team_page;

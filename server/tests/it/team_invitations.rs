@@ -121,10 +121,11 @@ async fn a_mixed_list_is_reported_entry_by_entry(env: &TestEnv) {
             .count(),
         5
     );
-    let view = team::view(&env.backend, owner, practice).await.unwrap();
-    assert_eq!(view.invitations.len(), 5);
+    let view = team::view(&env.backend, owner, practice, &Default::default()).await.unwrap();
+    assert_eq!(view.invitations.rows.len(), 5);
     assert!(view
         .invitations
+        .rows
         .iter()
         .all(|i| i.status == InvitationStatus::Invited && i.delivery.as_deref() == Some("Queued")));
 }
@@ -225,10 +226,10 @@ async fn only_owners_and_admins_invite_or_revoke(env: &TestEnv) {
     invite(env, owner, practice, typed("pending@example.org"))
         .await
         .unwrap();
-    let pending = team::view(&env.backend, owner, practice)
+    let pending = team::view(&env.backend, owner, practice, &Default::default())
         .await
         .unwrap()
-        .invitations[0]
+        .invitations.rows[0]
         .id;
     let roles = [
         Role::Practitioner,
@@ -284,7 +285,7 @@ async fn only_owners_and_admins_invite_or_revoke(env: &TestEnv) {
             "{role:?} resent"
         );
         assert!(matches!(
-            team::view(&env.backend, member.account, practice).await,
+            team::view(&env.backend, member.account, practice, &Default::default()).await,
             Err(ServiceError::Forbidden)
         ));
     }
@@ -308,10 +309,10 @@ async fn another_practices_invitations_are_out_of_reach(env: &TestEnv) {
     invite(env, owner, practice, typed("ada@example.org"))
         .await
         .unwrap();
-    let theirs = team::view(&env.backend, owner, practice)
+    let theirs = team::view(&env.backend, owner, practice, &Default::default())
         .await
         .unwrap()
-        .invitations[0]
+        .invitations.rows[0]
         .id;
     let rival = person(env, "rival@example.org").await;
     let other = practice_of(env, rival, "Hill Clinic").await;
@@ -335,13 +336,14 @@ async fn another_practices_invitations_are_out_of_reach(env: &TestEnv) {
             "{result:?}"
         );
     }
-    assert!(team::view(&env.backend, rival, other)
+    assert!(team::view(&env.backend, rival, other, &Default::default())
         .await
         .unwrap()
         .invitations
+        .rows
         .is_empty());
     assert!(matches!(
-        team::view(&env.backend, rival, practice).await,
+        team::view(&env.backend, rival, practice, &Default::default()).await,
         Err(ServiceError::NotFound)
     ));
     let made_up = InvitationId::from_uuid(uuid::Uuid::new_v4());
@@ -402,10 +404,10 @@ async fn accepting_makes_a_practitioner_once(env: &TestEnv) {
         mine.iter().map(|p| (p.id, p.role)).collect::<Vec<_>>(),
         [(practice, Role::Practitioner)]
     );
-    let view = team::view(&env.backend, owner, practice).await.unwrap();
-    assert_eq!(view.members.len(), 2);
+    let view = team::view(&env.backend, owner, practice, &Default::default()).await.unwrap();
+    assert_eq!(view.members.rows.len(), 2);
     assert_eq!(
-        view.invitations[0].status,
+        view.invitations.rows[0].status,
         InvitationStatus::Accepted,
         "shown as Approved"
     );
@@ -481,10 +483,10 @@ async fn expired_links_say_so_and_resend_gives_a_working_one(env: &TestEnv) {
         invitations::accept(&env.backend, &caller("10.0.0.6"), &late, &old).await,
         Err(ServiceError::Link(LinkProblem::Expired))
     ));
-    let listed = team::view(&env.backend, owner, practice)
+    let listed = team::view(&env.backend, owner, practice, &Default::default())
         .await
         .unwrap()
-        .invitations;
+        .invitations.rows;
     assert_eq!(listed[0].status, InvitationStatus::Expired);
     let outcome = invitations::resend(
         &env.backend,
@@ -521,10 +523,10 @@ async fn a_resend_offers_only_what_the_sender_may_still_give(env: &TestEnv) {
         sqlx::query("UPDATE invitations SET role = 'owner' WHERE email = 'boss@example.org'").execute(pool).await.map(drop)
     })
     .unwrap();
-    let listed = team::view(&env.backend, owner, practice)
+    let listed = team::view(&env.backend, owner, practice, &Default::default())
         .await
         .unwrap()
-        .invitations;
+        .invitations.rows;
     let mails_before = env.mails().await.len();
     let outcome = invitations::resend(
         &env.backend,
@@ -553,10 +555,10 @@ async fn revoked_links_stop_working(env: &TestEnv) {
     .await
     .unwrap();
     let token = token_for(env, "gone@example.org").await;
-    let listed = team::view(&env.backend, owner, practice)
+    let listed = team::view(&env.backend, owner, practice, &Default::default())
         .await
         .unwrap()
-        .invitations;
+        .invitations.rows;
     let gone = listed
         .iter()
         .find(|i| i.email.as_str() == "gone@example.org")
@@ -721,7 +723,7 @@ async fn joiners_wait_for_approval_when_the_practice_asks(env: &TestEnv) {
         .await
         .unwrap()
         .is_empty());
-    let requests = team::view(&env.backend, owner, practice)
+    let requests = team::view(&env.backend, owner, practice, &Default::default())
         .await
         .unwrap()
         .requests;
@@ -805,11 +807,11 @@ async fn a_large_list_crosses_batches_and_keeps_the_audit_chain(env: &TestEnv) {
     let report = invite(env, owner, practice, typed(&list)).await.unwrap();
     assert!(report.iter().all(|r| r.outcome == InviteOutcome::Invited));
     assert_eq!(
-        team::view(&env.backend, owner, practice)
+        team::view(&env.backend, owner, practice, &Default::default())
             .await
             .unwrap()
             .invitations
-            .len(),
+            .total,
         1_234
     );
     let queued = server::mail::outbox::recent(env.db(), 5_000).await.unwrap();

@@ -166,7 +166,7 @@ async fn suspension_and_removal_end_sessions_and_leave_nothing_to_do(env: &TestE
     );
     // Called directly, as a script with a stolen session would: nothing works.
     assert!(matches!(
-        server::team::view(&env.backend, bob, practice).await,
+        server::team::view(&env.backend, bob, practice, &Default::default()).await,
         Err(ServiceError::Suspended)
     ));
     assert!(matches!(
@@ -181,7 +181,7 @@ async fn suspension_and_removal_end_sessions_and_leave_nothing_to_do(env: &TestE
     change(env, ada, practice, bob, MemberChange::Reactivate)
         .await
         .unwrap();
-    assert!(server::team::view(&env.backend, bob, practice)
+    assert!(server::team::view(&env.backend, bob, practice, &Default::default())
         .await
         .is_ok());
     let (_, again) = server::accounts::log_in(
@@ -203,7 +203,7 @@ async fn suspension_and_removal_end_sessions_and_leave_nothing_to_do(env: &TestE
         .unwrap()
         .is_none());
     assert!(matches!(
-        server::team::view(&env.backend, bob, practice).await,
+        server::team::view(&env.backend, bob, practice, &Default::default()).await,
         Err(ServiceError::NotFound)
     ));
 }

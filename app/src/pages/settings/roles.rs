@@ -6,7 +6,7 @@ use shared::roles::{grant, Capability, Grant, Role};
 pub fn SettingsRolesPage() -> impl IntoView {
     view! {
         <div class="table-wrap">
-            <table class="role-table">
+            <table class="role-table card-rows">
                 <caption>"What each role may do. Staff also need the flags shown."</caption>
                 <thead>
                     <tr>
@@ -19,9 +19,9 @@ pub fn SettingsRolesPage() -> impl IntoView {
                         <tr>
                             <th scope="row">{c.label()}</th>
                             {Role::ALL.into_iter().map(|r| match grant(r, c) {
-                                Grant::Yes => view! { <td class="yes"><span aria-hidden="true">"✓"</span><span class="visually-hidden">"Yes"</span></td> }.into_any(),
-                                Grant::No => view! { <td class="no"><span aria-hidden="true">"—"</span><span class="visually-hidden">"No"</span></td> }.into_any(),
-                                Grant::AssignedClientsWithInviteFlag => view! { <td class="some">"Assigned clients, with “can invite clients”"</td> }.into_any(),
+                                Grant::Yes => view! { <td class="yes" data-label=r.label()><span aria-hidden="true">"✓"</span><span class="visually-hidden">"Yes"</span></td> }.into_any(),
+                                Grant::No => view! { <td class="no" data-label=r.label()><span aria-hidden="true">"—"</span><span class="visually-hidden">"No"</span></td> }.into_any(),
+                                Grant::AssignedClientsWithInviteFlag => view! { <td class="some" data-label=r.label()>"Assigned clients, with “can invite clients”"</td> }.into_any(),
                             }).collect_view()}
                         </tr>
                     }).collect_view()}

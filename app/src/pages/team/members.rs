@@ -49,9 +49,9 @@ pub(super) fn MemberRow(member: Member, actions: TeamActions) -> impl IntoView {
     let current = member.role;
     view! {
         <tr>
-            <td>{member.full_name}{member.you.then_some(" (you)")}</td>
-            <td>{member.email.map(|e| e.to_string()).unwrap_or_default()}</td>
-            <td>
+            <td class="card-title">{member.full_name}{member.you.then_some(" (you)")}</td>
+            <td data-label="Email">{member.email.map(|e| e.to_string()).unwrap_or_default()}</td>
+            <td data-label="Role">
                 {if levels.len() > 1 {
                     let name = name.clone();
                     view! {
@@ -71,7 +71,9 @@ pub(super) fn MemberRow(member: Member, actions: TeamActions) -> impl IntoView {
                     current.label().into_any()
                 }}
             </td>
-            <td>{status}</td>
+            <td data-label="Status">{status}</td>
+            <td data-label="Flags">{member.flags.held().join(", ")}</td>
+            <td data-label="Last login">{member.last_login.unwrap_or_else(|| "Not yet".into())}</td>
             <td class="row-actions">
                 {why_not.map(|reason| view! { <span class="hint">{reason.to_string()}</span> })}
                 {promote.then(|| {
@@ -85,7 +87,12 @@ pub(super) fn MemberRow(member: Member, actions: TeamActions) -> impl IntoView {
                     let name = name.clone();
                     view! {
                         <button type="button" class="button small secondary" aria-label=format!("Demote {name} to Practitioner")
-                            on:click=move |_| change(MemberChange::Role(Role::Practitioner), format!("{name} is now a Practitioner."))>"Demote"</button>
+                            on:click=move |_| actions.confirm.ask(
+                                format!("Demote {name} to Practitioner?"),
+                                "They lose admin rights at once: managing the team, practice settings, device approvals and the audit log.",
+                                "Demote",
+                                { let name = name.clone(); move || change(MemberChange::Role(Role::Practitioner), format!("{name} is now a Practitioner.")) },
+                            )>"Demote"</button>
                     }
                 })}
                 {reactivate.then(|| {

@@ -11,7 +11,8 @@ use shared::ids::{AccountId, InvitationId};
 use shared::invitation::{InvitationEvent, InvitationKind, InvitationStatus};
 use shared::membership::{needs_another_admin, MemberChange};
 use shared::roles::Capability;
-use shared::team::{BulkOutcome, Pending, TeamView};
+use shared::roles::Role;
+use shared::team::{BulkOutcome, Page, Pending, TeamQuery, TeamStatus, TeamView};
 use std::collections::BTreeSet;
 
 use crate::api::team::{
@@ -128,17 +129,19 @@ pub fn TeamPage() -> impl IntoView {
         last: RwSignal::new(None),
         confirm: Confirm::new(),
     };
-    // Read again whenever an action lands.
+    let query = RwSignal::new(TeamQuery::default());
+    // Read again whenever the query changes or an action lands.
     let team = Resource::new(
         move || {
             (
+                query.get(),
                 actions.resend.version().get(),
                 actions.revoke.version().get(),
                 actions.decide.version().get(),
                 actions.member.version().get(),
             )
         },
-        move |_| get_team(practice.id),
+        move |(query, ..)| get_team(practice.id, query),
     );
     // The action dispatched last speaks, once its answer is in (not the
     // previous answer of the same action).
@@ -171,9 +174,10 @@ pub fn TeamPage() -> impl IntoView {
                 <a class="button primary" href=practice.path("team/invite")>"Invite people"</a>
             </div>
             {move || message().map(|m| view! { <p class="alert alert-info" role="status">{m}</p> })}
+            <TeamFilters query/>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || team.get().map(|result| match result {
-                    Ok(view) => view! { <TeamTables view actions/> }.into_any(),
+                    Ok(view) => view! { <TeamTables view actions query/> }.into_any(),
                     Err(error) => view! { <PracticeProblem error/> }.into_any(),
                 })}
             </Transition>
@@ -183,13 +187,82 @@ pub fn TeamPage() -> impl IntoView {
     .into_any()
 }
 
+/// Search and filters; the server does the searching, one page at a time.
 #[component]
-fn TeamTables(view: TeamView, actions: TeamActions) -> impl IntoView {
+fn TeamFilters(query: RwSignal<TeamQuery>) -> impl IntoView {
+    let search = RwSignal::new(String::new());
+    // A new search or filter starts both tables on their first page.
+    let apply = move |change: &dyn Fn(&mut TeamQuery)| {
+        query.update(|q| {
+            change(q);
+            q.members_page = 0;
+            q.invitations_page = 0;
+        })
+    };
+    view! {
+        <form class="filters" role="search" aria-label="Team"
+            on:submit=move |ev| { ev.prevent_default(); apply(&|q| q.search = search.get_untracked()); }>
+            <div class="field">
+                <label for="team-search">"Search"</label>
+                <input id="team-search" type="search" placeholder="Name, email or username" bind:value=search/>
+            </div>
+            <div class="field">
+                <label for="team-role">"Role"</label>
+                <select id="team-role" on:change=move |ev| { let role = Role::from_code(&event_target_value(&ev)); apply(&|q| q.role = role); }>
+                    <option value="">"All roles"</option>
+                    {Role::ALL.into_iter().map(|r| view! { <option value=r.code()>{r.label()}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="team-status">"Status"</label>
+                <select id="team-status" on:change=move |ev| { let status = TeamStatus::from_code(&event_target_value(&ev)); apply(&|q| q.status = status); }>
+                    <option value="">"All statuses"</option>
+                    {TeamStatus::ALL.into_iter().map(|s| view! { <option value=s.code()>{s.label()}</option> }).collect_view()}
+                </select>
+            </div>
+            <button type="submit" class="button small secondary">"Search"</button>
+        </form>
+    }
+}
+
+/// Previous and Next for one table, with where the page is in the list.
+#[component]
+fn Pager(
+    /// What the table lists: "members".
+    what: &'static str,
+    page: Page<()>,
+    /// Moves to the page before (-1) or after (+1).
+    step: Callback<i32>,
+) -> impl IntoView {
+    (page.has_previous() || page.has_next()).then(|| view! {
+        <nav class="pager" aria-label=format!("Pages of {what}")>
+            <span>{page.range()}</span>
+            <button type="button" class="button small secondary" aria-label=format!("Previous page of {what}")
+                disabled=!page.has_previous() on:click=move |_| step.run(-1)>"Previous"</button>
+            <button type="button" class="button small secondary" aria-label=format!("Next page of {what}")
+                disabled=!page.has_next() on:click=move |_| step.run(1)>"Next"</button>
+        </nav>
+    })
+}
+
+#[component]
+fn TeamTables(view: TeamView, actions: TeamActions, query: RwSignal<TeamQuery>) -> impl IntoView {
     let TeamView {
         members,
         invitations,
         requests,
+        active_admins,
     } = view;
+    let alone = needs_another_admin(active_admins);
+    let filtered = query.with_untracked(TeamQuery::is_filtered);
+    let members_step = Callback::new(move |by: i32| {
+        query.update(|q| q.members_page = q.members_page.saturating_add_signed(by))
+    });
+    let invitations_step = Callback::new(move |by: i32| {
+        query.update(|q| q.invitations_page = q.invitations_page.saturating_add_signed(by))
+    });
+    let (members, members_page) = members.split();
+    let (invitations, invitations_page) = invitations.split();
     // Made with each answer from the server, so a refreshed list starts unselected.
     let selected = RwSignal::new(BTreeSet::<InvitationId>::new());
     let all_ids: Vec<InvitationId> = invitations.iter().map(|i| i.id).collect();
@@ -205,25 +278,29 @@ fn TeamTables(view: TeamView, actions: TeamActions) -> impl IntoView {
     };
     let all_selected = move || !all_ids.is_empty() && selected.with(|s| s.len() == all_ids.len());
     let invite_path = actions.practice.path("team/invite");
-    let alone = needs_another_admin(members.iter().map(|m| (m.role, m.status)));
     view! {
         {alone.then(|| view! {
             <p class="alert alert-warning" role="note">"Only one active person can manage this team. Promote a second person to Admin, so the practice is not locked out while one is away."</p>
         })}
         <h2>"Members"</h2>
         <div class="table-wrap">
-            <table>
-                <thead><tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"Status"</th><th scope="col">"Actions"</th></tr></thead>
+            <table class="card-rows">
+                <thead><tr>
+                    <th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"Status"</th>
+                    <th scope="col">"Flags"</th><th scope="col">"Last login"</th><th scope="col">"Actions"</th>
+                </tr></thead>
                 <tbody>
                     {members.into_iter().map(|member| view! { <MemberRow member actions/> }).collect_view()}
                 </tbody>
             </table>
         </div>
+        {(members_page.total == 0).then(|| view! { <p>"Nobody on the team matches."</p> })}
+        <Pager what="members" page=members_page step=members_step/>
 
         {(!requests.is_empty()).then(|| view! {
             <h2>"Asked to join"</h2>
             <div class="table-wrap">
-                <table>
+                <table class="card-rows">
                     <thead><tr><th scope="col">"Email"</th><th scope="col">"Asked"</th><th scope="col">"Role"</th><th scope="col">"Decision"</th></tr></thead>
                     <tbody>
                         {requests.into_iter().map(|r| view! { <RequestRow request=r practice=actions.practice decide=actions.decide confirm=actions.confirm/> }).collect_view()}
@@ -233,7 +310,9 @@ fn TeamTables(view: TeamView, actions: TeamActions) -> impl IntoView {
         })}
 
         <h2>"Invitations"</h2>
-        {if invitations.is_empty() {
+        {if invitations.is_empty() && filtered {
+            view! { <p>"No invitations match."</p> }.into_any()
+        } else if invitations.is_empty() {
             view! { <p>"No invitations yet. " <a href=invite_path>"Invite your team"</a>"."</p> }.into_any()
         } else {
             let chosen = move || selected.get().into_iter().collect::<Vec<_>>();
@@ -250,7 +329,7 @@ fn TeamTables(view: TeamView, actions: TeamActions) -> impl IntoView {
                         }>"Revoke selected"</button>
                 </div>
                 <div class="table-wrap">
-                    <table>
+                    <table class="card-rows">
                         <thead><tr>
                             <th scope="col"><input type="checkbox" aria-label="Select all invitations" prop:checked=all_selected on:change=toggle_all/></th>
                             <th scope="col">"Email"</th><th scope="col">"Status"</th><th scope="col">"Role"</th>
@@ -262,6 +341,7 @@ fn TeamTables(view: TeamView, actions: TeamActions) -> impl IntoView {
                         </tbody>
                     </table>
                 </div>
+                <Pager what="invitations" page=invitations_page step=invitations_step/>
             }.into_any()
         }}
     }
@@ -280,15 +360,15 @@ fn InvitationRow(
     let whom = format!("the invitation to {email}");
     view! {
         <tr>
-            <td><input type="checkbox" aria-label=format!("Select {email}") prop:checked=move || selected.with(|s| s.contains(&id))
+            <td class="card-select"><input type="checkbox" aria-label=format!("Select {email}") prop:checked=move || selected.with(|s| s.contains(&id))
                 on:change=move |ev| selected.update(|s| { if event_target_checked(&ev) { s.insert(id); } else { s.remove(&id); } })/></td>
-            <td>{email.clone()}</td>
-            <td>{badge(invitation.status)}</td>
-            <td>{invitation.role.label()}</td>
-            <td>{invitation.sent}</td>
-            <td>{invitation.expires.unwrap_or_default()}</td>
-            <td>{invitation.invited_by.unwrap_or_default()}</td>
-            <td>{invitation.delivery.map(|d| {
+            <td class="card-title">{email.clone()}</td>
+            <td data-label="Status">{badge(invitation.status)}</td>
+            <td data-label="Role">{invitation.role.label()}</td>
+            <td data-label="Sent">{invitation.sent}</td>
+            <td data-label="Expires">{invitation.expires.unwrap_or_default()}</td>
+            <td data-label="Invited by">{invitation.invited_by.unwrap_or_default()}</td>
+            <td data-label="Email delivery">{invitation.delivery.map(|d| {
                 let class = format!("badge badge-{}", d.to_lowercase());
                 view! { <span class=class>{d}</span> }
             })}</td>

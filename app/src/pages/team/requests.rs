@@ -46,9 +46,9 @@ pub(super) fn RequestRow(
     };
     view! {
         <tr>
-            <td>{email.clone()}</td>
-            <td>{request.sent}</td>
-            <td>
+            <td class="card-title">{email.clone()}</td>
+            <td data-label="Asked">{request.sent}</td>
+            <td data-label="Role">
                 <select aria-label=format!("Role for {email}")
                     on:change=move |ev| if let Some(r) = Role::from_code(&event_target_value(&ev)) { role.set(r) }>
                     {offerable.into_iter().map(|r| view! {
