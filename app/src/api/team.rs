@@ -4,8 +4,8 @@ use shared::ids::{AccountId, InvitationId, PracticeId};
 use shared::invitation::{InvitationView, InviteReportRow, InviteRequest};
 use shared::membership::MemberChange;
 use shared::team::{
-    BulkOutcome, JoinLinkChange, JoinLinkSettings, JoinOutcome, JoinView, RequestDecision, TeamQuery,
-    TeamView,
+    BulkOutcome, JoinLinkChange, JoinLinkSettings, JoinOutcome, JoinView, RequestDecision,
+    TeamQuery, TeamView,
 };
 
 use crate::error::AppError;

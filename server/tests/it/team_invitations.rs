@@ -121,7 +121,9 @@ async fn a_mixed_list_is_reported_entry_by_entry(env: &TestEnv) {
             .count(),
         5
     );
-    let view = team::view(&env.backend, owner, practice, &Default::default()).await.unwrap();
+    let view = team::view(&env.backend, owner, practice, &Default::default())
+        .await
+        .unwrap();
     assert_eq!(view.invitations.rows.len(), 5);
     assert!(view
         .invitations
@@ -229,7 +231,8 @@ async fn only_owners_and_admins_invite_or_revoke(env: &TestEnv) {
     let pending = team::view(&env.backend, owner, practice, &Default::default())
         .await
         .unwrap()
-        .invitations.rows[0]
+        .invitations
+        .rows[0]
         .id;
     let roles = [
         Role::Practitioner,
@@ -312,7 +315,8 @@ async fn another_practices_invitations_are_out_of_reach(env: &TestEnv) {
     let theirs = team::view(&env.backend, owner, practice, &Default::default())
         .await
         .unwrap()
-        .invitations.rows[0]
+        .invitations
+        .rows[0]
         .id;
     let rival = person(env, "rival@example.org").await;
     let other = practice_of(env, rival, "Hill Clinic").await;
@@ -404,7 +408,9 @@ async fn accepting_makes_a_practitioner_once(env: &TestEnv) {
         mine.iter().map(|p| (p.id, p.role)).collect::<Vec<_>>(),
         [(practice, Role::Practitioner)]
     );
-    let view = team::view(&env.backend, owner, practice, &Default::default()).await.unwrap();
+    let view = team::view(&env.backend, owner, practice, &Default::default())
+        .await
+        .unwrap();
     assert_eq!(view.members.rows.len(), 2);
     assert_eq!(
         view.invitations.rows[0].status,
@@ -486,7 +492,8 @@ async fn expired_links_say_so_and_resend_gives_a_working_one(env: &TestEnv) {
     let listed = team::view(&env.backend, owner, practice, &Default::default())
         .await
         .unwrap()
-        .invitations.rows;
+        .invitations
+        .rows;
     assert_eq!(listed[0].status, InvitationStatus::Expired);
     let outcome = invitations::resend(
         &env.backend,
@@ -526,7 +533,8 @@ async fn a_resend_offers_only_what_the_sender_may_still_give(env: &TestEnv) {
     let listed = team::view(&env.backend, owner, practice, &Default::default())
         .await
         .unwrap()
-        .invitations.rows;
+        .invitations
+        .rows;
     let mails_before = env.mails().await.len();
     let outcome = invitations::resend(
         &env.backend,
@@ -558,7 +566,8 @@ async fn revoked_links_stop_working(env: &TestEnv) {
     let listed = team::view(&env.backend, owner, practice, &Default::default())
         .await
         .unwrap()
-        .invitations.rows;
+        .invitations
+        .rows;
     let gone = listed
         .iter()
         .find(|i| i.email.as_str() == "gone@example.org")

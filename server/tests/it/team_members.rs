@@ -181,9 +181,11 @@ async fn suspension_and_removal_end_sessions_and_leave_nothing_to_do(env: &TestE
     change(env, ada, practice, bob, MemberChange::Reactivate)
         .await
         .unwrap();
-    assert!(server::team::view(&env.backend, bob, practice, &Default::default())
-        .await
-        .is_ok());
+    assert!(
+        server::team::view(&env.backend, bob, practice, &Default::default())
+            .await
+            .is_ok()
+    );
     let (_, again) = server::accounts::log_in(
         &env.backend,
         &caller("10.0.0.3"),

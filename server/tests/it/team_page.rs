@@ -25,7 +25,11 @@ async fn open_practice(env: &TestEnv, owner: AccountId) -> PracticeId {
 /// … with `member<i>@<domain>`, roles in turn Practitioner, Staff (Read only),
 /// Admin; every tenth suspended.
 async fn seed_members(env: &TestEnv, practice: PracticeId, domain: &str, n: usize) {
-    let roles = [Role::Practitioner, Role::Staff(AccessLevel::ReadOnly), Role::Admin];
+    let roles = [
+        Role::Practitioner,
+        Role::Staff(AccessLevel::ReadOnly),
+        Role::Admin,
+    ];
     for i in 0..n {
         let account = uuid::Uuid::new_v4().to_string();
         let status = if i % 10 == 9 {
@@ -56,7 +60,9 @@ async fn seed_members(env: &TestEnv, practice: PracticeId, domain: &str, n: usiz
 }
 
 async fn list(env: &TestEnv, owner: AccountId, practice: PracticeId, query: TeamQuery) -> TeamView {
-    team::view(&env.backend, owner, practice, &query).await.unwrap()
+    team::view(&env.backend, owner, practice, &query)
+        .await
+        .unwrap()
 }
 
 fn search(text: &str) -> TeamQuery {
@@ -76,10 +82,22 @@ async fn the_team_page_pages_searches_and_filters_on_the_server(env: &TestEnv) {
     seed_members(env, other, "other.example", 30).await;
 
     let first = list(env, owner, practice, TeamQuery::default()).await;
-    assert_eq!((first.members.rows.len(), first.members.total), (PAGE_SIZE as usize, 121));
+    assert_eq!(
+        (first.members.rows.len(), first.members.total),
+        (PAGE_SIZE as usize, 121)
+    );
     assert_eq!(first.members.rows[0].full_name, "Member 000");
     assert!(first.members.has_next() && !first.members.has_previous());
-    let last = list(env, owner, practice, TeamQuery { members_page: 2, ..TeamQuery::default() }).await;
+    let last = list(
+        env,
+        owner,
+        practice,
+        TeamQuery {
+            members_page: 2,
+            ..TeamQuery::default()
+        },
+    )
+    .await;
     assert_eq!(last.members.rows.len(), 21);
     assert_eq!(last.members.range(), "101–121 of 121");
     assert!(!last.members.has_next());
@@ -94,7 +112,14 @@ async fn the_team_page_pages_searches_and_filters_on_the_server(env: &TestEnv) {
     assert_eq!(email.members.rows.len(), 1);
     assert_eq!(email.members.rows[0].full_name, "Member 007");
     for wildcard in ["%", "_", "member_7@"] {
-        assert_eq!(list(env, owner, practice, search(wildcard)).await.members.total, 0, "{wildcard}");
+        assert_eq!(
+            list(env, owner, practice, search(wildcard))
+                .await
+                .members
+                .total,
+            0,
+            "{wildcard}"
+        );
     }
 
     // Role and status filters, alone and together.
@@ -102,15 +127,31 @@ async fn the_team_page_pages_searches_and_filters_on_the_server(env: &TestEnv) {
         role: Some(Role::Staff(AccessLevel::ReadOnly)),
         ..TeamQuery::default()
     };
-    assert_eq!(list(env, owner, practice, staff.clone()).await.members.total, 40);
+    assert_eq!(
+        list(env, owner, practice, staff.clone())
+            .await
+            .members
+            .total,
+        40
+    );
     let suspended_staff = TeamQuery {
         status: Some(TeamStatus::Member(MembershipStatus::Suspended)),
         ..staff
     };
     let found = list(env, owner, practice, suspended_staff).await;
-    assert_eq!(found.members.total, (0..120).filter(|i| i % 3 == 1 && i % 10 == 9).count() as u64);
-    assert!(found.members.rows.iter().all(|m| m.status == MembershipStatus::Suspended));
-    assert_eq!(found.invitations.total, 0, "a member status shows no invitations");
+    assert_eq!(
+        found.members.total,
+        (0..120).filter(|i| i % 3 == 1 && i % 10 == 9).count() as u64
+    );
+    assert!(found
+        .members
+        .rows
+        .iter()
+        .all(|m| m.status == MembershipStatus::Suspended));
+    assert_eq!(
+        found.invitations.total, 0,
+        "a member status shows no invitations"
+    );
 }
 
 async fn invitations_page_and_filter_by_status_including_expiry(env: &TestEnv) {
@@ -122,27 +163,52 @@ async fn invitations_page_and_filter_by_status_including_expiry(env: &TestEnv) {
         validity_hours: Some(hours),
     };
     let early: String = (0..30).map(|i| format!("early{i}@example.org\n")).collect();
-    server::invitations::invite(&env.backend, &caller("10.0.0.1"), owner, practice, &invite(early, 24))
-        .await
-        .unwrap();
+    server::invitations::invite(
+        &env.backend,
+        &caller("10.0.0.1"),
+        owner,
+        practice,
+        &invite(early, 24),
+    )
+    .await
+    .unwrap();
     env.advance(chrono::Duration::hours(2));
     let late: String = (0..40).map(|i| format!("late{i}@example.org\n")).collect();
-    server::invitations::invite(&env.backend, &caller("10.0.0.1"), owner, practice, &invite(late, 72))
-        .await
-        .unwrap();
+    server::invitations::invite(
+        &env.backend,
+        &caller("10.0.0.1"),
+        owner,
+        practice,
+        &invite(late, 72),
+    )
+    .await
+    .unwrap();
     env.advance(chrono::Duration::hours(23));
 
     let all = list(env, owner, practice, TeamQuery::default()).await;
-    assert_eq!((all.invitations.rows.len(), all.invitations.total), (PAGE_SIZE as usize, 70));
-    assert!(all.invitations.rows[0].email.as_str().starts_with("late"), "newest first");
+    assert_eq!(
+        (all.invitations.rows.len(), all.invitations.total),
+        (PAGE_SIZE as usize, 70)
+    );
+    assert!(
+        all.invitations.rows[0].email.as_str().starts_with("late"),
+        "newest first"
+    );
     let status = |s| TeamQuery {
         status: Some(TeamStatus::Invitation(s)),
         ..TeamQuery::default()
     };
     let expired = list(env, owner, practice, status(InvitationStatus::Expired)).await;
     assert_eq!(expired.invitations.total, 30);
-    assert!(expired.invitations.rows.iter().all(|i| i.status == InvitationStatus::Expired));
-    assert_eq!(expired.members.total, 0, "an invitation status shows no members");
+    assert!(expired
+        .invitations
+        .rows
+        .iter()
+        .all(|i| i.status == InvitationStatus::Expired));
+    assert_eq!(
+        expired.members.total, 0,
+        "an invitation status shows no members"
+    );
     let live = list(env, owner, practice, status(InvitationStatus::Invited)).await;
     assert_eq!(live.invitations.total, 40);
     let searched = list(env, owner, practice, search("LATE3")).await;
