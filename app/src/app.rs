@@ -7,6 +7,7 @@ use crate::api::accounts::current_user;
 use crate::api::practices::UpdatePracticeDetails;
 use crate::components::header::{Header, MeResource};
 use crate::components::practice::PracticeLayout;
+use crate::pages::audit::AuditLogPage;
 use crate::pages::dashboard::DashboardPage;
 use crate::pages::home::HomePage;
 use crate::pages::invitation::InvitationPage;
@@ -86,6 +87,7 @@ pub fn App() -> impl IntoView {
                         </ParentRoute>
                         <Route path=path!("team") view=TeamPage/>
                         <Route path=path!("team/invite") view=InvitePage/>
+                        <Route path=path!("audit") view=AuditLogPage/>
                     </ParentRoute>
                     <Route path=path!("/invitation") view=InvitationPage/>
                     <Route path=path!("/join/:code") view=JoinPage/>

@@ -123,6 +123,7 @@ pub fn router_with_test_clock(
     Router::new()
         .merge(test_routes(test_clock))
         .route("/health", get(health))
+        .route("/p/{practice}/audit.csv", get(crate::api::audit::audit_csv))
         .route(
             "/api/{*fn_name}",
             get(server_fn_handler).post(server_fn_handler),

@@ -1,3 +1,4 @@
+import { readFileSync } from "fs";
 import { devices, expect, test } from "@playwright/test";
 import { PASSWORD, createPractice, inviteTyped, linkIn, nthMailTo, open, signUp, toTeam, uniqueEmail } from "./helpers";
 
@@ -82,4 +83,20 @@ test("an owner promotes, demotes and suspends a practitioner who is logged in on
   await open(pat, practicePath);
   await expect(pat.getByText("Your role:")).toContainText("Practitioner");
   await phone.close();
+
+  // The audit log shows each change; a filter and the CSV download carry the same search.
+  await page.getByRole("navigation", { name: "Practice" }).getByRole("link", { name: "Audit log" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Audit log" })).toBeVisible();
+  await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);
+  await page.getByLabel("Action", { exact: true }).selectOption("member.suspended");
+  const events = page.getByRole("table").getByRole("row");
+  await expect(events).toHaveCount(2);
+  await expect(events.nth(1)).toContainText("role: Practitioner · status: Active → role: Practitioner · status: Suspended");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download CSV" }).click()]);
+  expect(download.suggestedFilename()).toBe("audit-log.csv");
+  const csv = readFileSync(await download.path(), "utf8");
+  expect(csv.trim().split("\n")).toHaveLength(2);
+  expect(csv).toContain("member.suspended");
+  await page.getByRole("button", { name: "Verify chain" }).click();
+  await expect(page.getByRole("status")).toContainText("The audit trail is intact");
 });

@@ -61,6 +61,15 @@ pub fn clear_cookie(config: &Config) -> String {
     )
 }
 
+/// Finds our cookie among a request's `Cookie:` headers.
+pub fn token_from_headers(config: &Config, headers: &http::HeaderMap) -> Option<Secret> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|header| token_from_cookie_header(config, header))
+}
+
 /// Finds our cookie in a `Cookie:` header.
 pub fn token_from_cookie_header(config: &Config, header: &str) -> Option<Secret> {
     let name = cookie_name(config);

@@ -5,6 +5,7 @@
 //! the server (refuse what you may not do), so both sides run the same code.
 
 pub mod addresses;
+pub mod audit_log;
 #[cfg(feature = "sqlx")]
 pub mod columns;
 pub mod csv_import;
@@ -17,4 +18,5 @@ pub mod names;
 pub mod practice;
 pub mod roles;
 pub mod team;
+pub mod url;
 pub mod validation;

@@ -4,7 +4,7 @@
 //! service's error into an [`AppError`] and gives a refusal its own HTTP status.
 
 use axum::extract::ConnectInfo;
-use http::header::{HeaderValue, COOKIE, SET_COOKIE, USER_AGENT};
+use http::header::{HeaderValue, SET_COOKIE, USER_AGENT};
 use http::request::Parts;
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
@@ -43,12 +43,7 @@ impl Anyone {
     /// The session secret the browser presented, if any.
     pub fn presented_session(&self) -> Option<Secret> {
         let parts = use_context::<Parts>()?;
-        parts
-            .headers
-            .get_all(COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find_map(|header| sessions::token_from_cookie_header(&self.backend.config, header))
+        sessions::token_from_headers(&self.backend.config, &parts.headers)
     }
 
     /// The signed-in person, or `None`.

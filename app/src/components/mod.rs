@@ -3,4 +3,5 @@ pub mod csv_drop;
 pub mod details;
 pub mod form;
 pub mod header;
+pub mod pager;
 pub mod practice;

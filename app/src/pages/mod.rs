@@ -1,3 +1,4 @@
+pub mod audit;
 pub mod dashboard;
 pub mod home;
 pub mod invitation;
@@ -39,14 +40,4 @@ pub fn NotFound() -> impl IntoView {
     }
 }
 
-/// Percent-encodes a path for use as a query parameter.
-pub fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
-}
+pub use shared::url::encode as urlencode;

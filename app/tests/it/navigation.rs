@@ -30,6 +30,12 @@ fn the_practice_navigation_follows_the_role_table_for_every_role() {
             may_manage_team,
             "{role:?}: {html}"
         );
+        let audit_link = format!(r#"href="/p/{practice}/audit""#);
+        assert_eq!(
+            html.contains(&audit_link),
+            grant(role, Capability::ViewAudit) == Grant::Yes,
+            "{role:?}: {html}"
+        );
         // Everyone who may view clients sees the dashboard and the settings (read-only or not).
         assert!(
             html.contains(&format!(r#"href="/p/{practice}""#)),

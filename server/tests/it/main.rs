@@ -7,6 +7,7 @@
 mod support;
 
 mod accounts;
+mod audit_log_page;
 mod hardening;
 mod mail_delivery;
 mod practices_and_audit;

@@ -3,25 +3,16 @@
 //! invariants demand, sessions that end with suspension and removal, and two
 //! admins demoting each other at the same moment.
 
-use crate::support::{add_member, caller, person, signed_in, TestEnv};
+use crate::support::{
+    add_member, caller, one_with_each_role, open_practice, person, signed_in, TestEnv,
+    NOT_TEAM_MANAGERS,
+};
 use server::audit::{self, ChainCheck};
 use server::error::ServiceError;
 use server::{memberships, practices, sessions};
 use shared::ids::{AccountId, PracticeId};
 use shared::membership::{ChangeRefused, MemberChange};
 use shared::roles::{AccessLevel, MembershipStatus, Role};
-use shared::validation::PracticeForm;
-
-async fn open_practice(env: &TestEnv, owner: AccountId, name: &str) -> PracticeId {
-    let form = PracticeForm {
-        name: name.into(),
-        contact_email: "desk@harbour.example".into(),
-        time_zone: "Europe/Oslo".into(),
-    };
-    practices::create(&env.backend, &caller("10.0.0.1"), owner, &form)
-        .await
-        .unwrap()
-}
 
 async fn change(
     env: &TestEnv,
@@ -219,18 +210,7 @@ async fn every_forbidden_change_is_refused_by_the_server(env: &TestEnv) {
     add_member(env, practice, target, Role::Staff(AccessLevel::ReadOnly)).await;
     let promote = MemberChange::Role(Role::Practitioner);
 
-    // Roles without "invite, edit, suspend and remove team members".
-    for (i, role) in [
-        Role::Practitioner,
-        Role::Staff(AccessLevel::Full),
-        Role::Staff(AccessLevel::ReadWrite),
-        Role::Staff(AccessLevel::ReadOnly),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        let someone = person(env, &format!("member{i}@example.org")).await;
-        add_member(env, practice, someone, role).await;
+    for (role, someone) in one_with_each_role(env, practice, &NOT_TEAM_MANAGERS).await {
         for attempt in [promote, MemberChange::Suspend, MemberChange::Remove] {
             assert!(
                 matches!(

@@ -2,24 +2,12 @@
 //! server"): one page at a time, searched by name, email or username in any
 //! case, filtered by role and status, never showing another practice's people.
 
-use crate::support::{caller, person, TestEnv};
-use server::{practices, team};
+use crate::support::{caller, open_practice, person, TestEnv};
+use server::team;
 use shared::ids::{AccountId, PracticeId};
 use shared::invitation::{InvitationStatus, InviteRequest, InviteSource};
 use shared::roles::{AccessLevel, MembershipStatus, Role};
 use shared::team::{TeamQuery, TeamStatus, TeamView, PAGE_SIZE};
-use shared::validation::PracticeForm;
-
-async fn open_practice(env: &TestEnv, owner: AccountId) -> PracticeId {
-    let form = PracticeForm {
-        name: "Harbour Clinic".into(),
-        contact_email: "desk@harbour.example".into(),
-        time_zone: "Europe/Oslo".into(),
-    };
-    practices::create(&env.backend, &caller("10.0.0.1"), owner, &form)
-        .await
-        .unwrap()
-}
 
 /// Puts `n` people on the team without the invitation round trip: "Member 000"
 /// … with `member<i>@<domain>`, roles in turn Practitioner, Staff (Read only),
@@ -74,11 +62,11 @@ fn search(text: &str) -> TeamQuery {
 
 async fn the_team_page_pages_searches_and_filters_on_the_server(env: &TestEnv) {
     let owner = person(env, "owner@example.org").await;
-    let practice = open_practice(env, owner).await;
+    let practice = open_practice(env, owner, "Harbour Clinic").await;
     seed_members(env, practice, "harbour.example", 120).await;
     // Another practice's people never show, whatever the search.
     let rival = person(env, "rival@example.org").await;
-    let other = open_practice(env, rival).await;
+    let other = open_practice(env, rival, "Other Clinic").await;
     seed_members(env, other, "other.example", 30).await;
 
     let first = list(env, owner, practice, TeamQuery::default()).await;
@@ -156,7 +144,7 @@ async fn the_team_page_pages_searches_and_filters_on_the_server(env: &TestEnv) {
 
 async fn invitations_page_and_filter_by_status_including_expiry(env: &TestEnv) {
     let owner = person(env, "owner@example.org").await;
-    let practice = open_practice(env, owner).await;
+    let practice = open_practice(env, owner, "Harbour Clinic").await;
     let invite = |text: String, hours: i64| InviteRequest {
         source: InviteSource::Typed(text),
         role: Role::Practitioner,

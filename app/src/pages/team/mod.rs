@@ -12,13 +12,14 @@ use shared::invitation::{InvitationEvent, InvitationKind, InvitationStatus};
 use shared::membership::{needs_another_admin, MemberChange};
 use shared::roles::Capability;
 use shared::roles::Role;
-use shared::team::{BulkOutcome, Page, Pending, TeamQuery, TeamStatus, TeamView};
+use shared::team::{BulkOutcome, Pending, TeamQuery, TeamStatus, TeamView};
 use std::collections::BTreeSet;
 
 use crate::api::team::{
     get_team, ChangeMember, DecideRequest, ResendInvitations, RevokeInvitations,
 };
 use crate::components::confirm::{Confirm, ConfirmDialog};
+use crate::components::pager::Pager;
 use crate::components::practice::{use_practice, PracticeContext, PracticeProblem};
 use crate::error::AppError;
 use members::MemberRow;
@@ -223,26 +224,6 @@ fn TeamFilters(query: RwSignal<TeamQuery>) -> impl IntoView {
             <button type="submit" class="button small secondary">"Search"</button>
         </form>
     }
-}
-
-/// Previous and Next for one table, with where the page is in the list.
-#[component]
-fn Pager(
-    /// What the table lists: "members".
-    what: &'static str,
-    page: Page<()>,
-    /// Moves to the page before (-1) or after (+1).
-    step: Callback<i32>,
-) -> impl IntoView {
-    (page.has_previous() || page.has_next()).then(|| view! {
-        <nav class="pager" aria-label=format!("Pages of {what}")>
-            <span>{page.range()}</span>
-            <button type="button" class="button small secondary" aria-label=format!("Previous page of {what}")
-                disabled=!page.has_previous() on:click=move |_| step.run(-1)>"Previous"</button>
-            <button type="button" class="button small secondary" aria-label=format!("Next page of {what}")
-                disabled=!page.has_next() on:click=move |_| step.run(1)>"Next"</button>
-        </nav>
-    })
 }
 
 #[component]

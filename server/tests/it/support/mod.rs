@@ -172,6 +172,45 @@ pub async fn add_member(
     .unwrap();
 }
 
+/// A practice in Oslo time that `owner` creates; returns its id.
+pub async fn open_practice(
+    env: &TestEnv,
+    owner: shared::ids::AccountId,
+    name: &str,
+) -> shared::ids::PracticeId {
+    let form = shared::validation::PracticeForm {
+        name: name.into(),
+        contact_email: "desk@harbour.example".into(),
+        time_zone: "Europe/Oslo".into(),
+    };
+    server::practices::create(&env.backend, &caller("10.0.0.1"), owner, &form)
+        .await
+        .unwrap()
+}
+
+/// The roles without "invite, edit, suspend and remove team members".
+pub const NOT_TEAM_MANAGERS: [shared::roles::Role; 4] = [
+    shared::roles::Role::Practitioner,
+    shared::roles::Role::Staff(shared::roles::AccessLevel::Full),
+    shared::roles::Role::Staff(shared::roles::AccessLevel::ReadWrite),
+    shared::roles::Role::Staff(shared::roles::AccessLevel::ReadOnly),
+];
+
+/// One new member of `practice` with each of `roles`.
+pub async fn one_with_each_role(
+    env: &TestEnv,
+    practice: shared::ids::PracticeId,
+    roles: &[shared::roles::Role],
+) -> Vec<(shared::roles::Role, shared::ids::AccountId)> {
+    let mut members = Vec::new();
+    for (i, role) in roles.iter().enumerate() {
+        let someone = person(env, &format!("member{i}@example.org")).await;
+        add_member(env, practice, someone, *role).await;
+        members.push((*role, someone));
+    }
+    members
+}
+
 pub fn caller(ip: &str) -> Caller {
     Caller {
         ip: Some(ip.into()),
