@@ -8,6 +8,15 @@ test("an admin invites a pasted list and a CSV file, then resends and revokes", 
   await signUp(page, request, owner);
   await createPractice(page, "Harbour Clinic");
 
+  // From now on staff invitations work for 3 days instead of 1 (Settings → Details).
+  await page.getByRole("navigation", { name: "Practice" }).getByRole("link", { name: "Settings" }).click();
+  await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);
+  const validity = page.getByLabel("Links in new staff invitations work for");
+  await expect(validity).toHaveValue("1");
+  await validity.fill("3");
+  await page.getByRole("button", { name: "Save validity" }).click();
+  await expect(page.getByRole("status")).toContainText("Saved: new staff invitations work for 3 days.");
+
   await inviteTyped(page, `${a[0]}, ${a[1]};${a[2]} ${a[3]}\nnot-an-address\n${a[0].toUpperCase()}\n${owner}`);
   // The browser cannot know who is on the team yet: the owner counts until the server's report.
   await expect(page.getByText("5 to invite · 1 not valid · 1 repeated")).toBeVisible();
@@ -43,6 +52,10 @@ test("an admin invites a pasted list and a CSV file, then resends and revokes", 
   // Resend and revoke from the Team page.
   await page.getByRole("link", { name: "Back to the team" }).click();
   await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);
+  // The setting reached the invitations: each expires 3 days after it was sent.
+  const cells = page.getByRole("row", { name: new RegExp(a[0].replace(/[.+]/g, "\\$&")) }).getByRole("cell");
+  const when = async (i: number) => Date.parse((await cells.nth(i).innerText()).replace(",", "").replace(/ [A-Z]+$/, ""));
+  expect((await when(5)) - (await when(4))).toBe(3 * 24 * 3600 * 1000);
   await page.getByRole("button", { name: `Resend to ${c[0]}` }).click();
   await expect(page.getByRole("status")).toContainText(`Sent again: ${c[0]}`);
   const second = await nthMailTo(request, c[0], 2);

@@ -171,6 +171,19 @@ pub async fn append(
     append_all(tx, key, origin, at_ms, vec![event]).await
 }
 
+/// Appends `event` and commits `tx`: a change and its audit event land
+/// together or not at all.
+pub async fn commit(
+    mut tx: Tx,
+    key: &Key,
+    origin: &Origin,
+    at_ms: i64,
+    event: Event,
+) -> Result<(), sqlx::Error> {
+    append(&mut tx, key, origin, at_ms, event).await?;
+    tx.commit().await
+}
+
 /// Rows per multi-row INSERT: well under both backends' limits on bound values.
 const BATCH: usize = 500;
 

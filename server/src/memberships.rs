@@ -233,14 +233,13 @@ pub async fn change(
         event = event.after(place);
     }
     let now = backend.now_ms();
-    audit::append(
-        &mut tx,
+    audit::commit(
+        tx,
         &backend.audit_key,
         &caller.as_actor(account),
         now,
         event,
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 use shared::email::EmailAddress;
 use shared::ids::{AccountId, PracticeId};
+use shared::invitation::Validity;
 pub use shared::practice::{PracticePlace, PracticeSummary};
 use shared::roles::{Actor, Capability, MembershipStatus};
 use shared::validation::{PracticeDetails, PracticeForm};
@@ -183,4 +184,60 @@ pub async fn update_details(
     audit::append(&mut tx, &backend.audit_key, &origin, now, event).await?;
     tx.commit().await?;
     Ok(details)
+}
+
+/// How long the practice's staff invitations work (Settings → Details).
+pub async fn invitation_validity(
+    backend: &Backend,
+    account: AccountId,
+    practice: PracticeId,
+) -> ServiceResult<Validity> {
+    memberships::require(backend, account, practice, Capability::ViewClients).await?;
+    let (hours,): (i64,) = on_pool!(&backend.db, pool => {
+        sqlx::query_as("SELECT staff_invite_validity_hours FROM practices WHERE id = $1")
+            .bind(practice)
+            .fetch_one(pool)
+            .await
+    })?;
+    Ok(Validity::from_hours(hours))
+}
+
+/// Sets how long the next staff invitations work; audited with before and after.
+pub async fn set_invitation_validity(
+    backend: &Backend,
+    caller: &Caller,
+    account: AccountId,
+    practice: PracticeId,
+    validity: Validity,
+) -> ServiceResult<Validity> {
+    let hours = validity.hours()?;
+    let (mut tx, _) = change_as(backend, account, practice, Capability::ChangeSettings).await?;
+    let (before,): (i64,) = on_tx!(&mut tx, c => {
+        sqlx::query_as("SELECT staff_invite_validity_hours FROM practices WHERE id = $1")
+            .bind(practice)
+            .fetch_one(c)
+            .await
+    })?;
+    let now = backend.now_ms();
+    on_tx!(&mut tx, c => {
+        sqlx::query("UPDATE practices SET staff_invite_validity_hours = $1, updated_at = $2 WHERE id = $3")
+            .bind(hours)
+            .bind(now)
+            .bind(practice)
+            .execute(c)
+            .await.map(|r| r.rows_affected())
+    })?;
+    let event = Event::new("practice.invitation_validity_changed", practice.to_string())
+        .in_practice(practice)
+        .before(serde_json::json!({ "staff_invite_validity_hours": before }))
+        .after(serde_json::json!({ "staff_invite_validity_hours": hours }));
+    audit::commit(
+        tx,
+        &backend.audit_key,
+        &caller.as_actor(account),
+        now,
+        event,
+    )
+    .await?;
+    Ok(Validity::from_hours(hours))
 }

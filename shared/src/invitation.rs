@@ -172,6 +172,26 @@ mod tests {
     }
 
     #[test]
+    fn a_validity_is_one_hour_to_thirty_days_in_either_unit() {
+        assert_eq!(Validity::Days(3).hours(), Ok(72));
+        assert_eq!(Validity::Hours(1).hours(), Ok(1));
+        assert_eq!(Validity::Days(30).hours(), Ok(MAX_VALIDITY_HOURS));
+        for wrong in [
+            Validity::Hours(0),
+            Validity::Days(31),
+            Validity::Hours(-5),
+            Validity::Days(i64::MAX),
+        ] {
+            assert!(
+                wrong.hours().unwrap_err().get("validity").is_some(),
+                "{wrong:?}"
+            );
+        }
+        assert_eq!(Validity::from_hours(48), Validity::Days(2));
+        assert_eq!(Validity::from_hours(36), Validity::Hours(36));
+    }
+
+    #[test]
     fn validity_turns_only_pending_invitations_into_expired() {
         assert_eq!(S::Invited.at(true), S::Expired);
         assert_eq!(S::Invited.at(false), S::Invited);
@@ -237,6 +257,53 @@ pub struct InviteRequest {
 
 /// The longest validity one batch may choose: 30 days.
 pub const MAX_VALIDITY_HOURS: i64 = 24 * 30;
+
+/// How long a team invitation's link works, as an admin writes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Validity {
+    Hours(i64),
+    Days(i64),
+}
+
+impl Validity {
+    /// Whole days when the hours make some, else hours.
+    pub fn from_hours(hours: i64) -> Validity {
+        if hours % 24 == 0 {
+            Validity::Days(hours / 24)
+        } else {
+            Validity::Hours(hours)
+        }
+    }
+
+    /// The hours, if between 1 hour and [`MAX_VALIDITY_HOURS`]; else the
+    /// message for the field `validity`.
+    pub fn hours(self) -> Result<i64, crate::validation::FieldErrors> {
+        let hours = match self {
+            Validity::Hours(h) => Some(h),
+            Validity::Days(d) => d.checked_mul(24),
+        };
+        hours
+            .filter(|h| (1..=MAX_VALIDITY_HOURS).contains(h))
+            .ok_or_else(|| {
+                crate::validation::FieldErrors::single(
+                    "validity",
+                    format!(
+                        "Choose between 1 hour and {} days.",
+                        MAX_VALIDITY_HOURS / 24
+                    ),
+                )
+            })
+    }
+
+    pub fn label(self) -> String {
+        match self {
+            Validity::Hours(1) => "1 hour".into(),
+            Validity::Hours(h) => format!("{h} hours"),
+            Validity::Days(1) => "1 day".into(),
+            Validity::Days(d) => format!("{d} days"),
+        }
+    }
+}
 
 /// An invitation as its invitee's page shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

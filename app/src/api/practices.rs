@@ -1,5 +1,7 @@
 use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 use shared::ids::PracticeId;
+use shared::invitation::Validity;
 use shared::practice::PracticePlace;
 use shared::validation::{PracticeDetails, PracticeForm};
 
@@ -42,6 +44,34 @@ pub async fn update_practice_details(
     as_person(|r| async move {
         server::practices::update_details(&r.backend, &r.caller, r.person.account, practice, &form)
             .await
+    })
+    .await
+}
+
+#[server(endpoint = "invitation_validity")]
+pub async fn invitation_validity(practice: PracticeId) -> Result<Validity, AppError> {
+    use super::request::as_person;
+    as_person(|r| async move {
+        server::practices::invitation_validity(&r.backend, r.person.account, practice).await
+    })
+    .await
+}
+
+#[server(endpoint = "set_invitation_validity", input = Json)]
+pub async fn set_invitation_validity(
+    practice: PracticeId,
+    validity: Validity,
+) -> Result<Validity, AppError> {
+    use super::request::as_person;
+    as_person(|r| async move {
+        server::practices::set_invitation_validity(
+            &r.backend,
+            &r.caller,
+            r.person.account,
+            practice,
+            validity,
+        )
+        .await
     })
     .await
 }

@@ -4,8 +4,7 @@ use shared::addresses::{self, Entry, Parsed};
 use shared::csv_import;
 use shared::ids::{AccountId, InvitationId, PracticeId};
 use shared::invitation::{
-    InvitationStatus, InviteOutcome, InviteReportRow, InviteRequest, InviteSource,
-    MAX_VALIDITY_HOURS,
+    InvitationStatus, InviteOutcome, InviteReportRow, InviteRequest, InviteSource, Validity,
 };
 use shared::roles::{assignable_by, may_assign, Capability, Role};
 use shared::validation::FieldErrors;
@@ -39,13 +38,7 @@ pub async fn invite(
     request: &InviteRequest,
 ) -> ServiceResult<Vec<InviteReportRow>> {
     if let Some(hours) = request.validity_hours {
-        if !(1..=MAX_VALIDITY_HOURS).contains(&hours) {
-            return Err(FieldErrors::single(
-                "validity",
-                format!("Choose between 1 hour and {MAX_VALIDITY_HOURS} hours."),
-            )
-            .into());
-        }
+        Validity::Hours(hours).hours()?;
     }
     let entries = parse_source(&request.source)?;
     let now = backend.now_ms();

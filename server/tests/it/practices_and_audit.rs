@@ -1,10 +1,10 @@
 //! Practices, who may change them, and the hash-chained audit trail.
 
-use crate::support::{add_member, caller, person, TestEnv};
+use crate::support::{add_member, caller, open_practice, person, TestEnv};
 use server::audit::{self, ChainCheck};
 use server::error::ServiceError;
 use server::practices;
-use shared::ids::{AccountId, PracticeId};
+use shared::ids::PracticeId;
 use shared::roles::Role;
 use shared::validation::PracticeForm;
 
@@ -17,12 +17,6 @@ async fn practice_details(
     practices::place(&env.backend, account, practice)
         .await
         .map(|p| p.details)
-}
-
-async fn open_practice(env: &TestEnv, owner: AccountId, name: &str) -> PracticeId {
-    practices::create(&env.backend, &caller("10.0.0.1"), owner, &form(name))
-        .await
-        .unwrap()
 }
 
 fn form(name: &str) -> PracticeForm {
@@ -320,7 +314,70 @@ async fn concurrent_changes_keep_one_chain(env: &TestEnv) {
     ));
 }
 
+/// Settings → Details sets how long staff invitations work; the next
+/// invitation's link lasts exactly that; only Owners and Admins change it.
+async fn the_staff_invitation_validity_is_set_once_and_used_by_the_next_invitation(env: &TestEnv) {
+    use shared::invitation::{InviteRequest, InviteSource, Validity};
+    let ada = person(env, "ada@example.org").await;
+    let practice = open_practice(env, ada, "Harbour Clinic").await;
+    assert_eq!(
+        practices::invitation_validity(&env.backend, ada, practice)
+            .await
+            .unwrap(),
+        Validity::Days(1)
+    );
+    let who = caller("10.0.0.1");
+    let set = |by, validity| {
+        practices::set_invitation_validity(&env.backend, &who, by, practice, validity)
+    };
+    assert_eq!(
+        set(ada, Validity::Days(3)).await.unwrap(),
+        Validity::Days(3)
+    );
+    for wrong in [Validity::Days(31), Validity::Hours(0)] {
+        assert!(
+            matches!(set(ada, wrong).await, Err(ServiceError::Validation(e)) if e.get("validity").is_some())
+        );
+    }
+    let bob = person(env, "bob@example.org").await;
+    add_member(env, practice, bob, Role::Practitioner).await;
+    assert!(matches!(
+        set(bob, Validity::Hours(1)).await,
+        Err(ServiceError::Forbidden)
+    ));
+
+    let request = InviteRequest {
+        source: InviteSource::Typed("carla@example.org".into()),
+        role: Role::Practitioner,
+        validity_hours: None,
+    };
+    server::invitations::invite(&env.backend, &caller("10.0.0.1"), ada, practice, &request)
+        .await
+        .unwrap();
+    let (sent, expires): (i64, i64) = server::on_pool!(env.db(), pool => {
+        sqlx::query_as("SELECT sent_at, expires_at FROM invitations WHERE email = 'carla@example.org'").fetch_one(pool).await
+    })
+    .unwrap();
+    assert_eq!(expires - sent, 72 * 3_600_000);
+    let events = audit::list_for_practice(env.db(), practice, 5)
+        .await
+        .unwrap();
+    let change = events
+        .iter()
+        .find(|e| e.action == "practice.invitation_validity_changed")
+        .unwrap();
+    assert_eq!(
+        change.before_json.as_deref(),
+        Some(r#"{"staff_invite_validity_hours":24}"#)
+    );
+    assert_eq!(
+        change.after_json.as_deref(),
+        Some(r#"{"staff_invite_validity_hours":72}"#)
+    );
+}
+
 on_both_backends!(
+    the_staff_invitation_validity_is_set_once_and_used_by_the_next_invitation,
     the_creator_owns_the_practice_and_edits_its_details,
     bad_details_are_refused_field_by_field,
     only_owners_and_admins_change_settings,

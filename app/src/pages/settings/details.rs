@@ -1,11 +1,13 @@
-//! Settings → Details: name, contact email, time zone, and the join link.
+//! Settings → Details: name, contact email, time zone, how long staff
+//! invitations work, and the join link.
 
 use leptos::prelude::*;
 use leptos_use_clipboard::{use_clipboard, UseClipboardReturn};
+use shared::invitation::Validity;
 use shared::roles::Capability;
 use shared::team::JoinLinkChange;
 
-use crate::api::practices::UpdatePracticeDetails;
+use crate::api::practices::{invitation_validity, SetInvitationValidity, UpdatePracticeDetails};
 use crate::api::team::{join_link, ChangeJoinLink};
 use crate::components::confirm::{Confirm, ConfirmDialog};
 use crate::components::details::{DetailsFields, DetailsInputs};
@@ -17,7 +19,7 @@ pub fn SettingsDetailsPage() -> impl IntoView {
     let practice = use_practice();
     view! {
         <DetailsForm practice/>
-        {practice.may(Capability::ChangeSettings).then(|| view! { <JoinLinkSection practice/> })}
+        {practice.may(Capability::ChangeSettings).then(|| view! { <ValiditySection practice/> <JoinLinkSection practice/> })}
     }
 }
 
@@ -49,6 +51,54 @@ fn DetailsForm(practice: PracticeContext) -> impl IntoView {
             <DetailsInputs fields errors disabled=read_only/>
             {(!read_only).then(|| view! { <Submit label="Save changes" busy="Saving…" pending=action.pending()/> })}
         </form>
+    }
+}
+
+/// How long the links of the next staff invitations work, in hours or days.
+#[component]
+fn ValiditySection(practice: PracticeContext) -> impl IntoView {
+    let id = practice.id;
+    let save = ServerAction::<SetInvitationValidity>::new();
+    let current = Resource::new(|| (), move |_| invitation_validity(id));
+    let errors = FormErrors::of(save);
+    let (amount, days) = (RwSignal::new(String::new()), RwSignal::new(true));
+    view! {
+        <section class="join-link" aria-labelledby="validity-heading">
+            <h2 id="validity-heading">"Staff invitations"</h2>
+            <Transition fallback=|| ()>
+                {move || current.get().and_then(Result::ok).map(|validity| {
+                    let (n, in_days) = match validity { Validity::Days(d) => (d, true), Validity::Hours(h) => (h, false) };
+                    amount.set(n.to_string());
+                    days.set(in_days);
+                })}
+            </Transition>
+            <form class="validity" novalidate on:submit=move |ev| {
+                ev.prevent_default();
+                let n = amount.get().trim().parse::<i64>().unwrap_or(0);
+                let validity = if days.get() { Validity::Days(n) } else { Validity::Hours(n) };
+                if errors.check(validity.hours()).is_some() {
+                    save.dispatch(SetInvitationValidity { practice: id, validity });
+                }
+            }>
+                <FormAlert errors/>
+                {move || save.value().get().and_then(Result::ok).map(|v| view! {
+                    <p class="alert alert-success" role="status">{format!("Saved: new staff invitations work for {}.", v.label())}</p>
+                })}
+                <div class="field">
+                    <label for="validity-amount">"Links in new staff invitations work for"</label>
+                    <div class="inline-fields">
+                        <input id="validity-amount" type="number" min="1" inputmode="numeric" bind:value=amount
+                            aria-invalid=move || errors.field("validity").get().is_some().then_some("true")/>
+                        <select aria-label="Unit" on:change=move |ev| days.set(event_target_value(&ev) == "days")>
+                            <option value="hours" selected=move || !days.get()>"hours"</option>
+                            <option value="days" selected=move || days.get()>"days"</option>
+                        </select>
+                    </div>
+                    {move || errors.field("validity").get().map(|m| view! { <p class="field-error">{m}</p> })}
+                </div>
+                <Submit label="Save validity" busy="Saving…" pending=save.pending()/>
+            </form>
+        </section>
     }
 }
 
