@@ -86,14 +86,8 @@ pub async fn change(
         .in_practice(practice)
         .before(serde_json::json!({ "enabled": before.join_code.is_some(), "requires_approval": before.join_requires_approval }))
         .after(serde_json::json!({ "enabled": code.is_some(), "requires_approval": requires_approval }));
-    audit::commit(
-        tx,
-        &backend.audit_key,
-        &caller.as_actor(account),
-        now,
-        event,
-    )
-    .await?;
+    let origin = caller.as_actor(account);
+    audit::commit(tx, &backend.audit_key, &origin, now, event).await?;
     Ok(JoinRow {
         join_code: code,
         join_requires_approval: requires_approval,
@@ -260,13 +254,7 @@ pub async fn decide(
     .in_practice(practice)
     .before(serde_json::json!({ "status": status.code() }))
     .after(serde_json::json!({ "status": next.code(), "role": after.map(Role::code) }));
-    audit::commit(
-        tx,
-        &backend.audit_key,
-        &caller.as_actor(account),
-        now,
-        event,
-    )
-    .await?;
+    let origin = caller.as_actor(account);
+    audit::commit(tx, &backend.audit_key, &origin, now, event).await?;
     Ok(())
 }

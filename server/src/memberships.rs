@@ -233,13 +233,7 @@ pub async fn change(
         event = event.after(place);
     }
     let now = backend.now_ms();
-    audit::commit(
-        tx,
-        &backend.audit_key,
-        &caller.as_actor(account),
-        now,
-        event,
-    )
-    .await?;
+    let origin = caller.as_actor(account);
+    audit::commit(tx, &backend.audit_key, &origin, now, event).await?;
     Ok(())
 }

@@ -231,13 +231,7 @@ pub async fn set_invitation_validity(
         .in_practice(practice)
         .before(serde_json::json!({ "staff_invite_validity_hours": before }))
         .after(serde_json::json!({ "staff_invite_validity_hours": hours }));
-    audit::commit(
-        tx,
-        &backend.audit_key,
-        &caller.as_actor(account),
-        now,
-        event,
-    )
-    .await?;
+    let origin = caller.as_actor(account);
+    audit::commit(tx, &backend.audit_key, &origin, now, event).await?;
     Ok(Validity::from_hours(hours))
 }

@@ -4,6 +4,9 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+// Attributes of a membership, kept with the other membership rules.
+pub use crate::membership::{MembershipStatus, PermissionFlags};
+
 /// How much a Staff member may do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum AccessLevel {
@@ -162,55 +165,6 @@ pub const fn grant(role: Role, capability: Capability) -> Grant {
         (Role::Staff(Full), MessageClient | BatchMessage) => Yes,
         (Role::Staff(ReadWrite), MessageClient) => Yes,
         _ => No,
-    }
-}
-
-/// Per-person permission flags (§3).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PermissionFlags {
-    pub show_in_app: bool,
-    pub chat_user: bool,
-    pub default_doctor: bool,
-    pub can_sign_forms: bool,
-    pub can_invite_clients: bool,
-}
-
-impl PermissionFlags {
-    /// The names of the flags this person holds, in the order product.md lists them.
-    pub fn held(&self) -> Vec<&'static str> {
-        [
-            (self.show_in_app, "Shown in patient app"),
-            (self.chat_user, "Chat user"),
-            (self.default_doctor, "Default doctor"),
-            (self.can_sign_forms, "Can sign forms"),
-            (self.can_invite_clients, "Can invite clients"),
-        ]
-        .into_iter()
-        .filter_map(|(held, name)| held.then_some(name))
-        .collect()
-    }
-}
-
-/// Whether a membership is in force. Suspended people can do nothing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum MembershipStatus {
-    Active,
-    Suspended,
-}
-
-impl MembershipStatus {
-    /// The stable text stored in the database.
-    pub fn code(self) -> &'static str {
-        match self {
-            MembershipStatus::Active => "active",
-            MembershipStatus::Suspended => "suspended",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Self> {
-        [MembershipStatus::Active, MembershipStatus::Suspended]
-            .into_iter()
-            .find(|s| s.code() == code)
     }
 }
 

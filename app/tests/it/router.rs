@@ -58,6 +58,32 @@ async fn health_answers_when_the_database_does() {
     assert_eq!(body_of(response).await, "ok");
 }
 
+/// The audit log's CSV is a plain GET link: without a session (a stolen or
+/// guessed URL) it answers 401 with a sentence, never the file.
+#[tokio::test]
+async fn the_audit_csv_needs_a_session() {
+    let path = format!(
+        "/p/{}/audit.csv?action=member.suspended",
+        uuid::Uuid::new_v4()
+    );
+    let forged_cookie = Request::get(&path)
+        .header("cookie", "carekeys_session=not-a-session")
+        .body(Body::empty())
+        .unwrap();
+    for request in [
+        Request::get(&path).body(Body::empty()).unwrap(),
+        forged_cookie,
+    ] {
+        let response = app().await.oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        assert!(response.headers().get("content-disposition").is_none());
+        assert_eq!(
+            body_of(response).await,
+            AppError::Unauthenticated.to_string()
+        );
+    }
+}
+
 #[tokio::test]
 async fn a_refused_login_is_401_with_a_typed_error_not_a_500() {
     let response = app()

@@ -216,14 +216,8 @@ pub(crate) async fn create_account(
     })?;
     let event = Event::new("account.created", account.to_string())
         .after(serde_json::json!({ "email": email, "full_name": full_name }));
-    audit::append(
-        tx,
-        &backend.audit_key,
-        &caller.as_actor(account),
-        now,
-        event,
-    )
-    .await?;
+    let origin = caller.as_actor(account);
+    audit::append(tx, &backend.audit_key, &origin, now, event).await?;
     Ok(Some(account))
 }
 

@@ -75,6 +75,15 @@ async fn the_team_page_pages_searches_and_filters_on_the_server(env: &TestEnv) {
         (PAGE_SIZE as usize, 121)
     );
     assert_eq!(first.members.rows[0].full_name, "Member 000");
+    assert_eq!(first.members.rows[0].last_login, None, "never logged in");
+    let me = list(env, owner, practice, search("owner@"))
+        .await
+        .members
+        .rows;
+    assert!(
+        me[0].you && me[0].last_login.is_some(),
+        "the owner logged in by confirming the sign-up"
+    );
     assert!(first.members.has_next() && !first.members.has_previous());
     let last = list(
         env,

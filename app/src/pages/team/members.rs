@@ -2,11 +2,48 @@
 //! offered by `shared::membership::offered`, the rule the server applies again.
 
 use leptos::prelude::*;
+use shared::ids::AccountId;
 use shared::membership::{may_change, offered, MemberChange};
 use shared::roles::{AccessLevel, MembershipStatus, Role};
 use shared::team::Member;
 
 use super::TeamActions;
+
+/// One button of a member's row; the destructive ones ask first (ui.md).
+struct Offer {
+    label: &'static str,
+    /// The accessible name, naming the person.
+    name: String,
+    change: MemberChange,
+    /// What the page says once the server has done it.
+    done: String,
+    /// The question and its consequence, for a change that needs a yes.
+    ask: Option<(String, &'static str)>,
+}
+
+impl Offer {
+    fn button(self, actions: TeamActions, member: AccountId) -> impl IntoView {
+        let Offer {
+            label,
+            name,
+            change,
+            done,
+            ask,
+        } = self;
+        let class = if change == MemberChange::Remove {
+            "button small danger"
+        } else {
+            "button small secondary"
+        };
+        let run = move || actions.change_member(member, change, done.clone());
+        view! {
+            <button type="button" class=class aria-label=name on:click=move |_| match ask.clone() {
+                Some((question, consequence)) => actions.confirm.ask(question, consequence, label, run.clone()),
+                None => run(),
+            }>{label}</button>
+        }
+    }
+}
 
 #[component]
 pub(super) fn MemberRow(member: Member, actions: TeamActions) -> impl IntoView {
@@ -20,7 +57,6 @@ pub(super) fn MemberRow(member: Member, actions: TeamActions) -> impl IntoView {
     let name = member.full_name.clone();
     let account = member.account;
     let offers = |change| changes.contains(&change);
-    let promote = offers(MemberChange::Role(Role::Admin));
     let demote = member.role == Role::Admin && offers(MemberChange::Role(Role::Practitioner));
     let levels: Vec<AccessLevel> = match member.role {
         Role::Staff(_) => [
@@ -35,18 +71,53 @@ pub(super) fn MemberRow(member: Member, actions: TeamActions) -> impl IntoView {
         .collect(),
         _ => Vec::new(),
     };
-    let (suspend, reactivate, remove) = (
-        offers(MemberChange::Suspend),
-        offers(MemberChange::Reactivate),
-        offers(MemberChange::Remove),
-    );
+    let current = member.role;
+    let buttons: Vec<Offer> = [
+        offers(MemberChange::Role(Role::Admin)).then(|| Offer {
+            label: "Promote to Admin",
+            name: format!("Promote {name} to Admin"),
+            change: MemberChange::Role(Role::Admin),
+            done: format!("{name} is now an Admin."),
+            ask: None,
+        }),
+        demote.then(|| Offer {
+            label: "Demote",
+            name: format!("Demote {name} to Practitioner"),
+            change: MemberChange::Role(Role::Practitioner),
+            done: format!("{name} is now a Practitioner."),
+            ask: Some((format!("Demote {name} to Practitioner?"), "They lose admin rights at once: managing the team, practice settings, device approvals and the audit log.")),
+        }),
+        offers(MemberChange::Reactivate).then(|| Offer {
+            label: "Reactivate",
+            name: format!("Reactivate {name}"),
+            change: MemberChange::Reactivate,
+            done: format!("{name} is active again, as {}.", current.label()),
+            ask: None,
+        }),
+        offers(MemberChange::Suspend).then(|| Offer {
+            label: "Suspend",
+            name: format!("Suspend {name}"),
+            change: MemberChange::Suspend,
+            done: format!("{name} is suspended."),
+            ask: Some((format!("Suspend {name}?"), "They are logged out everywhere at once and can do nothing until an admin reactivates them, with the same role.")),
+        }),
+        offers(MemberChange::Remove).then(|| Offer {
+            label: "Remove",
+            name: format!("Remove {name}"),
+            change: MemberChange::Remove,
+            done: format!("{name} was removed from the team."),
+            ask: Some((format!("Remove {name} from the team?"), "They are logged out everywhere at once and lose access to this practice. To bring them back, invite them again.")),
+        }),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let change =
         move |change: MemberChange, done: String| actions.change_member(account, change, done);
     let status = match member.status {
         MembershipStatus::Active => view! { <span class="badge badge-sent">"Active"</span> },
         MembershipStatus::Suspended => view! { <span class="badge badge-grey">"Suspended"</span> },
     };
-    let current = member.role;
     view! {
         <tr>
             <td class="card-title">{member.full_name}{member.you.then_some(" (you)")}</td>
@@ -76,56 +147,7 @@ pub(super) fn MemberRow(member: Member, actions: TeamActions) -> impl IntoView {
             <td data-label="Last login">{member.last_login.unwrap_or_else(|| "Not yet".into())}</td>
             <td class="row-actions">
                 {why_not.map(|reason| view! { <span class="hint">{reason.to_string()}</span> })}
-                {promote.then(|| {
-                    let name = name.clone();
-                    view! {
-                        <button type="button" class="button small secondary" aria-label=format!("Promote {name} to Admin")
-                            on:click=move |_| change(MemberChange::Role(Role::Admin), format!("{name} is now an Admin."))>"Promote to Admin"</button>
-                    }
-                })}
-                {demote.then(|| {
-                    let name = name.clone();
-                    view! {
-                        <button type="button" class="button small secondary" aria-label=format!("Demote {name} to Practitioner")
-                            on:click=move |_| actions.confirm.ask(
-                                format!("Demote {name} to Practitioner?"),
-                                "They lose admin rights at once: managing the team, practice settings, device approvals and the audit log.",
-                                "Demote",
-                                { let name = name.clone(); move || change(MemberChange::Role(Role::Practitioner), format!("{name} is now a Practitioner.")) },
-                            )>"Demote"</button>
-                    }
-                })}
-                {reactivate.then(|| {
-                    let name = name.clone();
-                    view! {
-                        <button type="button" class="button small secondary" aria-label=format!("Reactivate {name}")
-                            on:click=move |_| change(MemberChange::Reactivate, format!("{name} is active again, as {}.", current.label()))>"Reactivate"</button>
-                    }
-                })}
-                {suspend.then(|| {
-                    let name = name.clone();
-                    view! {
-                        <button type="button" class="button small secondary" aria-label=format!("Suspend {name}")
-                            on:click=move |_| actions.confirm.ask(
-                                format!("Suspend {name}?"),
-                                "They are logged out everywhere at once and can do nothing until an admin reactivates them, with the same role.",
-                                "Suspend",
-                                { let name = name.clone(); move || change(MemberChange::Suspend, format!("{name} is suspended.")) },
-                            )>"Suspend"</button>
-                    }
-                })}
-                {remove.then(|| {
-                    let name = name.clone();
-                    view! {
-                        <button type="button" class="button small danger" aria-label=format!("Remove {name}")
-                            on:click=move |_| actions.confirm.ask(
-                                format!("Remove {name} from the team?"),
-                                "They are logged out everywhere at once and lose access to this practice. To bring them back, invite them again.",
-                                "Remove",
-                                { let name = name.clone(); move || change(MemberChange::Remove, format!("{name} was removed from the team.")) },
-                            )>"Remove"</button>
-                    }
-                })}
+                {buttons.into_iter().map(|offer| offer.button(actions, account)).collect_view()}
             </td>
         </tr>
     }
