@@ -15,10 +15,11 @@ use crate::pages::join::JoinPage;
 use crate::pages::log_in::LogInPage;
 use crate::pages::mailbox::MailboxPage;
 use crate::pages::new_practice::NewPracticePage;
-use crate::pages::password::{ForgotPasswordPage, ResetPasswordPage};
+use crate::pages::password::{ChangePasswordPage, ForgotPasswordPage, ResetPasswordPage};
 use crate::pages::settings::{SettingsDetailsPage, SettingsLayout, SettingsRolesPage};
 use crate::pages::sign_up::{ConfirmSignUpPage, SignUpPage};
 use crate::pages::team::invite::InvitePage;
+use crate::pages::team::person::{AddUserPage, EditUserPage};
 use crate::pages::team::TeamPage;
 use crate::pages::NotFound;
 
@@ -78,6 +79,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LogInPage/>
                     <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
                     <Route path=path!("/reset-password") view=ResetPasswordPage/>
+                    <Route path=path!("/change-password") view=ChangePasswordPage/>
                     <Route path=path!("/practices/new") view=NewPracticePage/>
                     <ParentRoute path=path!("/p/:practice") view=PracticeLayout>
                         <Route path=path!("") view=DashboardPage/>
@@ -87,6 +89,8 @@ pub fn App() -> impl IntoView {
                         </ParentRoute>
                         <Route path=path!("team") view=TeamPage/>
                         <Route path=path!("team/invite") view=InvitePage/>
+                        <Route path=path!("team/add") view=AddUserPage/>
+                        <Route path=path!("team/member/:member") view=EditUserPage/>
                         <Route path=path!("audit") view=AuditLogPage/>
                     </ParentRoute>
                     <Route path=path!("/invitation") view=InvitationPage/>

@@ -20,6 +20,8 @@ pub enum AppError {
     NotFound,
     #[error("Your place on this practice's team is suspended. An Owner or Admin of the practice can reactivate you.")]
     Suspended,
+    #[error("Choose your own password first: the one you were given works only once.")]
+    PasswordChangeRequired,
     #[error("Too many attempts. Please wait {} minutes and try again.", (.0 + 59) / 60)]
     RateLimited(i64),
     /// The team's rules refuse this change; the reason says why.
@@ -67,7 +69,10 @@ impl AppError {
         match self {
             AppError::Validation(_) => S::UNPROCESSABLE_ENTITY,
             AppError::InvalidCredentials | AppError::Unauthenticated => S::UNAUTHORIZED,
-            AppError::Forbidden | AppError::Refused(_) | AppError::Suspended => S::FORBIDDEN,
+            AppError::Forbidden
+            | AppError::Refused(_)
+            | AppError::Suspended
+            | AppError::PasswordChangeRequired => S::FORBIDDEN,
             AppError::NotFound => S::NOT_FOUND,
             AppError::RateLimited(_) => S::TOO_MANY_REQUESTS,
             AppError::LinkExpired | AppError::LinkUsed => S::GONE,
@@ -108,6 +113,7 @@ impl From<server::error::ServiceError> for AppError {
             S::Refused(reason) => AppError::Refused(reason),
             S::NotFound => AppError::NotFound,
             S::Suspended => AppError::Suspended,
+            S::PasswordChangeRequired => AppError::PasswordChangeRequired,
             S::RateLimited { retry_after_secs } => AppError::RateLimited(retry_after_secs),
             S::Link(LinkProblem::Expired) => AppError::LinkExpired,
             S::Link(LinkProblem::Used) => AppError::LinkUsed,

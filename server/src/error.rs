@@ -27,6 +27,9 @@ pub enum ServiceError {
     /// The person's own membership is suspended: they may do nothing there.
     #[error("membership suspended")]
     Suspended,
+    /// The person logged in with a one-time password and has not chosen their own yet.
+    #[error("password change required")]
+    PasswordChangeRequired,
     #[error("too many attempts; retry in {retry_after_secs} s")]
     RateLimited { retry_after_secs: i64 },
     /// A change to the team that its rules refuse, with the reason to show.

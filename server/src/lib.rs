@@ -20,5 +20,6 @@ pub mod passwords;
 pub mod practices;
 pub mod rate_limit;
 pub mod sessions;
+pub mod staff;
 pub mod team;
 pub mod tokens;

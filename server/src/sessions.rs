@@ -24,6 +24,8 @@ pub struct SignedIn {
     pub account: AccountId,
     pub full_name: String,
     pub email: Option<EmailAddress>,
+    /// A one-time password is still in use: nothing but choosing a new one is allowed.
+    pub must_change_password: bool,
 }
 
 pub fn cookie_name(config: &Config) -> &'static str {
@@ -116,6 +118,7 @@ struct SessionRow {
     account_id: AccountId,
     full_name: String,
     email: Option<String>,
+    must_change_password: bool,
     last_seen_at: i64,
     expires_at: i64,
     live_epoch: bool,
@@ -130,7 +133,7 @@ pub async fn resolve(
     let hash = token.hash();
     let row: Option<SessionRow> = on_pool!(db, pool => {
         sqlx::query_as(
-            "SELECT s.account_id, a.full_name, a.email, s.last_seen_at, s.expires_at, (s.epoch = a.session_epoch) AS live_epoch
+            "SELECT s.account_id, a.full_name, a.email, a.must_change_password, s.last_seen_at, s.expires_at, (s.epoch = a.session_epoch) AS live_epoch
              FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = $1",
         )
         .bind(&hash)
@@ -157,6 +160,7 @@ pub async fn resolve(
         account: row.account_id,
         full_name: row.full_name,
         email: row.email.and_then(|e| EmailAddress::parse(&e).ok()),
+        must_change_password: row.must_change_password,
     }))
 }
 

@@ -6,6 +6,7 @@ use shared::email::EmailAddress;
 use shared::ids::{AccountId, InvitationId, PracticeId};
 use shared::invitation::InvitationStatus;
 use shared::roles::{Capability, MembershipStatus, PermissionFlags, Role};
+use shared::staff::Position;
 use shared::team::{Member, Page, Pending, TeamQuery, TeamStatus, TeamView, PAGE_SIZE};
 
 use crate::backend::Backend;
@@ -19,6 +20,8 @@ struct MemberRow {
     account_id: AccountId,
     full_name: String,
     email: Option<String>,
+    username: Option<String>,
+    position: Option<String>,
     role: Role,
     status: MembershipStatus,
     show_in_app: bool,
@@ -48,7 +51,7 @@ const RECENT_MS: i64 = 30 * 24 * 3_600_000;
 
 /// Members matching $2 (search pattern), $3 (role), $4 (status); $5 = FALSE
 /// when the status filter is about invitations. `total` counts every match.
-const MEMBERS: &str = "SELECT m.account_id, a.full_name, a.email, m.role, m.status, m.show_in_app,
+const MEMBERS: &str = "SELECT m.account_id, a.full_name, a.email, a.username, m.position, m.role, m.status, m.show_in_app,
         m.chat_user, m.default_doctor, m.can_sign_forms, m.can_invite_clients, a.last_login_at,
         COUNT(*) OVER () AS total
     FROM memberships m JOIN accounts a ON a.id = m.account_id
@@ -181,6 +184,8 @@ pub async fn view(
             account: m.account_id,
             full_name: m.full_name,
             email: m.email.and_then(|e| EmailAddress::parse(&e).ok()),
+            username: m.username,
+            position: m.position.as_deref().and_then(Position::from_code),
             role: m.role,
             status: m.status,
             you: m.account_id == account,

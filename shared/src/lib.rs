@@ -17,6 +17,7 @@ pub mod membership;
 pub mod names;
 pub mod practice;
 pub mod roles;
+pub mod staff;
 pub mod team;
 pub mod url;
 pub mod validation;

@@ -23,4 +23,6 @@ pub struct PracticePlace {
     pub id: PracticeId,
     pub details: PracticeDetails,
     pub actor: Actor,
+    /// Active Owners and Admins, for the "promote a second admin" note.
+    pub active_admins: u64,
 }

@@ -15,6 +15,16 @@ pub enum AccessLevel {
     Full,
 }
 
+impl AccessLevel {
+    pub fn label(self) -> &'static str {
+        match self {
+            AccessLevel::ReadOnly => "Read only",
+            AccessLevel::ReadWrite => "Read-write",
+            AccessLevel::Full => "Full",
+        }
+    }
+}
+
 /// A person's role in one practice. Staff always carry an access level, so a
 /// "Staff without a level" cannot be written down.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -12,6 +12,9 @@ pub struct Member {
     pub account: AccountId,
     pub full_name: String,
     pub email: Option<EmailAddress>,
+    /// For a username login (no email address of its own).
+    pub username: Option<String>,
+    pub position: Option<crate::staff::Position>,
     pub role: Role,
     pub status: MembershipStatus,
     /// This row is the person looking at the page.

@@ -40,7 +40,7 @@ impl FieldErrors {
         self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
-    fn into_result<T>(self, value: impl FnOnce() -> T) -> Result<T, FieldErrors> {
+    pub(crate) fn into_result<T>(self, value: impl FnOnce() -> T) -> Result<T, FieldErrors> {
         if self.is_empty() {
             Ok(value())
         } else {
@@ -89,7 +89,7 @@ impl fmt::Debug for Password {
 }
 
 /// A person's or a practice's name: trimmed, not empty, not too long.
-fn name(errors: &mut FieldErrors, field: &str, input: &str, what: &str) -> String {
+pub(crate) fn name(errors: &mut FieldErrors, field: &str, input: &str, what: &str) -> String {
     let trimmed = input.trim();
     if trimmed.is_empty() {
         errors.add(field, format!("Enter {what}."));
@@ -101,7 +101,7 @@ fn name(errors: &mut FieldErrors, field: &str, input: &str, what: &str) -> Strin
     trimmed.to_owned()
 }
 
-fn email(errors: &mut FieldErrors, field: &str, input: &str) -> Option<EmailAddress> {
+pub(crate) fn email(errors: &mut FieldErrors, field: &str, input: &str) -> Option<EmailAddress> {
     EmailAddress::parse(input)
         .map_err(|problem| errors.add(field, problem.to_string()))
         .ok()
@@ -242,6 +242,30 @@ pub fn validate_new_password(input: &str) -> Result<Password, FieldErrors> {
     let mut errors = FieldErrors::new();
     let parsed = password(&mut errors, "password", input);
     errors.into_result(|| parsed.expect("no error, so parsed"))
+}
+
+/// Choosing one's own password while signed in (after a one-time password, §4).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangePasswordForm {
+    pub current: String,
+    pub password: String,
+}
+
+impl ChangePasswordForm {
+    pub fn validate(&self) -> Result<Password, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        if self.current.is_empty() {
+            errors.add("current", "Enter the password you logged in with.");
+        }
+        let new = password(&mut errors, "password", &self.password);
+        if !self.current.is_empty() && self.current == self.password {
+            errors.add(
+                "password",
+                "Choose a password different from the one you were given.",
+            );
+        }
+        errors.into_result(|| new.expect("no error, so parsed"))
+    }
 }
 
 /// Settings → Details, and the create-practice form.

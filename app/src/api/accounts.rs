@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use shared::email::EmailAddress;
 use shared::practice::PracticeSummary;
-use shared::validation::{LoginForm, SignUpForm};
+use shared::validation::{ChangePasswordForm, LoginForm, SignUpForm};
 
 use crate::error::AppError;
 
@@ -12,6 +12,8 @@ pub struct Me {
     pub full_name: String,
     pub email: Option<EmailAddress>,
     pub practices: Vec<PracticeSummary>,
+    /// Logged in with a one-time password: every page leads to choosing one's own.
+    pub must_change_password: bool,
 }
 
 #[server(endpoint = "me")]
@@ -26,6 +28,7 @@ pub async fn current_user() -> Result<Option<Me>, AppError> {
             full_name: person.full_name,
             email: person.email,
             practices,
+            must_change_password: person.must_change_password,
         }))
     })
     .await
@@ -80,7 +83,32 @@ pub async fn log_in(form: LoginForm, next: Option<String>) -> Result<String, App
         let (account, session) =
             server::accounts::log_in(&r.backend, &r.caller, &form, previous.as_ref()).await?;
         r.start_session(&session);
-        server::practices::landing_path(&r.backend, account, next.as_deref()).await
+        let landing = server::practices::landing_path(&r.backend, account, next.as_deref()).await?;
+        Ok(
+            if server::accounts::must_change_password(&r.backend.db, account).await? {
+                format!("/change-password?next={}", shared::url::encode(&landing))
+            } else {
+                landing
+            },
+        )
+    })
+    .await
+}
+
+/// Chooses a new password (after a one-time password, or any time); the
+/// browser gets a new session and every other one ends. Returns where to go.
+#[server(endpoint = "change_password")]
+pub async fn change_password(
+    form: ChangePasswordForm,
+    next: Option<String>,
+) -> Result<String, AppError> {
+    use super::request::as_person_changing_password;
+    as_person_changing_password(|r| async move {
+        let session =
+            server::accounts::change_password(&r.backend, &r.caller, r.person.account, &form)
+                .await?;
+        r.start_session(&session);
+        server::practices::landing_path(&r.backend, r.person.account, next.as_deref()).await
     })
     .await
 }

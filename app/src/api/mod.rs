@@ -7,4 +7,5 @@ pub mod mailbox;
 pub mod practices;
 #[cfg(feature = "ssr")]
 pub mod request;
+pub mod staff;
 pub mod team;

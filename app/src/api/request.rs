@@ -31,6 +31,13 @@ pub struct Person {
     pub person: SignedIn,
 }
 
+impl Person {
+    /// Gives the browser the cookie of the session that replaced its old one.
+    pub fn start_session(&self, session: &Secret) {
+        give_session(&self.backend, session);
+    }
+}
+
 impl Anyone {
     fn of_this_request() -> ServiceResult<Self> {
         let backend = use_context::<Backend>().ok_or_else(|| {
@@ -57,7 +64,7 @@ impl Anyone {
     /// Gives the browser the cookie of a new session (the services that start
     /// one end the session the browser presented).
     pub fn start_session(&self, session: &Secret) {
-        set_cookie(&sessions::set_cookie(&self.backend.config, session));
+        give_session(&self.backend, session);
     }
 
     /// Tells the browser to forget its session cookie.
@@ -79,6 +86,10 @@ fn caller(trusted_proxies: &[std::net::IpAddr]) -> Caller {
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     Caller { ip, user_agent }
+}
+
+fn give_session(backend: &Backend, session: &Secret) {
+    set_cookie(&sessions::set_cookie(&backend.config, session));
 }
 
 fn set_cookie(value: &str) {
@@ -111,8 +122,30 @@ where
     answer(result)
 }
 
-/// Runs `body` for a signed-in person; anyone else is told to log in.
+/// Runs `body` for a signed-in person; anyone else is told to log in, and
+/// someone still on a one-time password is told to choose their own first.
 pub async fn as_person<T, Fut>(body: impl FnOnce(Person) -> Fut) -> Result<T, AppError>
+where
+    Fut: Future<Output = ServiceResult<T>>,
+{
+    person_door(false, body).await
+}
+
+/// [`as_person`] for choosing a new password: the one thing a person on a
+/// one-time password may do.
+pub async fn as_person_changing_password<T, Fut>(
+    body: impl FnOnce(Person) -> Fut,
+) -> Result<T, AppError>
+where
+    Fut: Future<Output = ServiceResult<T>>,
+{
+    person_door(true, body).await
+}
+
+async fn person_door<T, Fut>(
+    changing_password: bool,
+    body: impl FnOnce(Person) -> Fut,
+) -> Result<T, AppError>
 where
     Fut: Future<Output = ServiceResult<T>>,
 {
@@ -122,6 +155,9 @@ where
             .signed_in()
             .await?
             .ok_or(ServiceError::Unauthenticated)?;
+        if person.must_change_password && !changing_password {
+            return Err(ServiceError::PasswordChangeRequired);
+        }
         Ok(Person {
             backend: request.backend,
             caller: request.caller,

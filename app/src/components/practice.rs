@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect};
 use leptos_router::hooks::{use_location, use_params_map};
 use shared::ids::PracticeId;
+use shared::membership::needs_another_admin;
 use shared::roles::{can, Actor, Capability};
 use shared::validation::PracticeDetails;
 
@@ -20,6 +21,7 @@ pub struct PracticeContext {
     pub id: PracticeId,
     pub details: StoredValue<PracticeDetails>,
     pub actor: Actor,
+    pub active_admins: u64,
 }
 
 impl PracticeContext {
@@ -71,6 +73,7 @@ pub fn PracticeLayout() -> impl IntoView {
                         id: place.id,
                         details: StoredValue::new(place.details),
                         actor: place.actor,
+                        active_admins: place.active_admins,
                     };
                     provide_context(context);
                     let current = use_location().pathname;
@@ -95,6 +98,10 @@ pub fn PracticeProblem(error: AppError) -> impl IntoView {
             let here = urlencode(&use_location().pathname.get_untracked());
             view! { <Redirect path=format!("/login?next={here}")/> }.into_any()
         }
+        AppError::PasswordChangeRequired => {
+            let here = urlencode(&use_location().pathname.get_untracked());
+            view! { <Redirect path=format!("/change-password?next={here}")/> }.into_any()
+        }
         other => view! {
             <section class="card narrow">
                 <h1>"Not available"</h1>
@@ -104,6 +111,15 @@ pub fn PracticeProblem(error: AppError) -> impl IntoView {
         }
         .into_any(),
     }
+}
+
+/// Seed 002: a practice should have two people who can manage it (one may be
+/// away). Shown to those who can do something about it.
+#[component]
+pub fn LoneAdminNote(active_admins: u64) -> impl IntoView {
+    needs_another_admin(active_admins).then(|| view! {
+        <p class="alert alert-warning" role="note">"Only one active person can manage this team. Promote a second person to Admin, so the practice is not locked out while one is away."</p>
+    })
 }
 
 /// The console's sections, each shown only to those the role table lets use it.

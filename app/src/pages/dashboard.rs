@@ -1,6 +1,8 @@
 use leptos::prelude::*;
 
-use crate::components::practice::use_practice;
+use shared::roles::Capability;
+
+use crate::components::practice::{use_practice, LoneAdminNote};
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
@@ -10,6 +12,9 @@ pub fn DashboardPage() -> impl IntoView {
         <section class="page">
             <h1>{details.name}</h1>
             <p class="lead">"Your role: " <strong>{practice.actor.role.label()}</strong></p>
+            {practice.may(Capability::ManageTeam).then(|| view! {
+                <LoneAdminNote active_admins=practice.active_admins/>
+            })}
             <div class="cards">
                 <article class="card">
                     <h2>"Practice details"</h2>

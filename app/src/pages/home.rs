@@ -10,6 +10,7 @@ pub fn HomePage() -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || me.get().map(|result| match result.ok().flatten() {
+                Some(me) if me.must_change_password => view! { <Redirect path="/change-password"/> }.into_any(),
                 Some(me) => {
                     let to = me.practices.first().map_or_else(|| "/practices/new".to_owned(), |p| format!("/p/{}", p.id));
                     view! { <Redirect path=to/> }.into_any()

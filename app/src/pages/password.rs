@@ -1,9 +1,9 @@
 use leptos::prelude::*;
-use shared::validation::{validate_new_password, validate_reset_request};
+use shared::validation::{validate_new_password, validate_reset_request, ChangePasswordForm};
 
 use super::token_from_query;
-use crate::api::accounts::{check_reset_link, RequestPasswordReset, ResetPassword};
-use crate::components::form::{Field, FormAlert, FormErrors, Submit};
+use crate::api::accounts::{check_reset_link, ChangePassword, RequestPasswordReset, ResetPassword};
+use crate::components::form::{follow_on_success, Field, FormAlert, FormErrors, Submit};
 use crate::error::AppError;
 
 #[component]
@@ -101,6 +101,44 @@ pub fn ResetPasswordPage() -> impl IntoView {
                 }
             })}
             </Suspense>
+        </section>
+    }
+}
+
+/// Choosing one's own password while signed in — where a login with a
+/// one-time password lands, and where every page sends such a person.
+#[component]
+pub fn ChangePasswordPage() -> impl IntoView {
+    let (current, password) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let next = super::query_param("next");
+    let action = ServerAction::<ChangePassword>::new();
+    let errors = FormErrors::of(action);
+    follow_on_success(action);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let form = ChangePasswordForm {
+            current: current.get(),
+            password: password.get(),
+        };
+        if errors.check(form.validate()).is_some() {
+            action.dispatch(ChangePassword {
+                form,
+                next: next.get_untracked(),
+            });
+        }
+    };
+    view! {
+        <section class="card narrow">
+            <h1>"Choose your password"</h1>
+            <p>"If an admin gave you a one-time password, it works only until you choose your own."</p>
+            <form on:submit=submit novalidate>
+                <FormAlert errors/>
+                <Field label="Current password" name="current" kind="password" value=current errors
+                    autocomplete="current-password"/>
+                <Field label="New password" name="password" kind="password" value=password errors
+                    autocomplete="new-password" hint="At least 10 characters."/>
+                <Submit label="Save password" busy="Saving…" pending=action.pending()/>
+            </form>
         </section>
     }
 }

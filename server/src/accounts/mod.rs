@@ -17,7 +17,9 @@ use crate::mail_limit::{self, MailRequest};
 use crate::tokens::Secret;
 use crate::{on_pool, on_tx, rate_limit, sessions};
 
+mod change;
 mod reset;
+pub use change::{change_password, must_change_password};
 pub use reset::{check_reset_link, request_password_reset, reset_password};
 
 pub const SIGN_UP_LINK_MS: i64 = 24 * 60 * 60 * 1000;

@@ -94,3 +94,25 @@ pub fn team_invitation(to: &EmailAddress, invitation: &TeamInvitation<'_>) -> Em
         ),
     )
 }
+
+/// An admin added this address to the team (Add user): the link chooses the
+/// first password, so nobody else learns it.
+pub fn added_to_team(
+    to: &EmailAddress,
+    practice: &str,
+    by: &str,
+    link: &str,
+    expires: &str,
+) -> Email {
+    let (by, practice) = (shown(by, "An admin"), shown(practice, "a practice"));
+    Email::new(
+        to,
+        format!("{by} added you to {practice} on Carekeys"),
+        format!(
+            "{by} added you to the team of {practice} on Carekeys.\n\n\
+             Choose your password to log in:\n\n{link}\n\n\
+             The link works once, until {expires}. After that, use \"Forgot your password?\" on the login page.\n\n\
+             On the team you will see personal health information of the practice's clients.\n"
+        ),
+    )
+}

@@ -422,6 +422,7 @@ async fn a_join_sees_the_link_as_it_is_when_it_commits() {
         account: person(&env, "nia@example.org").await,
         full_name: "Nia".into(),
         email: Some("nia@example.org".parse().unwrap()),
+        must_change_password: false,
     };
 
     // The admin's change is under way and holds the practice.

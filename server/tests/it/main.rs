@@ -11,6 +11,7 @@ mod audit_log_page;
 mod hardening;
 mod mail_delivery;
 mod practices_and_audit;
+mod staff;
 mod team_invitations;
 mod team_members;
 mod team_page;

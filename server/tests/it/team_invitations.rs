@@ -19,6 +19,7 @@ async fn signed_in(env: &TestEnv, email: &str) -> sessions::SignedIn {
         account,
         full_name: email.into(),
         email: Some(email.parse().unwrap()),
+        must_change_password: false,
     }
 }
 

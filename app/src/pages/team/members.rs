@@ -56,6 +56,7 @@ pub(super) fn MemberRow(member: Member, actions: TeamActions) -> impl IntoView {
         .flatten();
     let name = member.full_name.clone();
     let account = member.account;
+    let edit = actions.practice.path(&format!("team/member/{account}"));
     let offers = |change| changes.contains(&change);
     let demote = member.role == Role::Admin && offers(MemberChange::Role(Role::Practitioner));
     let levels: Vec<AccessLevel> = match member.role {
@@ -121,7 +122,8 @@ pub(super) fn MemberRow(member: Member, actions: TeamActions) -> impl IntoView {
     view! {
         <tr>
             <td class="card-title">{member.full_name}{member.you.then_some(" (you)")}</td>
-            <td data-label="Email">{member.email.map(|e| e.to_string()).unwrap_or_default()}</td>
+            <td data-label="Login">{member.email.map(|e| e.to_string()).or(member.username).unwrap_or_default()}</td>
+            <td data-label="Position">{member.position.map(|p| p.label())}</td>
             <td data-label="Role">
                 {if levels.len() > 1 {
                     let name = name.clone();
@@ -146,6 +148,7 @@ pub(super) fn MemberRow(member: Member, actions: TeamActions) -> impl IntoView {
             <td data-label="Flags">{member.flags.held().join(", ")}</td>
             <td data-label="Last login">{member.last_login.unwrap_or_else(|| "Not yet".into())}</td>
             <td class="row-actions">
+                <a class="button small secondary" href=edit aria-label=format!("Edit {name}")>"Edit"</a>
                 {why_not.map(|reason| view! { <span class="hint">{reason.to_string()}</span> })}
                 {buttons.into_iter().map(|offer| offer.button(actions, account)).collect_view()}
             </td>

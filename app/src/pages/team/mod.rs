@@ -3,13 +3,14 @@
 
 pub mod invite;
 mod members;
+pub mod person;
 mod report;
 mod requests;
 
 use leptos::prelude::*;
 use shared::ids::{AccountId, InvitationId};
 use shared::invitation::{InvitationEvent, InvitationKind, InvitationStatus};
-use shared::membership::{needs_another_admin, MemberChange};
+use shared::membership::MemberChange;
 use shared::roles::Capability;
 use shared::roles::Role;
 use shared::team::{BulkOutcome, Pending, TeamQuery, TeamStatus, TeamView};
@@ -20,7 +21,7 @@ use crate::api::team::{
 };
 use crate::components::confirm::{Confirm, ConfirmDialog};
 use crate::components::pager::Pager;
-use crate::components::practice::{use_practice, PracticeContext, PracticeProblem};
+use crate::components::practice::{use_practice, LoneAdminNote, PracticeContext, PracticeProblem};
 use crate::error::AppError;
 use members::MemberRow;
 use requests::RequestRow;
@@ -172,7 +173,10 @@ pub fn TeamPage() -> impl IntoView {
         <section class="page">
             <div class="page-head">
                 <h1>"Team"</h1>
-                <a class="button primary" href=practice.path("team/invite")>"Invite people"</a>
+                <div class="actions">
+                    <a class="button secondary" href=practice.path("team/add")>"Add user"</a>
+                    <a class="button primary" href=practice.path("team/invite")>"Invite people"</a>
+                </div>
             </div>
             {move || message().map(|m| view! { <p class="alert alert-info" role="status">{m}</p> })}
             <TeamFilters query/>
@@ -234,7 +238,6 @@ fn TeamTables(view: TeamView, actions: TeamActions, query: RwSignal<TeamQuery>) 
         requests,
         active_admins,
     } = view;
-    let alone = needs_another_admin(active_admins);
     let filtered = query.with_untracked(TeamQuery::is_filtered);
     let members_step = Callback::new(move |by: i32| {
         query.update(|q| q.members_page = q.members_page.saturating_add_signed(by))
@@ -260,14 +263,12 @@ fn TeamTables(view: TeamView, actions: TeamActions, query: RwSignal<TeamQuery>) 
     let all_selected = move || !all_ids.is_empty() && selected.with(|s| s.len() == all_ids.len());
     let invite_path = actions.practice.path("team/invite");
     view! {
-        {alone.then(|| view! {
-            <p class="alert alert-warning" role="note">"Only one active person can manage this team. Promote a second person to Admin, so the practice is not locked out while one is away."</p>
-        })}
+        <LoneAdminNote active_admins/>
         <h2>"Members"</h2>
         <div class="table-wrap">
             <table class="card-rows">
                 <thead><tr>
-                    <th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"Status"</th>
+                    <th scope="col">"Name"</th><th scope="col">"Login"</th><th scope="col">"Position"</th><th scope="col">"Role"</th><th scope="col">"Status"</th>
                     <th scope="col">"Flags"</th><th scope="col">"Last login"</th><th scope="col">"Actions"</th>
                 </tr></thead>
                 <tbody>
