@@ -125,6 +125,10 @@ pub fn router_with_test_clock(
         .route("/health", get(health))
         .route("/p/{practice}/audit.csv", get(crate::api::audit::audit_csv))
         .route(
+            "/p/{practice}/photos/{member}",
+            get(crate::api::staff::photo).put(crate::api::staff::upload_photo),
+        )
+        .route(
             "/api/{*fn_name}",
             get(server_fn_handler).post(server_fn_handler),
         )

@@ -1,6 +1,6 @@
 import { readFileSync } from "fs";
 import { devices, expect, test } from "@playwright/test";
-import { PASSWORD, createPractice, inviteTyped, linkIn, nthMailTo, open, signUp, toTeam, uniqueEmail } from "./helpers";
+import { PASSWORD, createPractice, inviteTyped, linkIn, logIn, nthMailTo, open, signUp, toTeam, uniqueEmail } from "./helpers";
 
 // Team management (product.md §3, §4): the owner on a desktop changes the
 // place of a practitioner who is logged in on a phone at the same time.
@@ -34,7 +34,7 @@ test("an owner promotes, demotes and suspends a practitioner who is logged in on
   // The owner promotes and demotes; their own row says why it has no actions.
   await toTeam(page);
   const patRow = page.getByRole("row", { name: /Pat Member/ });
-  const [role, status] = [patRow.getByRole("cell").nth(2), patRow.getByRole("cell").nth(3)];
+  const [role, status] = [patRow.getByRole("cell").nth(3), patRow.getByRole("cell").nth(4)];
   await expect(page.getByRole("row", { name: /Ada Lovelace \(you\)/ })).toContainText("The Owner's place changes only when they transfer ownership.");
   await page.getByRole("button", { name: "Promote Pat Member to Admin" }).click();
   await expect(page.getByRole("status")).toContainText("Pat Member is now an Admin.");
@@ -99,4 +99,70 @@ test("an owner promotes, demotes and suspends a practitioner who is logged in on
   expect(csv).toContain("member.suspended");
   await page.getByRole("button", { name: "Verify chain" }).click();
   await expect(page.getByRole("status")).toContainText("The audit trail is intact");
+});
+
+test("an owner adds a username user, who logs in with the one-time password and must choose their own", async ({ browser, page, request }, testInfo) => {
+  test.skip(testInfo.project.name !== "desktop", "adding people is a desktop task; the new person's browser is a second context");
+  await signUp(page, request, uniqueEmail(testInfo, "owner"));
+  await createPractice(page, "Harbour Clinic");
+  const practicePath = new URL(page.url()).pathname;
+  await toTeam(page);
+  await page.getByRole("link", { name: "Add user" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Add user" })).toBeVisible();
+  await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);
+
+  await page.getByLabel("Full name", { exact: true }).fill("Front Desk");
+  await page.getByLabel("Position", { exact: true }).selectOption("receptionist");
+  await page.getByRole("radio", { name: /Username/ }).check();
+  const username = `desk-${Date.now() % 1_000_000}`;
+  // Problems show as the admin types, before anything is sent.
+  await page.getByLabel("Username", { exact: true }).fill("front desk");
+  await expect(page.locator("#field-login-error")).toHaveText("A username cannot contain spaces.");
+  await page.getByLabel("Username", { exact: true }).fill(username);
+  await expect(page.locator("#field-login-error")).toHaveCount(0);
+  await page.getByLabel("Screen-pop extensions", { exact: true }).fill("12,abc");
+  await expect(page.locator("#field-screen_pop-error")).toContainText('"abc" is not an extension');
+  await page.getByLabel("Screen-pop extensions", { exact: true }).fill("*");
+  // The practice's info address is a fine contact for a username login.
+  await page.getByLabel("Contact email", { exact: true }).fill("desk@harbour.example");
+  await page.getByLabel("Role", { exact: true }).selectOption("staff");
+  await page.getByLabel("Access level", { exact: true }).selectOption("read_only");
+  await page.getByRole("button", { name: "Add user" }).click();
+  const once = (await page.getByTestId("one-time-password").textContent())!.trim();
+  expect(once).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){3}$/);
+
+  // The row lists their username, position and level.
+  await toTeam(page);
+  const row = page.getByRole("row", { name: /Front Desk/ });
+  await expect(row).toContainText(username);
+  await expect(row).toContainText("Receptionist");
+  await expect(row).toContainText("Staff (Read only)");
+
+  // Their first login leads to choosing a password, and nothing else works until then.
+  const desk = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
+  const them = await desk.newPage();
+  await logIn(them, username, once);
+  await expect(them).toHaveURL(/\/change-password\?next=/);
+  await expect(them.locator("body[data-hydrated=true]")).toHaveCount(1);
+  await open(them, practicePath);
+  await expect(them).toHaveURL(/\/change-password\?next=/);
+  await expect(them.locator("body[data-hydrated=true]")).toHaveCount(1);
+  await them.getByLabel("Current password", { exact: true }).fill(once);
+  await them.getByLabel("New password", { exact: true }).fill(once);
+  await them.getByRole("button", { name: "Save password" }).click();
+  await expect(them.locator("#field-password-error")).toContainText("different from the one you were given");
+  await them.getByLabel("New password", { exact: true }).fill(PASSWORD);
+  await them.getByRole("button", { name: "Save password" }).click();
+  await expect(them.getByText("Your role:")).toContainText("Staff (Read only)");
+  await expect(them.getByRole("navigation", { name: "Practice" }).getByRole("link")).toHaveText(["Dashboard", "Settings"]);
+  await desk.close();
+
+  // The owner edits their details; the login stays as it is.
+  await page.getByRole("link", { name: "Edit Front Desk" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Edit user" })).toBeVisible();
+  await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);
+  await expect(page.getByLabel("Username", { exact: true })).toBeDisabled();
+  await page.getByLabel("Public name", { exact: true }).fill("Reception");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("status")).toContainText("Saved.");
 });

@@ -17,6 +17,7 @@ pub mod mail;
 pub mod mail_limit;
 pub mod memberships;
 pub mod passwords;
+pub mod photos;
 pub mod practices;
 pub mod rate_limit;
 pub mod sessions;

@@ -14,6 +14,21 @@ use crate::validation::{email, name, FieldErrors};
 pub const USERNAME_MIN: usize = 3;
 pub const USERNAME_MAX: usize = 32;
 pub const PMS_ID_MAX: usize = 64;
+/// The largest profile photo accepted, checked in the browser before sending and again on the server.
+pub const PHOTO_MAX_BYTES: usize = 2 * 1024 * 1024;
+/// What the photo field accepts (the server decodes the bytes; the name proves nothing).
+pub const PHOTO_TYPES: &str = "image/png,image/jpeg,image/webp";
+
+/// The photo field's answer to a file of `bytes` bytes, if it is too large.
+pub fn photo_size_problem(bytes: usize) -> Option<String> {
+    (bytes > PHOTO_MAX_BYTES).then(|| {
+        format!(
+            "The photo is {:.1} MB; use one of at most 2 MB.",
+            bytes as f64 / (1024.0 * 1024.0)
+        )
+    })
+}
+
 /// Phone extensions are short; a longer "extension" is a typo of a phone number.
 pub const EXTENSION_MAX_DIGITS: usize = 8;
 

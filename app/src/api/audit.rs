@@ -34,13 +34,8 @@ pub async fn audit_csv(
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
     use http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
-    use server::error::ServiceError;
     let csv = async {
-        let token = server::sessions::token_from_headers(&backend.config, &headers)
-            .ok_or(ServiceError::Unauthenticated)?;
-        let person = server::sessions::resolve(&backend.db, &token, backend.now_ms())
-            .await?
-            .ok_or(ServiceError::Unauthenticated)?;
+        let person = super::request::person_of(&backend, &headers).await?;
         server::audit_log::export(&backend, person.account, practice, &query).await
     };
     match csv.await.map_err(AppError::from) {

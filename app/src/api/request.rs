@@ -75,17 +75,42 @@ impl Anyone {
 
 /// The caller's address (through trusted proxies only) and browser.
 fn caller(trusted_proxies: &[std::net::IpAddr]) -> Caller {
-    let parts = use_context::<Parts>();
-    let ip = parts.as_ref().and_then(|p| {
-        let ConnectInfo(peer) = p.extensions.get::<ConnectInfo<SocketAddr>>()?;
-        Some(client_ip(peer.ip(), &p.headers, trusted_proxies).to_string())
-    });
-    let user_agent = parts
-        .as_ref()
-        .and_then(|p| p.headers.get(USER_AGENT))
+    match use_context::<Parts>() {
+        Some(parts) => match parts.extensions.get::<ConnectInfo<SocketAddr>>() {
+            Some(ConnectInfo(peer)) => caller_from(trusted_proxies, *peer, &parts.headers),
+            None => Caller {
+                ip: None,
+                user_agent: user_agent(&parts.headers),
+            },
+        },
+        None => Caller {
+            ip: None,
+            user_agent: None,
+        },
+    }
+}
+
+/// [`caller`] for a plain HTTP route.
+pub fn caller_of(backend: &Backend, peer: SocketAddr, headers: &http::HeaderMap) -> Caller {
+    caller_from(&backend.config.trusted_proxies, peer, headers)
+}
+
+fn caller_from(
+    trusted_proxies: &[std::net::IpAddr],
+    peer: SocketAddr,
+    headers: &http::HeaderMap,
+) -> Caller {
+    Caller {
+        ip: Some(client_ip(peer.ip(), headers, trusted_proxies).to_string()),
+        user_agent: user_agent(headers),
+    }
+}
+
+fn user_agent(headers: &http::HeaderMap) -> Option<String> {
+    headers
+        .get(USER_AGENT)
         .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    Caller { ip, user_agent }
+        .map(str::to_owned)
 }
 
 fn give_session(backend: &Backend, session: &Secret) {
@@ -140,6 +165,20 @@ where
     Fut: Future<Output = ServiceResult<T>>,
 {
     person_door(true, body).await
+}
+
+/// The signed-in person behind a plain HTTP route (downloads, uploads), with
+/// the same refusals as [`as_person`].
+pub async fn person_of(backend: &Backend, headers: &http::HeaderMap) -> ServiceResult<SignedIn> {
+    let token = sessions::token_from_headers(&backend.config, headers)
+        .ok_or(ServiceError::Unauthenticated)?;
+    let person = sessions::resolve(&backend.db, &token, backend.now_ms())
+        .await?
+        .ok_or(ServiceError::Unauthenticated)?;
+    if person.must_change_password {
+        return Err(ServiceError::PasswordChangeRequired);
+    }
+    Ok(person)
 }
 
 async fn person_door<T, Fut>(

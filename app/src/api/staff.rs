@@ -50,3 +50,79 @@ pub async fn edit_member(
     })
     .await
 }
+
+/// `GET /p/{practice}/photos/{member}`: the member's re-encoded photo, for
+/// people on the practice's team.
+#[cfg(feature = "ssr")]
+pub async fn photo(
+    axum::extract::State(backend): axum::extract::State<server::backend::Backend>,
+    axum::extract::Path((practice, member)): axum::extract::Path<(PracticeId, AccountId)>,
+    headers: http::HeaderMap,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    use http::header::{CACHE_CONTROL, CONTENT_TYPE};
+    let jpeg = async {
+        let person = super::request::person_of(&backend, &headers).await?;
+        server::photos::get(&backend, person.account, practice, member).await
+    };
+    match jpeg.await.map_err(AppError::from) {
+        Ok(jpeg) => (
+            [
+                (CONTENT_TYPE, "image/jpeg"),
+                (CACHE_CONTROL, "private, no-cache"),
+            ],
+            jpeg,
+        )
+            .into_response(),
+        Err(error) => (error.status(), error.to_string()).into_response(),
+    }
+}
+
+/// `PUT /p/{practice}/photos/{member}` with the image file as the body.
+/// Answers 204, or the sentence the photo field shows (a bad file is a field problem).
+#[cfg(feature = "ssr")]
+pub async fn upload_photo(
+    axum::extract::State(backend): axum::extract::State<server::backend::Backend>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    axum::extract::Path((practice, member)): axum::extract::Path<(PracticeId, AccountId)>,
+    headers: http::HeaderMap,
+    body: axum::body::Body,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    use server::error::ServiceError;
+    use shared::staff::{photo_size_problem, PHOTO_MAX_BYTES};
+    use shared::validation::FieldErrors;
+    let stored = async {
+        let person = super::request::person_of(&backend, &headers).await?;
+        // One byte over the limit is enough to know; the rest is never read.
+        let upload = axum::body::to_bytes(body, PHOTO_MAX_BYTES + 1)
+            .await
+            .map_err(|_| {
+                let declared = headers
+                    .get(http::header::CONTENT_LENGTH)
+                    .and_then(|v| v.to_str().ok()?.parse().ok())
+                    .unwrap_or(PHOTO_MAX_BYTES + 1);
+                let message = photo_size_problem(declared)
+                    .unwrap_or_else(|| "The upload was cut off; please try again.".into());
+                ServiceError::Validation(FieldErrors::single("photo", message))
+            })?;
+        let caller = super::request::caller_of(&backend, peer, &headers);
+        server::photos::set(
+            &backend,
+            &caller,
+            person.account,
+            practice,
+            member,
+            upload.to_vec(),
+        )
+        .await
+    };
+    match stored.await.map_err(AppError::from) {
+        Ok(()) => http::StatusCode::NO_CONTENT.into_response(),
+        // The sentence the photo field shows.
+        Err(error) => {
+            let message = error.field("photo").unwrap_or_else(|| error.to_string());
+            (error.status(), message).into_response()
+        }
+    }
+}

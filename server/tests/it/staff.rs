@@ -450,4 +450,99 @@ on_both_backends!(
     bad_input_is_answered_on_its_field_and_nothing_is_stored,
     an_edit_keeps_the_login_and_obeys_the_team_rules,
     only_team_managers_add_or_edit_and_only_their_own_team,
+    a_photo_is_re_encoded_and_bad_files_are_refused_on_the_field,
 );
+
+/// A PNG of `width` × `height` grey pixels.
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    image::GrayImage::new(width, height)
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Png,
+        )
+        .unwrap();
+    bytes
+}
+
+fn photo_problem(result: Result<(), ServiceError>) -> String {
+    match result {
+        Err(ServiceError::Validation(errors)) => {
+            errors.get("photo").expect("on the photo field").to_owned()
+        }
+        other => panic!("the photo was not refused: {other:?}"),
+    }
+}
+
+async fn a_photo_is_re_encoded_and_bad_files_are_refused_on_the_field(env: &TestEnv) {
+    let owner = person(env, "owner@example.org").await;
+    let practice = open_practice(env, owner, "Harbour Clinic").await;
+    let nora = add(env, owner, practice, &nurse("nora@example.org"))
+        .await
+        .unwrap()
+        .member;
+    let set = |bytes: Vec<u8>| async move {
+        server::photos::set(
+            &env.backend,
+            &caller("10.0.0.2"),
+            owner,
+            practice,
+            nora,
+            bytes,
+        )
+        .await
+    };
+    let stored = || async { server::photos::get(&env.backend, owner, practice, nora).await };
+
+    // 20 MB, a text file that calls itself a PNG, a 10,000 × 10,000 PNG (100 MB
+    // when decoded, 100 KB on the wire): each answered on the field, nothing stored.
+    let big = photo_problem(set(vec![0xff; 20 * 1024 * 1024]).await);
+    assert!(big.contains("at most 2 MB"), "{big}");
+    let text = photo_problem(set(b"<svg onload=alert(1)> not an image".to_vec()).await);
+    assert!(text.contains("not a PNG, JPEG or WebP"), "{text}");
+    let bomb = png(10_000, 10_000);
+    assert!(
+        bomb.len() < 2 * 1024 * 1024,
+        "the bomb is small: {} bytes",
+        bomb.len()
+    );
+    let pixels = photo_problem(set(bomb).await);
+    assert!(pixels.contains("too large in pixels"), "{pixels}");
+    let mut cut = png(300, 200);
+    cut.truncate(cut.len() / 2);
+    assert!(photo_problem(set(cut).await).contains("damaged"));
+    assert!(matches!(stored().await, Err(ServiceError::NotFound)));
+
+    // A good picture is stored as a new square JPEG, not as the bytes sent.
+    let upload = png(300, 200);
+    set(upload.clone()).await.unwrap();
+    let jpeg = stored().await.unwrap();
+    assert_ne!(jpeg, upload);
+    let decoded = image::load_from_memory_with_format(&jpeg, image::ImageFormat::Jpeg).unwrap();
+    assert_eq!(
+        (decoded.width(), decoded.height()),
+        (server::photos::SIDE, server::photos::SIDE)
+    );
+
+    // People of the team may see it; others may not, and only managers set it.
+    let stranger = person(env, "stranger@example.org").await;
+    assert!(matches!(
+        server::photos::get(&env.backend, stranger, practice, nora).await,
+        Err(ServiceError::NotFound)
+    ));
+    assert!(matches!(
+        server::photos::set(
+            &env.backend,
+            &caller("10.0.0.3"),
+            nora,
+            practice,
+            nora,
+            png(10, 10)
+        )
+        .await,
+        Err(ServiceError::Forbidden)
+    ));
+    assert!(server::photos::get(&env.backend, nora, practice, nora)
+        .await
+        .is_ok());
+}

@@ -4,6 +4,7 @@
 pub mod invite;
 mod members;
 pub mod person;
+mod photo;
 mod report;
 mod requests;
 

@@ -9,6 +9,7 @@ use shared::roles::{Capability, Role};
 use shared::staff::{role_fields, Added, LoginKind, Position, StaffForm, StaffPage};
 use shared::validation::FieldErrors;
 
+use super::photo::PhotoUpload;
 use crate::api::staff::{get_staff_page, AddMember, EditMember};
 use crate::components::form::{Field, FormAlert, FormErrors, Submit};
 use crate::components::practice::{use_practice, PracticeContext, PracticeProblem};
@@ -161,6 +162,7 @@ fn PersonForm(page: StaffPage, practice: PracticeContext) -> impl IntoView {
         }
     };
     let role_locked = editing.as_ref().is_some_and(|e| e.role_locked);
+    let photo = editing.as_ref().map(|e| (e.member, e.has_photo));
     let title = if editing.is_some() {
         "Edit user"
     } else {
@@ -245,6 +247,7 @@ fn PersonForm(page: StaffPage, practice: PracticeContext) -> impl IntoView {
                 <Submit label=if member.is_some() { "Save" } else { "Add user" } busy="Saving…"
                     pending=Signal::derive(move || add.pending().get() || edit.pending().get())/>
             </form>
+            {photo.map(|(member, has_photo)| view! { <PhotoUpload practice member has_photo/> })}
             </Show>
         </section>
     }
