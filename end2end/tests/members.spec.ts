@@ -164,5 +164,19 @@ test("an owner adds a username user, who logs in with the one-time password and 
   await expect(page.getByLabel("Username", { exact: true })).toBeDisabled();
   await page.getByLabel("Public name", { exact: true }).fill("Reception");
   await page.getByRole("button", { name: "Save" }).click();
-  await expect(page.getByRole("status")).toContainText("Saved.");
+  await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+
+  // A photo: a text file named .png is refused on the field; a real PNG comes back as the server's JPEG.
+  const photo = page.getByLabel("Upload a photo");
+  await photo.setInputFiles({ name: "me.png", mimeType: "image/png", buffer: Buffer.from("not a picture at all") });
+  await expect(page.locator("#field-photo-error")).toHaveText("This file is not a PNG, JPEG or WebP image.");
+  await expect(page.getByRole("img", { name: "Current profile photo" })).toHaveCount(0);
+  const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAAEElEQVR4nGM4EaABRwzEcQASUhQBFGG4BQAAAABJRU5ErkJggg==", "base64");
+  await photo.setInputFiles({ name: "me.png", mimeType: "image/png", buffer: png });
+  const shown = page.getByRole("img", { name: "Current profile photo" });
+  await expect(shown).toBeVisible();
+  await expect(page.locator("#field-photo-error")).toHaveCount(0);
+  const served = await page.request.get((await shown.getAttribute("src"))!);
+  expect(served.headers()["content-type"]).toBe("image/jpeg");
+  await expect.poll(() => shown.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(256);
 });
