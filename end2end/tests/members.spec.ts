@@ -179,4 +179,14 @@ test("an owner adds a username user, who logs in with the one-time password and 
   const served = await page.request.get((await shown.getAttribute("src"))!);
   expect(served.headers()["content-type"]).toBe("image/jpeg");
   await expect.poll(() => shown.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(256);
+
+  // The Owner hands the practice over and stays on as an Admin.
+  await toTeam(page);
+  await page.getByRole("button", { name: "Make Front Desk the Owner" }).click();
+  const transfer = page.getByRole("dialog", { name: "Make Front Desk the Owner?" });
+  await expect(transfer).toContainText("you become an Admin");
+  await transfer.getByRole("button", { name: "Make Owner" }).click();
+  await expect(page.getByRole("row", { name: /Front Desk/ }).getByRole("cell").nth(3)).toHaveText("Owner");
+  await expect(page.getByRole("row", { name: /\(you\)/ }).getByRole("cell").nth(3)).toHaveText("Admin");
+  await expect(page.getByRole("button", { name: /the Owner$/ })).toHaveCount(0);
 });

@@ -193,6 +193,9 @@ pub async fn change(
         yourself: member == account,
     };
     may_change(&actor, target, change).map_err(ServiceError::Refused)?;
+    if change == MemberChange::TransferOwnership {
+        return transfer(backend, caller, tx, account, practice, member).await;
+    }
     let after = match change {
         MemberChange::Role(role) => Some(Place { role, ..before }),
         MemberChange::Suspend => Some(Place {
@@ -203,7 +206,7 @@ pub async fn change(
             status: MembershipStatus::Active,
             ..before
         }),
-        MemberChange::Remove => None,
+        MemberChange::Remove | MemberChange::TransferOwnership => None,
     };
     match after {
         Some(place) => on_tx!(&mut tx, c => {
@@ -235,5 +238,37 @@ pub async fn change(
     let now = backend.now_ms();
     let origin = caller.as_actor(account);
     audit::commit(tx, &backend.audit_key, &origin, now, event).await?;
+    Ok(())
+}
+
+/// The Owner becomes an Admin and `member` the Owner, in one transaction under
+/// the practice's lock: there is never a moment with none or two.
+async fn transfer(
+    backend: &Backend,
+    caller: &Caller,
+    mut tx: Tx,
+    owner: AccountId,
+    practice: PracticeId,
+    member: AccountId,
+) -> ServiceResult<()> {
+    for (account, role) in [(owner, Role::Admin), (member, Role::Owner)] {
+        on_tx!(&mut tx, c => {
+            sqlx::query("UPDATE memberships SET role = $1 WHERE practice_id = $2 AND account_id = $3")
+                .bind(role)
+                .bind(practice)
+                .bind(account)
+                .execute(c)
+                .await.map(|r| r.rows_affected())
+        })?;
+    }
+    let event = Event::new(
+        MemberChange::TransferOwnership.action(),
+        practice.to_string(),
+    )
+    .in_practice(practice)
+    .before(serde_json::json!({ "owner": owner }))
+    .after(serde_json::json!({ "owner": member }));
+    let origin = caller.as_actor(owner);
+    audit::commit(tx, &backend.audit_key, &origin, backend.now_ms(), event).await?;
     Ok(())
 }

@@ -65,6 +65,9 @@ pub enum MemberChange {
     Suspend,
     Reactivate,
     Remove,
+    /// The Owner hands the practice over: the member becomes the Owner and
+    /// the Owner an Admin, in one step, so there is always exactly one.
+    TransferOwnership,
 }
 
 impl MemberChange {
@@ -75,6 +78,7 @@ impl MemberChange {
             MemberChange::Suspend => "member.suspended",
             MemberChange::Reactivate => "member.reactivated",
             MemberChange::Remove => "member.removed",
+            MemberChange::TransferOwnership => "practice.ownership_transferred",
         }
     }
 }
@@ -103,6 +107,10 @@ pub enum ChangeRefused {
     AboveYou,
     #[error("Nothing to change: they already have that role or status.")]
     Unchanged,
+    #[error("Only the Owner may transfer ownership.")]
+    OwnerOnly,
+    #[error("Ownership goes only to an active member: reactivate them first.")]
+    NotActive,
 }
 
 /// Whether `actor` may make `change` to `target`. The at-least-one-admin
@@ -129,6 +137,10 @@ pub fn may_change(
     }
     let suspended = target.status == MembershipStatus::Suspended;
     match change {
+        MemberChange::TransferOwnership if !holds(Capability::TransferOwnership) => {
+            Err(ChangeRefused::OwnerOnly)
+        }
+        MemberChange::TransferOwnership if suspended => Err(ChangeRefused::NotActive),
         MemberChange::Role(role) if role == target.role => Err(ChangeRefused::Unchanged),
         MemberChange::Role(role) if !may_assign(actor, role) => Err(ChangeRefused::AboveYou),
         MemberChange::Suspend if suspended => Err(ChangeRefused::Unchanged),
@@ -153,6 +165,7 @@ pub fn offered(actor: &Actor, target: Target) -> Vec<MemberChange> {
             MemberChange::Suspend,
             MemberChange::Reactivate,
             MemberChange::Remove,
+            MemberChange::TransferOwnership,
         ])
         .filter(|change| may_change(actor, target, *change).is_ok())
         .collect()
@@ -245,6 +258,43 @@ mod tests {
             ),
             Err(ChangeRefused::Unchanged)
         );
+    }
+
+    #[test]
+    fn only_the_owner_hands_ownership_to_an_active_member() {
+        let owner = actor(Role::Owner);
+        for role in [
+            Role::Admin,
+            Role::Practitioner,
+            Role::Staff(AccessLevel::ReadOnly),
+        ] {
+            assert_eq!(
+                may_change(&owner, member(role), MemberChange::TransferOwnership),
+                Ok(())
+            );
+            assert!(offered(&owner, member(role)).contains(&MemberChange::TransferOwnership));
+            assert_eq!(
+                may_change(
+                    &actor(Role::Admin),
+                    member(role),
+                    MemberChange::TransferOwnership
+                ),
+                Err(ChangeRefused::OwnerOnly)
+            );
+        }
+        let away = Target {
+            status: MembershipStatus::Suspended,
+            ..member(Role::Admin)
+        };
+        assert_eq!(
+            may_change(&owner, away, MemberChange::TransferOwnership),
+            Err(ChangeRefused::NotActive)
+        );
+        let me = Target {
+            yourself: true,
+            ..member(Role::Owner)
+        };
+        assert!(may_change(&owner, me, MemberChange::TransferOwnership).is_err());
     }
 
     #[test]

@@ -330,7 +330,71 @@ async fn two_admins_demoting_each_other_at_once_never_both_win(env: &TestEnv) {
     println!("bob won {} rounds, cara {}", wins[0], wins[1]);
 }
 
+async fn the_owner_hands_the_practice_over_and_becomes_an_admin(env: &TestEnv) {
+    let ada = person(env, "ada@example.org").await;
+    let bob = person(env, "bob@example.org").await;
+    let cara = person(env, "cara@example.org").await;
+    let practice = open_practice(env, ada, "Harbour Clinic").await;
+    add_member(env, practice, bob, Role::Practitioner).await;
+    add_member(env, practice, cara, Role::Admin).await;
+
+    // Only the Owner transfers, and only to an active member.
+    assert!(matches!(
+        change(env, cara, practice, bob, MemberChange::TransferOwnership).await,
+        Err(ServiceError::Refused(ChangeRefused::OwnerOnly))
+    ));
+    change(env, ada, practice, bob, MemberChange::Suspend)
+        .await
+        .unwrap();
+    assert!(matches!(
+        change(env, ada, practice, bob, MemberChange::TransferOwnership).await,
+        Err(ServiceError::Refused(ChangeRefused::NotActive))
+    ));
+    change(env, ada, practice, bob, MemberChange::Reactivate)
+        .await
+        .unwrap();
+
+    change(env, ada, practice, bob, MemberChange::TransferOwnership)
+        .await
+        .unwrap();
+    assert_eq!(
+        place(env, practice, bob).await,
+        Some((Role::Owner, MembershipStatus::Active))
+    );
+    assert_eq!(
+        place(env, practice, ada).await,
+        Some((Role::Admin, MembershipStatus::Active))
+    );
+    let (owners,): (i64,) = server::on_pool!(env.db(), pool => {
+        sqlx::query_as("SELECT COUNT(*) FROM memberships WHERE practice_id = $1 AND role = 'owner'")
+            .bind(practice)
+            .fetch_one(pool)
+            .await
+    })
+    .unwrap();
+    assert_eq!(owners, 1);
+    // The old Owner is an Admin now: no second transfer, and the new Owner is out of reach.
+    assert!(matches!(
+        change(env, ada, practice, cara, MemberChange::TransferOwnership).await,
+        Err(ServiceError::Refused(ChangeRefused::OwnerOnly))
+    ));
+    assert!(matches!(
+        change(env, ada, practice, bob, MemberChange::Suspend).await,
+        Err(ServiceError::Refused(ChangeRefused::Owner))
+    ));
+    let (action, before, after): (String, String, String) = server::on_pool!(env.db(), pool => {
+        sqlx::query_as("SELECT action, before_json, after_json FROM audit_events WHERE practice_id = $1 AND action = 'practice.ownership_transferred'")
+            .bind(practice)
+            .fetch_one(pool)
+            .await
+    })
+    .unwrap();
+    assert_eq!(action, "practice.ownership_transferred");
+    assert!(before.contains(&ada.to_string()) && after.contains(&bob.to_string()));
+}
+
 on_both_backends!(
+    the_owner_hands_the_practice_over_and_becomes_an_admin,
     an_admin_promotes_demotes_suspends_reactivates_and_removes_each_audited,
     suspension_and_removal_end_sessions_and_leave_nothing_to_do,
     every_forbidden_change_is_refused_by_the_server,

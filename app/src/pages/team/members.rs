@@ -102,6 +102,13 @@ pub(super) fn MemberRow(member: Member, actions: TeamActions) -> impl IntoView {
             done: format!("{name} is suspended."),
             ask: Some((format!("Suspend {name}?"), "They are logged out everywhere at once and can do nothing until an admin reactivates them, with the same role.")),
         }),
+        offers(MemberChange::TransferOwnership).then(|| Offer {
+            label: "Make Owner",
+            name: format!("Make {name} the Owner"),
+            change: MemberChange::TransferOwnership,
+            done: format!("{name} is now the Owner."),
+            ask: Some((format!("Make {name} the Owner?"), "They become the practice's Owner and you become an Admin. Only the Owner can transfer ownership or delete the practice, so you cannot undo this yourself.")),
+        }),
         offers(MemberChange::Remove).then(|| Offer {
             label: "Remove",
             name: format!("Remove {name}"),

@@ -21,6 +21,7 @@ use crate::api::team::{
     get_team, ChangeMember, DecideRequest, ResendInvitations, RevokeInvitations,
 };
 use crate::components::confirm::{Confirm, ConfirmDialog};
+use crate::components::form::load_page;
 use crate::components::pager::Pager;
 use crate::components::practice::{use_practice, LoneAdminNote, PracticeContext, PracticeProblem};
 use crate::error::AppError;
@@ -45,6 +46,8 @@ enum Last {
     Revoke,
     /// A change to a member, with the sentence to show when it is done.
     Member(String),
+    /// Ownership moved: the viewer's own rights changed, so the page loads anew.
+    Transfer,
 }
 
 /// The sentence after a bulk action: what was done, and what was left and why.
@@ -108,7 +111,12 @@ impl TeamActions {
     }
 
     fn change_member(&self, member: AccountId, change: MemberChange, done: String) {
-        self.last.set(Some(Last::Member(done)));
+        self.last
+            .set(Some(if change == MemberChange::TransferOwnership {
+                Last::Transfer
+            } else {
+                Last::Member(done)
+            }));
         self.member.dispatch(ChangeMember {
             practice: self.practice.id,
             member,
@@ -132,6 +140,13 @@ pub fn TeamPage() -> impl IntoView {
         last: RwSignal::new(None),
         confirm: Confirm::new(),
     };
+    Effect::new(move |_| {
+        if actions.last.get() == Some(Last::Transfer)
+            && matches!(actions.member.value().get(), Some(Ok(())))
+        {
+            load_page(&practice.path("team"));
+        }
+    });
     let query = RwSignal::new(TeamQuery::default());
     // Read again whenever the query changes or an action lands.
     let team = Resource::new(
@@ -167,6 +182,11 @@ pub fn TeamPage() -> impl IntoView {
                 .get()?
                 .map(|o| summary("Revoked", &o)),
             Last::Member(done) => actions.member.value().get()?.map(|()| done),
+            Last::Transfer => actions
+                .member
+                .value()
+                .get()?
+                .map(|()| "Ownership transferred.".into()),
         };
         Some(answer.unwrap_or_else(|e| e.to_string()))
     };
