@@ -16,7 +16,9 @@ use crate::pages::log_in::LogInPage;
 use crate::pages::mailbox::MailboxPage;
 use crate::pages::new_practice::NewPracticePage;
 use crate::pages::password::{ChangePasswordPage, ForgotPasswordPage, ResetPasswordPage};
-use crate::pages::settings::{SettingsDetailsPage, SettingsLayout, SettingsRolesPage};
+use crate::pages::settings::{
+    SettingsDetailsPage, SettingsGoalsPage, SettingsLayout, SettingsRolesPage,
+};
 use crate::pages::sign_up::{ConfirmSignUpPage, SignUpPage};
 use crate::pages::team::invite::InvitePage;
 use crate::pages::team::person::{AddUserPage, EditUserPage};
@@ -86,6 +88,7 @@ pub fn App() -> impl IntoView {
                         <ParentRoute path=path!("settings") view=SettingsLayout>
                             <Route path=path!("") view=SettingsDetailsPage/>
                             <Route path=path!("roles") view=SettingsRolesPage/>
+                            <Route path=path!("goals") view=SettingsGoalsPage/>
                         </ParentRoute>
                         <Route path=path!("team") view=TeamPage/>
                         <Route path=path!("team/invite") view=InvitePage/>

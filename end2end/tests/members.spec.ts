@@ -1,6 +1,6 @@
 import { readFileSync } from "fs";
 import { devices, expect, test } from "@playwright/test";
-import { PASSWORD, createPractice, inviteTyped, linkIn, logIn, nthMailTo, open, signUp, toTeam, uniqueEmail } from "./helpers";
+import { PASSWORD, createPractice, expectNoHorizontalScroll, inviteTyped, linkIn, logIn, nthMailTo, open, signUp, toTeam, uniqueEmail } from "./helpers";
 
 // Team management (product.md §3, §4): the owner on a desktop changes the
 // place of a practitioner who is logged in on a phone at the same time.
@@ -30,6 +30,11 @@ test("an owner promotes, demotes and suspends a practitioner who is logged in on
   const patNav = pat.getByRole("navigation", { name: "Practice" });
   await expect(patNav.getByRole("link")).toHaveText(["Dashboard", "Settings"]);
   await expect(pat.getByRole("link", { name: "Invite people" })).toHaveCount(0);
+  // Goals and ranges are for reading only, on a phone as anywhere.
+  await open(pat, `${practicePath}/settings/goals`);
+  await expect(pat.getByText("Only Owners and Admins can change the practice's goals and ranges.")).toBeVisible();
+  await expect(pat.getByRole("button", { name: "Save goals" })).toHaveCount(0);
+  await expect(pat.getByLabel("Glucose, lowest mg/dL")).toBeDisabled();
 
   // The owner promotes and demotes; their own row says why it has no actions.
   await toTeam(page);
@@ -189,4 +194,26 @@ test("an owner adds a username user, who logs in with the one-time password and 
   await expect(page.getByRole("row", { name: /Front Desk/ }).getByRole("cell").nth(3)).toHaveText("Owner");
   await expect(page.getByRole("row", { name: /\(you\)/ }).getByRole("cell").nth(3)).toHaveText("Admin");
   await expect(page.getByRole("button", { name: /the Owner$/ })).toHaveCount(0);
+});
+
+test("an owner sets the practice's goals and ranges; a range the wrong way round is named", async ({ page, request }, testInfo) => {
+  await signUp(page, request, uniqueEmail(testInfo, "owner"));
+  await createPractice(page, "Harbour Clinic");
+  await page.getByRole("navigation", { name: "Practice" }).getByRole("link", { name: "Settings" }).click();
+  await page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Goals and ranges" }).click();
+  await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);
+  await page.getByLabel("Glucose, lowest mg/dL").fill("100");
+  await page.getByLabel("Glucose, highest mg/dL").fill("70");
+  await page.getByLabel("Ketones, lowest mmol/L").fill("0,5");
+  await page.getByLabel("Ketones, highest mmol/L").fill("3");
+  await page.getByRole("button", { name: "Save goals" }).click();
+  await expect(page.getByText("The upper end must be above 100 mg/dL.")).toBeVisible();
+  await page.getByLabel("Glucose, lowest mg/dL").fill("70");
+  await page.getByLabel("Glucose, highest mg/dL").fill("100");
+  await page.getByRole("button", { name: "Save goals" }).click();
+  await expect(page.getByRole("status")).toContainText("Saved.");
+  await page.reload();
+  await expect(page.getByLabel("Ketones, lowest mmol/L")).toHaveValue("0.5");
+  await expect(page.getByLabel("Glucose, highest mg/dL")).toHaveValue("100");
+  await expectNoHorizontalScroll(page);
 });

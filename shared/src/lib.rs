@@ -10,6 +10,7 @@ pub mod audit_log;
 pub mod columns;
 pub mod csv_import;
 pub mod email;
+pub mod goals;
 pub mod ids;
 pub mod invitation;
 pub mod mailbox;

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
+use shared::goals::GoalsForm;
 use shared::ids::PracticeId;
 use shared::invitation::Validity;
 use shared::practice::PracticePlace;
@@ -72,6 +73,24 @@ pub async fn set_invitation_validity(
             validity,
         )
         .await
+    })
+    .await
+}
+
+/// The practice's goals and ranges, for anyone on its team.
+#[server(endpoint = "goals", input = Json)]
+pub async fn get_goals(practice: PracticeId) -> Result<GoalsForm, AppError> {
+    use super::request::as_person;
+    as_person(|r| async move { server::goals::form(&r.backend, r.person.account, practice).await })
+        .await
+}
+
+/// Replaces the goals (Owners and Admins); answers with the form as saved.
+#[server(endpoint = "set_goals", input = Json)]
+pub async fn set_goals(practice: PracticeId, form: GoalsForm) -> Result<GoalsForm, AppError> {
+    use super::request::as_person;
+    as_person(|r| async move {
+        server::goals::set(&r.backend, &r.caller, r.person.account, practice, &form).await
     })
     .await
 }

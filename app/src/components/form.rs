@@ -42,10 +42,15 @@ impl FormErrors {
     }
 
     pub fn field(&self, name: &'static str) -> Signal<Option<String>> {
+        self.field_owned(name.to_owned())
+    }
+
+    /// [`Self::field`] for a name made at run time (one field per row).
+    pub fn field_owned(&self, name: String) -> Signal<Option<String>> {
         let (client, server) = (self.client, self.server);
         Signal::derive(move || match client.get() {
-            Some(errors) => errors.get(name).map(str::to_owned),
-            None => server.get().and_then(|e| e.field(name)),
+            Some(errors) => errors.get(&name).map(str::to_owned),
+            None => server.get().and_then(|e| e.field(&name)),
         })
     }
 

@@ -1,11 +1,13 @@
-//! Settings (ui.md): a parent route with one tab per part. Details and Roles
-//! exist so far; Devices, Message templates, Intake forms and Goals & ranges
+//! Settings (ui.md): a parent route with one tab per part. Details, Roles and
+//! Goals and ranges exist so far; Devices, Message templates and Intake forms
 //! join as their features land.
 
 mod details;
+mod goals;
 mod roles;
 
 pub use details::SettingsDetailsPage;
+pub use goals::SettingsGoalsPage;
 pub use roles::SettingsRolesPage;
 
 use leptos::prelude::*;
@@ -20,6 +22,7 @@ pub fn SettingsLayout() -> impl IntoView {
     let tabs = [
         ("Details", practice.path("settings")),
         ("Roles", practice.path("settings/roles")),
+        ("Goals and ranges", practice.path("settings/goals")),
     ];
     let location = use_location();
     view! {
