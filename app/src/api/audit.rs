@@ -14,7 +14,7 @@ pub async fn get_audit_log(practice: PracticeId, query: AuditQuery) -> Result<Au
     .await
 }
 
-#[server(endpoint = "verify_audit_chain")]
+#[server(endpoint = "verify_audit_chain", input = Json)]
 pub async fn verify_audit_chain(practice: PracticeId) -> Result<ChainVerdict, AppError> {
     use super::request::as_person;
     as_person(

@@ -27,7 +27,7 @@ pub async fn create_practice(form: PracticeForm) -> Result<String, AppError> {
 }
 
 /// The practice and what the caller may do there, for the practice layout.
-#[server(endpoint = "practice")]
+#[server(endpoint = "practice", input = Json)]
 pub async fn get_practice_place(practice: PracticeId) -> Result<PracticePlace, AppError> {
     use super::request::as_person;
     as_person(
@@ -36,7 +36,7 @@ pub async fn get_practice_place(practice: PracticeId) -> Result<PracticePlace, A
     .await
 }
 
-#[server(endpoint = "update_practice_details")]
+#[server(endpoint = "update_practice_details", input = Json)]
 pub async fn update_practice_details(
     practice: PracticeId,
     form: PracticeForm,
@@ -49,7 +49,7 @@ pub async fn update_practice_details(
     .await
 }
 
-#[server(endpoint = "invitation_validity")]
+#[server(endpoint = "invitation_validity", input = Json)]
 pub async fn invitation_validity(practice: PracticeId) -> Result<Validity, AppError> {
     use super::request::as_person;
     as_person(|r| async move {

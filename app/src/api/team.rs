@@ -99,7 +99,7 @@ pub async fn decide_request(
     .await
 }
 
-#[server(endpoint = "join_link")]
+#[server(endpoint = "join_link", input = Json)]
 pub async fn join_link(practice: PracticeId) -> Result<JoinLinkSettings, AppError> {
     use super::request::as_person;
     as_person(

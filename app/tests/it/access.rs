@@ -1,0 +1,591 @@
+//! Every server function × every kind of caller, checked against the role
+//! table (product.md §3) through the real HTTP router: Owner, Admin,
+//! Practitioner, the three Staff levels, a suspended member, a removed one,
+//! someone on no team of this practice, and nobody signed in.
+//!
+//! The server functions are read from the running registry: one missing
+//! from [`doors`] fails this test. A capability missing from
+//! [`exercised_by`] fails the build (the match has no catch-all).
+
+use app::api::{accounts, audit, mailbox, practices, staff, team};
+use app::error::AppError;
+use axum::body::{to_bytes, Body};
+use http::Request;
+use leptos::prelude::LeptosOptions;
+use leptos::server_fn::ServerFn;
+use serde::Serialize;
+use server::backend::{Backend, Caller};
+use server::clock::{SharedClock, SystemClock};
+use server::config::Config;
+use server::db::Db;
+use shared::audit_log::AuditQuery;
+use shared::goals::GoalsForm;
+use shared::ids::{AccountId, InvitationId, PracticeId};
+use shared::invitation::{InviteRequest, InviteSource, Validity};
+use shared::membership::{MemberChange, PermissionFlags};
+use shared::roles::{can, AccessLevel, Actor, Capability, MembershipStatus, Role};
+use shared::staff::StaffForm;
+use shared::team::{JoinLinkChange, RequestDecision, TeamQuery};
+use shared::validation::PracticeForm;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+/// Who a server function lets through its door.
+enum Door {
+    /// Pages anyone may use (sign-up, login, invitation links); attacked in their own tests.
+    Anyone,
+    /// Any signed-in person, whatever their teams.
+    SignedIn(Body),
+    /// A practice's function: the role table's cell for this capability decides.
+    Practice(Capability, fn(&Practice) -> Body),
+}
+
+/// What the practice functions are called about.
+struct Practice {
+    id: PracticeId,
+    /// A Practitioner the team functions act on.
+    target: AccountId,
+}
+
+fn json(value: impl Serialize) -> Body {
+    Body::from(serde_json::to_string(&value).unwrap())
+}
+
+/// Every server function and its door. The bodies are the functions' own
+/// argument types, so a changed signature fails to compile here.
+fn doors() -> Vec<(&'static str, Door)> {
+    use Capability::*;
+    use Door::*;
+    vec![
+        (accounts::CurrentUser::PATH, Anyone),
+        (accounts::SignUp::PATH, Anyone),
+        (accounts::CheckSignUpLink::PATH, Anyone),
+        (accounts::ConfirmSignUp::PATH, Anyone),
+        (accounts::LogIn::PATH, Anyone),
+        (accounts::LogOut::PATH, Anyone),
+        (accounts::RequestPasswordReset::PATH, Anyone),
+        (accounts::CheckResetLink::PATH, Anyone),
+        (accounts::ResetPassword::PATH, Anyone),
+        (
+            accounts::ChangePassword::PATH,
+            SignedIn(Body::from("form[current]=a&form[password]=b")),
+        ),
+        (mailbox::Mailbox::PATH, Anyone),
+        (practices::TimeZones::PATH, Anyone),
+        (
+            practices::CreatePractice::PATH,
+            SignedIn(Body::from(
+                "form[name]=A&form[contact_email]=a%40b.example&form[time_zone]=UTC",
+            )),
+        ),
+        (team::GetInvitation::PATH, Anyone),
+        (
+            team::AcceptInvitation::PATH,
+            SignedIn(Body::from("token=x")),
+        ),
+        (team::RejectInvitation::PATH, Anyone),
+        (team::SignUpInvitee::PATH, Anyone),
+        (team::GetJoinPage::PATH, Anyone),
+        (team::JoinPractice::PATH, SignedIn(Body::from("code=x"))),
+        (
+            audit::GetAuditLog::PATH,
+            Practice(ViewAudit, |p| {
+                json(audit::GetAuditLog {
+                    practice: p.id,
+                    query: AuditQuery::default(),
+                })
+            }),
+        ),
+        (
+            audit::VerifyAuditChain::PATH,
+            Practice(ViewAudit, |p| {
+                json(audit::VerifyAuditChain { practice: p.id })
+            }),
+        ),
+        (
+            practices::GetPracticePlace::PATH,
+            Practice(ViewClients, |p| {
+                json(practices::GetPracticePlace { practice: p.id })
+            }),
+        ),
+        (
+            practices::UpdatePracticeDetails::PATH,
+            Practice(ChangeSettings, |p| {
+                json(practices::UpdatePracticeDetails {
+                    practice: p.id,
+                    form: PracticeForm {
+                        name: "Harbour Clinic".into(),
+                        contact_email: "desk@harbour.example".into(),
+                        time_zone: "Europe/Oslo".into(),
+                    },
+                })
+            }),
+        ),
+        (
+            practices::InvitationValidity::PATH,
+            Practice(ViewClients, |p| {
+                json(practices::InvitationValidity { practice: p.id })
+            }),
+        ),
+        (
+            practices::SetInvitationValidity::PATH,
+            Practice(ChangeSettings, |p| {
+                json(practices::SetInvitationValidity {
+                    practice: p.id,
+                    validity: Validity::Hours(24),
+                })
+            }),
+        ),
+        (
+            practices::GetGoals::PATH,
+            Practice(ViewClients, |p| {
+                json(practices::GetGoals { practice: p.id })
+            }),
+        ),
+        (
+            practices::SetGoals::PATH,
+            Practice(ChangeGoals, |p| {
+                json(practices::SetGoals {
+                    practice: p.id,
+                    form: GoalsForm::showing(&[]),
+                })
+            }),
+        ),
+        (
+            staff::GetStaffPage::PATH,
+            Practice(ManageTeam, |p| {
+                json(staff::GetStaffPage {
+                    practice: p.id,
+                    member: Some(p.target),
+                })
+            }),
+        ),
+        (
+            staff::AddMember::PATH,
+            Practice(ManageTeam, |p| {
+                json(staff::AddMember {
+                    practice: p.id,
+                    form: StaffForm::default(),
+                })
+            }),
+        ),
+        (
+            staff::EditMember::PATH,
+            Practice(ManageTeam, |p| {
+                json(staff::EditMember {
+                    practice: p.id,
+                    member: p.target,
+                    form: StaffForm::default(),
+                })
+            }),
+        ),
+        (
+            team::GetTeam::PATH,
+            Practice(ManageTeam, |p| {
+                json(team::GetTeam {
+                    practice: p.id,
+                    query: TeamQuery::default(),
+                })
+            }),
+        ),
+        (
+            team::ChangeMember::PATH,
+            Practice(ManageTeam, |p| {
+                json(team::ChangeMember {
+                    practice: p.id,
+                    member: p.target,
+                    change: MemberChange::Suspend,
+                })
+            }),
+        ),
+        (
+            team::InviteTeam::PATH,
+            Practice(ManageTeam, |p| {
+                json(team::InviteTeam {
+                    practice: p.id,
+                    request: InviteRequest {
+                        source: InviteSource::Typed("new.person@example.org".into()),
+                        role: Role::Practitioner,
+                        validity_hours: None,
+                    },
+                })
+            }),
+        ),
+        (
+            team::ResendInvitations::PATH,
+            Practice(ManageTeam, |p| {
+                json(team::ResendInvitations {
+                    practice: p.id,
+                    ids: vec![],
+                })
+            }),
+        ),
+        (
+            team::RevokeInvitations::PATH,
+            Practice(ManageTeam, |p| {
+                json(team::RevokeInvitations {
+                    practice: p.id,
+                    ids: vec![],
+                })
+            }),
+        ),
+        (
+            team::DecideRequest::PATH,
+            Practice(ManageTeam, |p| {
+                json(team::DecideRequest {
+                    practice: p.id,
+                    request: InvitationId::from_uuid(uuid::Uuid::new_v4()),
+                    decision: RequestDecision::Reject,
+                })
+            }),
+        ),
+        (
+            team::JoinLink::PATH,
+            Practice(ChangeSettings, |p| json(team::JoinLink { practice: p.id })),
+        ),
+        (
+            team::ChangeJoinLink::PATH,
+            Practice(ChangeSettings, |p| {
+                json(team::ChangeJoinLink {
+                    practice: p.id,
+                    change: JoinLinkChange::Enable {
+                        requires_approval: true,
+                    },
+                })
+            }),
+        ),
+    ]
+}
+
+/// The server functions behind each capability. A new capability does not
+/// compile until it is placed here; an empty list names the issue that
+/// brings its first server function.
+fn exercised_by(capability: Capability) -> Vec<&'static str> {
+    use Capability::*;
+    match capability {
+        ViewClients => vec![
+            practices::GetPracticePlace::PATH,
+            practices::InvitationValidity::PATH,
+            practices::GetGoals::PATH,
+        ],
+        // Clients, reports and messages arrive with #10 and #12.
+        ViewReports | EditClients | MessageClient | BatchMessage => vec![],
+        ChangeGoals => vec![practices::SetGoals::PATH],
+        ChangeSettings => vec![
+            practices::UpdatePracticeDetails::PATH,
+            practices::SetInvitationValidity::PATH,
+            team::JoinLink::PATH,
+            team::ChangeJoinLink::PATH,
+        ],
+        ManageTeam => vec![
+            staff::GetStaffPage::PATH,
+            staff::AddMember::PATH,
+            staff::EditMember::PATH,
+            team::GetTeam::PATH,
+            team::ChangeMember::PATH,
+            team::InviteTeam::PATH,
+            team::ResendInvitations::PATH,
+            team::RevokeInvitations::PATH,
+            team::DecideRequest::PATH,
+        ],
+        // Promote/demote and ownership go through change_member, whose rules
+        // (`may_change`) are tested cell by cell in shared and server.
+        ChangeAdminRights | TransferOwnership => vec![],
+        // Device approval arrives with #9.
+        ApproveDevices => vec![],
+        ViewAudit => vec![audit::GetAuditLog::PATH, audit::VerifyAuditChain::PATH],
+    }
+}
+
+/// The kinds of caller every practice function is tried with.
+#[derive(Clone, Copy, Debug)]
+enum Who {
+    Member(Role),
+    Suspended,
+    Removed,
+    NotAMember,
+    SignedOut,
+}
+
+const CALLERS: [Who; 10] = [
+    Who::Member(Role::Owner),
+    Who::Member(Role::Admin),
+    Who::Member(Role::Practitioner),
+    Who::Member(Role::Staff(AccessLevel::Full)),
+    Who::Member(Role::Staff(AccessLevel::ReadWrite)),
+    Who::Member(Role::Staff(AccessLevel::ReadOnly)),
+    Who::Suspended,
+    Who::Removed,
+    Who::NotAMember,
+    Who::SignedOut,
+];
+
+/// The flags memberships get when people join (chat user, nothing else).
+fn joined_flags() -> PermissionFlags {
+    PermissionFlags {
+        chat_user: true,
+        ..PermissionFlags::default()
+    }
+}
+
+/// What the table says `caller` gets from a function behind `capability`:
+/// `None` when let through, else the refusal.
+fn expected(caller: Who, capability: Capability) -> Option<AppError> {
+    match caller {
+        Who::SignedOut => Some(AppError::Unauthenticated),
+        Who::NotAMember | Who::Removed => Some(AppError::NotFound),
+        Who::Suspended => Some(AppError::Suspended),
+        Who::Member(role) => {
+            let actor = Actor {
+                role,
+                flags: joined_flags(),
+                status: MembershipStatus::Active,
+            };
+            (!can(&actor, capability).permits(false)).then_some(AppError::Forbidden)
+        }
+    }
+}
+
+struct World {
+    router: axum::Router,
+    backend: Backend,
+    /// A session cookie per kind of caller (none for the signed-out one).
+    cookies: Vec<(Who, Option<String>, AccountId)>,
+}
+
+async fn account(backend: &Backend, name: &str) -> AccountId {
+    let id = AccountId::from_uuid(uuid::Uuid::new_v4());
+    server::on_pool!(&backend.db, pool => {
+        sqlx::query("INSERT INTO accounts (id, email, full_name, password_hash, created_at) VALUES ($1, $2, $3, 'unused', 0)")
+            .bind(id)
+            .bind(format!("{name}@example.org"))
+            .bind(name)
+            .execute(pool)
+            .await
+            .map(drop)
+    })
+    .unwrap();
+    id
+}
+
+async fn world() -> World {
+    let dir =
+        std::env::temp_dir().join(format!("carekeys-access-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = Config::local(dir);
+    let db = Db::connect(&config.database_url).await.unwrap();
+    db.migrate().await.unwrap();
+    let clock: SharedClock = Arc::new(SystemClock);
+    let options = LeptosOptions::builder().output_name("carekeys").build();
+    let backend = Backend::new(db, clock, config).unwrap();
+    let router = app::serve::router(backend.clone(), options);
+    let mut cookies = Vec::new();
+    for (i, caller) in CALLERS.into_iter().enumerate() {
+        let id = account(&backend, &format!("caller{i}")).await;
+        let cookie = match caller {
+            Who::SignedOut => None,
+            _ => {
+                let mut tx = backend.db.begin().await.unwrap();
+                let who = Caller {
+                    ip: Some("10.0.0.1".into()),
+                    user_agent: None,
+                };
+                let token = server::sessions::start(&mut tx, id, &who, backend.now_ms())
+                    .await
+                    .unwrap();
+                tx.commit().await.unwrap();
+                Some(format!("carekeys_session={}", token.expose()))
+            }
+        };
+        cookies.push((caller, cookie, id));
+    }
+    World {
+        router,
+        backend,
+        cookies,
+    }
+}
+
+async fn membership(
+    backend: &Backend,
+    practice: PracticeId,
+    account: AccountId,
+    role: Role,
+    status: &str,
+) {
+    server::on_pool!(&backend.db, pool => {
+        sqlx::query("INSERT INTO memberships (id, practice_id, account_id, role, status, chat_user, created_at) VALUES ($1, $2, $3, $4, $5, TRUE, 0)")
+            .bind(uuid::Uuid::new_v4().to_string())
+            .bind(practice)
+            .bind(account)
+            .bind(role)
+            .bind(status)
+            .execute(pool)
+            .await
+            .map(drop)
+    })
+    .unwrap();
+}
+
+/// A fresh practice with every caller in their place, so what one call
+/// changes never decides another function's answer.
+async fn practice(world: &World) -> Practice {
+    let owner = world.cookies[0].2;
+    let form = PracticeForm {
+        name: "Harbour Clinic".into(),
+        contact_email: "desk@harbour.example".into(),
+        time_zone: "Europe/Oslo".into(),
+    };
+    let who = Caller {
+        ip: None,
+        user_agent: None,
+    };
+    let id = server::practices::create(&world.backend, &who, owner, &form)
+        .await
+        .unwrap();
+    for (caller, _, account) in &world.cookies {
+        match caller {
+            Who::Member(Role::Owner) | Who::NotAMember | Who::SignedOut => {}
+            Who::Member(role) => membership(&world.backend, id, *account, *role, "active").await,
+            Who::Suspended => {
+                membership(
+                    &world.backend,
+                    id,
+                    *account,
+                    Role::Practitioner,
+                    "suspended",
+                )
+                .await
+            }
+            Who::Removed => {
+                membership(&world.backend, id, *account, Role::Practitioner, "active").await;
+                server::on_pool!(&world.backend.db, pool => {
+                    sqlx::query("DELETE FROM memberships WHERE practice_id = $1 AND account_id = $2")
+                        .bind(id)
+                        .bind(*account)
+                        .execute(pool)
+                        .await
+                        .map(drop)
+                })
+                .unwrap();
+            }
+        }
+    }
+    let target = account(
+        &world.backend,
+        &format!("target-{}", uuid::Uuid::new_v4().simple()),
+    )
+    .await;
+    membership(&world.backend, id, target, Role::Practitioner, "active").await;
+    Practice { id, target }
+}
+
+/// Calls `path` as the caller with `cookie`; `None` when let through (any
+/// answer but a refusal at the door), else the refusal.
+async fn call(
+    world: &World,
+    path: &str,
+    body: Body,
+    json: bool,
+    cookie: Option<&str>,
+) -> Option<AppError> {
+    let mut request = Request::post(path)
+        .header(
+            "content-type",
+            if json {
+                "application/json"
+            } else {
+                "application/x-www-form-urlencoded"
+            },
+        )
+        .header("sec-fetch-site", "same-origin");
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    let response = world
+        .router
+        .clone()
+        .oneshot(request.body(body).unwrap())
+        .await
+        .unwrap();
+    if response.status().is_success() {
+        return None;
+    }
+    let status = response.status();
+    let text = String::from_utf8(
+        to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap()
+            .to_vec(),
+    )
+    .unwrap();
+    let error: AppError = serde_json::from_str(&text)
+        .unwrap_or_else(|_| panic!("{path} answered {status} without a typed error: {text}"));
+    match error {
+        AppError::Unauthenticated
+        | AppError::Forbidden
+        | AppError::Suspended
+        | AppError::NotFound => Some(error),
+        // Past the door: the function itself answered (bad input, a rule, a conflict).
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn every_server_function_admits_exactly_whom_the_role_table_names() {
+    let doors = doors();
+    // Every registered server function has a door here, and nothing else.
+    let registered: BTreeSet<&str> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path)
+        .collect();
+    let listed: BTreeSet<&str> = doors.iter().map(|(path, _)| *path).collect();
+    assert_eq!(
+        registered, listed,
+        "place each server function in doors() with who may call it"
+    );
+    // Every practice function is listed under its capability, and only there.
+    for capability in Capability::ALL {
+        let behind: BTreeSet<&str> = doors
+            .iter()
+            .filter(|(_, door)| matches!(door, Door::Practice(c, _) if *c == capability))
+            .map(|(path, _)| *path)
+            .collect();
+        let named: BTreeSet<&str> = exercised_by(capability).into_iter().collect();
+        assert_eq!(behind, named, "{capability:?}");
+    }
+
+    let world = world().await;
+    let signed_out = world
+        .cookies
+        .iter()
+        .find(|(c, ..)| matches!(c, Who::SignedOut))
+        .unwrap();
+    let mut checked = 0;
+    for (path, door) in doors {
+        match door {
+            Door::Anyone => {}
+            Door::SignedIn(body) => {
+                let answer = call(&world, path, body, false, signed_out.1.as_deref()).await;
+                assert_eq!(answer, Some(AppError::Unauthenticated), "{path} signed out");
+                checked += 1;
+            }
+            Door::Practice(capability, body) => {
+                let practice = practice(&world).await;
+                // The decision on a request names one that does not exist: past the door it is NotFound.
+                let may_miss = path == team::DecideRequest::PATH;
+                for (caller, cookie, _) in &world.cookies {
+                    let answer = call(&world, path, body(&practice), true, cookie.as_deref()).await;
+                    let want = expected(*caller, capability);
+                    match (&want, &answer) {
+                        (None, Some(AppError::NotFound)) if may_miss => {}
+                        _ => assert_eq!(answer, want, "{path} as {caller:?}"),
+                    }
+                    checked += 1;
+                }
+            }
+        }
+    }
+    // 19 practice functions × 10 callers, and the signed-in-only ones signed out.
+    assert!(checked >= 19 * 10 + 4, "{checked} calls checked");
+}
