@@ -5,6 +5,7 @@
 use shared::email::EmailAddress;
 use shared::ids::{AccountId, InvitationId, PracticeId};
 use shared::invitation::InvitationStatus;
+use shared::membership::Flag;
 use shared::roles::{Capability, MembershipStatus, PermissionFlags, Role};
 use shared::staff::Position;
 use shared::team::{Member, Page, Pending, TeamQuery, TeamStatus, TeamView, PAGE_SIZE};
@@ -50,7 +51,7 @@ struct PendingRow {
 const RECENT_MS: i64 = 30 * 24 * 3_600_000;
 
 /// Members matching $2 (search pattern), $3 (role), $4 (status); $5 = FALSE
-/// when the status filter is about invitations. `total` counts every match.
+/// when the status filter is about invitations; $8 a flag's code. `total` counts every match.
 const MEMBERS: &str = "SELECT m.account_id, a.full_name, a.email, a.username, m.position, m.role, m.status, m.show_in_app,
         m.chat_user, m.default_doctor, m.can_sign_forms, m.can_invite_clients, a.last_login_at,
         COUNT(*) OVER () AS total
@@ -61,6 +62,9 @@ const MEMBERS: &str = "SELECT m.account_id, a.full_name, a.email, a.username, m.
            OR lower(COALESCE(a.username, '')) LIKE $2 ESCAPE '\\')
       AND ($3 IS NULL OR m.role = $3)
       AND ($4 IS NULL OR m.status = $4)
+      AND ($8 IS NULL OR ($8 = 'show_in_app' AND m.show_in_app) OR ($8 = 'chat_user' AND m.chat_user)
+           OR ($8 = 'default_doctor' AND m.default_doctor) OR ($8 = 'can_sign_forms' AND m.can_sign_forms)
+           OR ($8 = 'can_invite_clients' AND m.can_invite_clients))
     ORDER BY a.full_name, a.id LIMIT $6 OFFSET $7";
 
 const PENDING: &str = "SELECT i.id, i.email, i.role, i.status, i.sent_at, i.expires_at,
@@ -107,6 +111,7 @@ pub async fn view(
             .bind(members_wanted)
             .bind(i64::from(PAGE_SIZE))
             .bind(offset(query.members_page))
+            .bind(query.flag.map(Flag::code))
             .fetch_all(pool)
             .await
     })?;
@@ -122,7 +127,8 @@ pub async fn view(
         Some(TeamStatus::Invitation(status)) => (Some(status), None),
         _ => (None, None),
     };
-    let invitations_wanted = !matches!(query.status, Some(TeamStatus::Member(_)));
+    let invitations_wanted =
+        !matches!(query.status, Some(TeamStatus::Member(_))) && query.flag.is_none();
     let sql = format!("{PENDING} {INVITATIONS}");
     let invitations: Vec<PendingRow> = on_pool!(&backend.db, pool => {
         sqlx::query_as(&sql)

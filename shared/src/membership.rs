@@ -20,16 +20,67 @@ pub struct PermissionFlags {
 impl PermissionFlags {
     /// The names of the flags this person holds, in the order product.md lists them.
     pub fn held(&self) -> Vec<&'static str> {
-        [
-            (self.show_in_app, "Shown in patient app"),
-            (self.chat_user, "Chat user"),
-            (self.default_doctor, "Default doctor"),
-            (self.can_sign_forms, "Can sign forms"),
-            (self.can_invite_clients, "Can invite clients"),
-        ]
-        .into_iter()
-        .filter_map(|(held, name)| held.then_some(name))
-        .collect()
+        Flag::ALL
+            .into_iter()
+            .filter(|flag| flag.of(self))
+            .map(Flag::label)
+            .collect()
+    }
+}
+
+/// One of the [`PermissionFlags`], for filtering the Team page by it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Flag {
+    ShowInApp,
+    ChatUser,
+    DefaultDoctor,
+    CanSignForms,
+    CanInviteClients,
+}
+
+impl Flag {
+    pub const ALL: [Flag; 5] = [
+        Flag::ShowInApp,
+        Flag::ChatUser,
+        Flag::DefaultDoctor,
+        Flag::CanSignForms,
+        Flag::CanInviteClients,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Flag::ShowInApp => "Shown in patient app",
+            Flag::ChatUser => "Chat user",
+            Flag::DefaultDoctor => "Default doctor",
+            Flag::CanSignForms => "Can sign forms",
+            Flag::CanInviteClients => "Can invite clients",
+        }
+    }
+
+    /// The stable text: the memberships column that holds it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Flag::ShowInApp => "show_in_app",
+            Flag::ChatUser => "chat_user",
+            Flag::DefaultDoctor => "default_doctor",
+            Flag::CanSignForms => "can_sign_forms",
+            Flag::CanInviteClients => "can_invite_clients",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Flag> {
+        Flag::ALL.into_iter().find(|f| f.code() == code)
+    }
+
+    /// Whether `flags` hold this one.
+    pub fn of(self, flags: &PermissionFlags) -> bool {
+        match self {
+            Flag::ShowInApp => flags.show_in_app,
+            Flag::ChatUser => flags.chat_user,
+            Flag::DefaultDoctor => flags.default_doctor,
+            Flag::CanSignForms => flags.can_sign_forms,
+            Flag::CanInviteClients => flags.can_invite_clients,
+        }
     }
 }
 

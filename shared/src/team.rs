@@ -140,6 +140,8 @@ pub struct TeamQuery {
     pub search: String,
     pub role: Option<Role>,
     pub status: Option<TeamStatus>,
+    /// Members holding this flag (invitations carry no flags).
+    pub flag: Option<crate::membership::Flag>,
     pub members_page: u32,
     pub invitations_page: u32,
 }
@@ -147,7 +149,10 @@ pub struct TeamQuery {
 impl TeamQuery {
     /// Whether a search or filter narrows the lists.
     pub fn is_filtered(&self) -> bool {
-        !self.search.trim().is_empty() || self.role.is_some() || self.status.is_some()
+        !self.search.trim().is_empty()
+            || self.role.is_some()
+            || self.status.is_some()
+            || self.flag.is_some()
     }
 
     /// The search as a `LIKE` pattern (lower case, wildcards escaped with `\`), if any.

@@ -6,6 +6,7 @@ use crate::support::{caller, open_practice, person, TestEnv};
 use server::team;
 use shared::ids::{AccountId, PracticeId};
 use shared::invitation::{InvitationStatus, InviteRequest, InviteSource};
+use shared::membership::Flag;
 use shared::roles::{AccessLevel, MembershipStatus, Role};
 use shared::team::{TeamQuery, TeamStatus, TeamView, PAGE_SIZE};
 
@@ -149,6 +150,26 @@ async fn the_team_page_pages_searches_and_filters_on_the_server(env: &TestEnv) {
         found.invitations.total, 0,
         "a member status shows no invitations"
     );
+
+    // A flag: only the owner signs forms (the seeded members hold no flags).
+    let signers = list(
+        env,
+        owner,
+        practice,
+        TeamQuery {
+            flag: Some(Flag::CanSignForms),
+            ..TeamQuery::default()
+        },
+    )
+    .await;
+    assert_eq!(signers.members.total, 1);
+    assert!(signers.members.rows[0].you);
+    assert_eq!(signers.invitations.total, 0, "invitations carry no flags");
+    let doctors = TeamQuery {
+        flag: Some(Flag::DefaultDoctor),
+        ..TeamQuery::default()
+    };
+    assert_eq!(list(env, owner, practice, doctors).await.members.total, 0);
 }
 
 async fn invitations_page_and_filter_by_status_including_expiry(env: &TestEnv) {

@@ -11,7 +11,7 @@ mod requests;
 use leptos::prelude::*;
 use shared::ids::{AccountId, InvitationId};
 use shared::invitation::{InvitationEvent, InvitationKind, InvitationStatus};
-use shared::membership::MemberChange;
+use shared::membership::{Flag, MemberChange};
 use shared::roles::Capability;
 use shared::roles::Role;
 use shared::team::{BulkOutcome, Pending, TeamQuery, TeamStatus, TeamView};
@@ -244,6 +244,13 @@ fn TeamFilters(query: RwSignal<TeamQuery>) -> impl IntoView {
                 <select id="team-status" on:change=move |ev| { let status = TeamStatus::from_code(&event_target_value(&ev)); apply(&|q| q.status = status); }>
                     <option value="">"All statuses"</option>
                     {TeamStatus::ALL.into_iter().map(|s| view! { <option value=s.code()>{s.label()}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="team-flag">"Flag"</label>
+                <select id="team-flag" on:change=move |ev| { let flag = Flag::from_code(&event_target_value(&ev)); apply(&|q| q.flag = flag); }>
+                    <option value="">"Any flags"</option>
+                    {Flag::ALL.into_iter().map(|f| view! { <option value=f.code()>{f.label()}</option> }).collect_view()}
                 </select>
             </div>
             <button type="submit" class="button small secondary">"Search"</button>
