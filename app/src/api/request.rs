@@ -76,13 +76,13 @@ impl Anyone {
 /// The caller's address (through trusted proxies only) and browser.
 fn caller(trusted_proxies: &[std::net::IpAddr]) -> Caller {
     match use_context::<Parts>() {
-        Some(parts) => match parts.extensions.get::<ConnectInfo<SocketAddr>>() {
-            Some(ConnectInfo(peer)) => caller_from(trusted_proxies, *peer, &parts.headers),
-            None => Caller {
-                ip: None,
-                user_agent: user_agent(&parts.headers),
-            },
-        },
+        Some(parts) => {
+            let peer = parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|info| info.0);
+            caller_from(trusted_proxies, peer, &parts.headers)
+        }
         None => Caller {
             ip: None,
             user_agent: None,
@@ -91,17 +91,17 @@ fn caller(trusted_proxies: &[std::net::IpAddr]) -> Caller {
 }
 
 /// [`caller`] for a plain HTTP route.
-pub fn caller_of(backend: &Backend, peer: SocketAddr, headers: &http::HeaderMap) -> Caller {
+pub fn caller_of(backend: &Backend, peer: Option<SocketAddr>, headers: &http::HeaderMap) -> Caller {
     caller_from(&backend.config.trusted_proxies, peer, headers)
 }
 
 fn caller_from(
     trusted_proxies: &[std::net::IpAddr],
-    peer: SocketAddr,
+    peer: Option<SocketAddr>,
     headers: &http::HeaderMap,
 ) -> Caller {
     Caller {
-        ip: Some(client_ip(peer.ip(), headers, trusted_proxies).to_string()),
+        ip: peer.map(|peer| client_ip(peer.ip(), headers, trusted_proxies).to_string()),
         user_agent: user_agent(headers),
     }
 }

@@ -83,17 +83,17 @@ pub async fn photo(
 #[cfg(feature = "ssr")]
 pub async fn upload_photo(
     axum::extract::State(backend): axum::extract::State<server::backend::Backend>,
-    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
     axum::extract::Path((practice, member)): axum::extract::Path<(PracticeId, AccountId)>,
-    headers: http::HeaderMap,
-    body: axum::body::Body,
+    request: axum::extract::Request,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
     use server::error::ServiceError;
     use shared::staff::{photo_size_problem, PHOTO_MAX_BYTES};
     use shared::validation::FieldErrors;
+    let (parts, body) = request.into_parts();
+    let headers = &parts.headers;
     let stored = async {
-        let person = super::request::person_of(&backend, &headers).await?;
+        let person = super::request::person_of(&backend, headers).await?;
         // One byte over the limit is enough to know; the rest is never read.
         let upload = axum::body::to_bytes(body, PHOTO_MAX_BYTES + 1)
             .await
@@ -106,7 +106,11 @@ pub async fn upload_photo(
                     .unwrap_or_else(|| "The upload was cut off; please try again.".into());
                 ServiceError::Validation(FieldErrors::single("photo", message))
             })?;
-        let caller = super::request::caller_of(&backend, peer, &headers);
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|info| info.0);
+        let caller = super::request::caller_of(&backend, peer, headers);
         server::photos::set(
             &backend,
             &caller,

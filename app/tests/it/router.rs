@@ -304,3 +304,33 @@ fn a_build_for_people_refuses_to_start_with_the_test_clock() {
         Ok(None)
     ));
 }
+
+/// Profile photos are plain routes: without a session neither the picture
+/// nor an upload gets past the door, and another site cannot upload at all.
+#[tokio::test]
+async fn photos_need_a_session_and_uploads_this_site() {
+    let path = format!(
+        "/p/{}/photos/{}",
+        uuid::Uuid::new_v4(),
+        uuid::Uuid::new_v4()
+    );
+    let get = Request::get(&path).body(Body::empty()).unwrap();
+    let put = Request::put(&path)
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::from(vec![0u8; 64]))
+        .unwrap();
+    for request in [get, put] {
+        let response = app().await.oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            body_of(response).await,
+            AppError::Unauthenticated.to_string()
+        );
+    }
+    let cross_site = Request::put(&path)
+        .header("sec-fetch-site", "cross-site")
+        .body(Body::from(vec![0u8; 64]))
+        .unwrap();
+    let response = app().await.oneshot(cross_site).await.unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+}
