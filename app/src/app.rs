@@ -17,7 +17,7 @@ use crate::pages::mailbox::MailboxPage;
 use crate::pages::new_practice::NewPracticePage;
 use crate::pages::password::{ChangePasswordPage, ForgotPasswordPage, ResetPasswordPage};
 use crate::pages::settings::{
-    SettingsDetailsPage, SettingsGoalsPage, SettingsLayout, SettingsRolesPage,
+    SettingsDetailsPage, SettingsDevicesPage, SettingsGoalsPage, SettingsLayout, SettingsRolesPage,
 };
 use crate::pages::sign_up::{ConfirmSignUpPage, SignUpPage};
 use crate::pages::team::invite::InvitePage;
@@ -88,6 +88,7 @@ pub fn App() -> impl IntoView {
                         <ParentRoute path=path!("settings") view=SettingsLayout>
                             <Route path=path!("") view=SettingsDetailsPage/>
                             <Route path=path!("roles") view=SettingsRolesPage/>
+                            <Route path=path!("devices") view=SettingsDevicesPage/>
                             <Route path=path!("goals") view=SettingsGoalsPage/>
                         </ParentRoute>
                         <Route path=path!("team") view=TeamPage/>

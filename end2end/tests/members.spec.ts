@@ -35,6 +35,13 @@ test("an owner promotes, demotes and suspends a practitioner who is logged in on
   await expect(pat.getByText("Only Owners and Admins can change the practice's goals and ranges.")).toBeVisible();
   await expect(pat.getByRole("button", { name: "Save goals" })).toHaveCount(0);
   await expect(pat.getByLabel("Glucose, lowest mg/dL")).toBeDisabled();
+  // The phone that accepted the invitation is trusted; she sees only her own devices.
+  await open(pat, `${practicePath}/settings/devices`);
+  const patDevices = pat.getByRole("table").getByRole("row");
+  await expect(patDevices).toHaveCount(2);
+  await expect(patDevices.nth(1)).toContainText("Pat Member");
+  await expect(patDevices.nth(1)).toContainText("This browser");
+  await expect(pat.getByLabel("Require admin approval for new devices")).toHaveCount(0);
 
   // The owner promotes and demotes; their own row says why it has no actions.
   await toTeam(page);
@@ -215,5 +222,25 @@ test("an owner sets the practice's goals and ranges; a range the wrong way round
   await page.reload();
   await expect(page.getByLabel("Ketones, lowest mmol/L")).toHaveValue("0.5");
   await expect(page.getByLabel("Glucose, highest mg/dL")).toHaveValue("100");
+  await expectNoHorizontalScroll(page);
+});
+
+test("the owner sees the browser that created the practice as trusted and sets new-device approval", async ({ page, request }, testInfo) => {
+  await signUp(page, request, uniqueEmail(testInfo, "owner"));
+  await createPractice(page, "Harbour Clinic");
+  await page.getByRole("navigation", { name: "Practice" }).getByRole("link", { name: "Settings" }).click();
+  await page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Devices" }).click();
+  await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);
+  const rows = page.getByRole("table").getByRole("row");
+  await expect(rows).toHaveCount(2);
+  await expect(rows.nth(1)).toContainText("Ada Lovelace");
+  await expect(rows.nth(1)).toContainText("This browser");
+  const approval = page.getByLabel("Require admin approval for new devices");
+  await expect(approval).toBeChecked();
+  await approval.uncheck();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByRole("status")).toContainText("new devices log in without approval");
+  await page.reload();
+  await expect(page.getByLabel("Require admin approval for new devices")).not.toBeChecked();
   await expectNoHorizontalScroll(page);
 });

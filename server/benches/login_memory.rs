@@ -43,6 +43,7 @@ fn main() {
                     let caller = Caller {
                         ip: Some(format!("10.1.{}.{}", i / 250, i % 250)),
                         user_agent: None,
+                        device: None,
                     };
                     let form = LoginForm {
                         login: email,

@@ -49,6 +49,8 @@ impl Backend {
 pub struct Caller {
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+    /// The browser's device cookie (product.md §6), when it sent one.
+    pub device: Option<crate::tokens::Secret>,
 }
 
 impl Caller {

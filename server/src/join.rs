@@ -188,6 +188,8 @@ pub async fn join(
         return Ok(JoinOutcome::Requested);
     }
     memberships::add(&mut tx, practice, person.account, Role::Practitioner, now).await?;
+    // An open join link is an invitation to whoever holds it: this browser is trusted.
+    crate::devices::trust(&mut tx, caller, person.account, practice, now).await?;
     let event = Event::new("join.joined", person.account.to_string())
         .in_practice(practice)
         .after(serde_json::json!({ "role": Role::Practitioner.code() }));

@@ -12,7 +12,7 @@ use crate::audit::{self, Event};
 use crate::backend::{Backend, Caller};
 use crate::db::Tx;
 use crate::error::{ServiceError, ServiceResult};
-use crate::{memberships, on_pool, on_tx};
+use crate::{devices, memberships, on_pool, on_tx};
 
 /// Whether an IANA zone name exists (the server's half of the time-zone rule).
 pub fn known_time_zone(name: &str) -> bool {
@@ -98,6 +98,7 @@ pub async fn create(
             .await.map(|r| r.rows_affected())
     })?;
     memberships::add_owner(&mut tx, practice, account, now).await?;
+    devices::trust(&mut tx, caller, account, practice, now).await?;
     let origin = caller.as_actor(account);
     audit::append(
         &mut tx,
@@ -244,4 +245,53 @@ pub async fn set_invitation_validity(
     let origin = caller.as_actor(account);
     audit::commit(tx, &backend.audit_key, &origin, now, event).await?;
     Ok(Validity::from_hours(hours))
+}
+
+/// Whether logins from browsers the practice has not trusted wait for an admin (§6).
+pub async fn device_approval(
+    backend: &Backend,
+    account: AccountId,
+    practice: PracticeId,
+) -> ServiceResult<bool> {
+    memberships::require(backend, account, practice, Capability::ViewClients).await?;
+    let (required,): (bool,) = on_pool!(&backend.db, pool => {
+        sqlx::query_as("SELECT require_device_approval FROM practices WHERE id = $1")
+            .bind(practice)
+            .fetch_one(pool)
+            .await
+    })?;
+    Ok(required)
+}
+
+/// Turns new-device approval on or off; audited with before and after.
+pub async fn set_device_approval(
+    backend: &Backend,
+    caller: &Caller,
+    account: AccountId,
+    practice: PracticeId,
+    required: bool,
+) -> ServiceResult<bool> {
+    let (mut tx, _) = change_as(backend, account, practice, Capability::ChangeSettings).await?;
+    let now = backend.now_ms();
+    let (before,): (bool,) = on_tx!(&mut tx, c => {
+        sqlx::query_as("SELECT require_device_approval FROM practices WHERE id = $1")
+            .bind(practice)
+            .fetch_one(c)
+            .await
+    })?;
+    on_tx!(&mut tx, c => {
+        sqlx::query("UPDATE practices SET require_device_approval = $1, updated_at = $2 WHERE id = $3")
+            .bind(required)
+            .bind(now)
+            .bind(practice)
+            .execute(c)
+            .await.map(|r| r.rows_affected())
+    })?;
+    let event = Event::new("practice.device_approval_changed", practice.to_string())
+        .in_practice(practice)
+        .before(serde_json::json!({ "require_device_approval": before }))
+        .after(serde_json::json!({ "require_device_approval": required }));
+    let origin = caller.as_actor(account);
+    audit::commit(tx, &backend.audit_key, &origin, now, event).await?;
+    Ok(required)
 }

@@ -8,10 +8,9 @@ use shared::email::EmailAddress;
 use shared::ids::AccountId;
 
 use crate::backend::Caller;
-use crate::config::Config;
 use crate::db::{Db, Tx};
 use crate::tokens::Secret;
-use crate::{on_pool, on_tx};
+use crate::{devices, on_pool, on_tx};
 
 pub const IDLE_TIMEOUT_MS: i64 = 30 * 60 * 1000;
 pub const ABSOLUTE_LIFETIME_MS: i64 = 12 * 60 * 60 * 1000;
@@ -28,61 +27,6 @@ pub struct SignedIn {
     pub must_change_password: bool,
 }
 
-pub fn cookie_name(config: &Config) -> &'static str {
-    // `__Host-` requires Secure, which a browser refuses over plain HTTP.
-    if config.secure_cookies() {
-        "__Host-carekeys_session"
-    } else {
-        "carekeys_session"
-    }
-}
-
-pub fn set_cookie(config: &Config, token: &Secret) -> String {
-    let secure = if config.secure_cookies() {
-        "; Secure"
-    } else {
-        ""
-    };
-    format!(
-        "{}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-        cookie_name(config),
-        token.expose(),
-        ABSOLUTE_LIFETIME_MS / 1000
-    )
-}
-
-pub fn clear_cookie(config: &Config) -> String {
-    let secure = if config.secure_cookies() {
-        "; Secure"
-    } else {
-        ""
-    };
-    format!(
-        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}",
-        cookie_name(config)
-    )
-}
-
-/// Finds our cookie among a request's `Cookie:` headers.
-pub fn token_from_headers(config: &Config, headers: &http::HeaderMap) -> Option<Secret> {
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|header| token_from_cookie_header(config, header))
-}
-
-/// Finds our cookie in a `Cookie:` header.
-pub fn token_from_cookie_header(config: &Config, header: &str) -> Option<Secret> {
-    let name = cookie_name(config);
-    header
-        .split(';')
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| Secret::from_presented(v))
-        .filter(|s| !s.expose().is_empty())
-}
-
 /// Starts a session for `account` inside `tx`, and records the login.
 pub async fn start(
     tx: &mut Tx,
@@ -91,10 +35,14 @@ pub async fn start(
     now_ms: i64,
 ) -> Result<Secret, sqlx::Error> {
     let token = Secret::generate();
+    let device = devices::identify(tx, caller, now_ms).await?;
+    if let Some(device) = device {
+        devices::seen(tx, device, account, caller, now_ms).await?;
+    }
     on_tx!(tx, c => {
         sqlx::query(
-            "INSERT INTO sessions (token_hash, account_id, epoch, created_at, last_seen_at, expires_at, ip, user_agent)
-             SELECT $1, id, session_epoch, $2, $2, $3, $4, $5 FROM accounts WHERE id = $6",
+            "INSERT INTO sessions (token_hash, account_id, epoch, created_at, last_seen_at, expires_at, ip, user_agent, device_id)
+             SELECT $1, id, session_epoch, $2, $2, $3, $4, $5, $7 FROM accounts WHERE id = $6",
         )
         .bind(token.hash())
         .bind(now_ms)
@@ -102,6 +50,7 @@ pub async fn start(
         .bind(caller.ip.as_deref())
         .bind(caller.user_agent.as_deref().map(|ua| ua.chars().take(300).collect::<String>()))
         .bind(account.to_string())
+        .bind(device)
         .execute(&mut *c)
         .await?;
         sqlx::query("UPDATE accounts SET last_login_at = $1 WHERE id = $2")

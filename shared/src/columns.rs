@@ -8,7 +8,7 @@ use sqlx::encode::IsNull;
 use sqlx::error::BoxDynError;
 use sqlx::{Database, Decode, Encode, Type};
 
-use crate::ids::{AccountId, InvitationId, MembershipId, MessageId, PracticeId};
+use crate::ids::{AccountId, DeviceId, InvitationId, MembershipId, MessageId, PracticeId};
 use crate::invitation::InvitationStatus;
 use crate::roles::{MembershipStatus, Role};
 
@@ -30,7 +30,14 @@ macro_rules! ids_as_text {
         }
     )*};
 }
-ids_as_text!(AccountId, PracticeId, MembershipId, InvitationId, MessageId);
+ids_as_text!(
+    AccountId,
+    PracticeId,
+    MembershipId,
+    InvitationId,
+    MessageId,
+    DeviceId
+);
 
 impl TextColumn for Role {
     fn to_column(&self) -> String {
@@ -104,6 +111,7 @@ text_columns!(
     MembershipId,
     InvitationId,
     MessageId,
+    DeviceId,
     Role,
     InvitationStatus,
     MembershipStatus

@@ -47,6 +47,8 @@ typed_id!(
     InvitationId,
     /// An email in the outbox.
     MessageId,
+    /// A browser people log in from (its cookie's hash is what is stored).
+    DeviceId,
 );
 
 #[cfg(test)]

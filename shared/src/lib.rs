@@ -9,6 +9,7 @@ pub mod audit_log;
 #[cfg(feature = "sqlx")]
 pub mod columns;
 pub mod csv_import;
+pub mod devices;
 pub mod email;
 pub mod goals;
 pub mod ids;

@@ -9,6 +9,7 @@ use http::request::Parts;
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use server::backend::{Backend, Caller};
+use server::cookies::Cookie;
 use server::error::{ServiceError, ServiceResult};
 use server::http::forwarded::client_ip;
 use server::sessions::{self, SignedIn};
@@ -43,14 +44,14 @@ impl Anyone {
         let backend = use_context::<Backend>().ok_or_else(|| {
             ServiceError::Internal("the backend was not provided to the server function".into())
         })?;
-        let caller = caller(&backend.config.trusted_proxies);
+        let caller = caller(&backend);
         Ok(Self { backend, caller })
     }
 
     /// The session secret the browser presented, if any.
     pub fn presented_session(&self) -> Option<Secret> {
         let parts = use_context::<Parts>()?;
-        sessions::token_from_headers(&self.backend.config, &parts.headers)
+        Cookie::SESSION.read(&self.backend.config, &parts.headers)
     }
 
     /// The signed-in person, or `None`.
@@ -69,40 +70,36 @@ impl Anyone {
 
     /// Tells the browser to forget its session cookie.
     pub fn forget_session(&self) {
-        set_cookie(&sessions::clear_cookie(&self.backend.config));
+        set_cookie(&Cookie::SESSION.clear(&self.backend.config));
     }
 }
 
-/// The caller's address (through trusted proxies only) and browser.
-fn caller(trusted_proxies: &[std::net::IpAddr]) -> Caller {
-    match use_context::<Parts>() {
-        Some(parts) => {
-            let peer = parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|info| info.0);
-            caller_from(trusted_proxies, peer, &parts.headers)
-        }
-        None => Caller {
-            ip: None,
-            user_agent: None,
-        },
+/// The caller's address (through trusted proxies only), browser and device.
+/// A browser without a device cookie gets one here, on its first call.
+fn caller(backend: &Backend) -> Caller {
+    let Some(parts) = use_context::<Parts>() else {
+        return Caller::default();
+    };
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0);
+    let mut caller = caller_of(backend, peer, &parts.headers);
+    if caller.device.is_none() {
+        let device = Secret::generate();
+        set_cookie(&Cookie::DEVICE.set(&backend.config, &device));
+        caller.device = Some(device);
     }
+    caller
 }
 
-/// [`caller`] for a plain HTTP route.
+/// [`caller`] for a plain HTTP route (which sets no cookie).
 pub fn caller_of(backend: &Backend, peer: Option<SocketAddr>, headers: &http::HeaderMap) -> Caller {
-    caller_from(&backend.config.trusted_proxies, peer, headers)
-}
-
-fn caller_from(
-    trusted_proxies: &[std::net::IpAddr],
-    peer: Option<SocketAddr>,
-    headers: &http::HeaderMap,
-) -> Caller {
+    let config = &backend.config;
     Caller {
-        ip: peer.map(|peer| client_ip(peer.ip(), headers, trusted_proxies).to_string()),
+        ip: peer.map(|peer| client_ip(peer.ip(), headers, &config.trusted_proxies).to_string()),
         user_agent: user_agent(headers),
+        device: Cookie::DEVICE.read(config, headers),
     }
 }
 
@@ -114,7 +111,7 @@ fn user_agent(headers: &http::HeaderMap) -> Option<String> {
 }
 
 fn give_session(backend: &Backend, session: &Secret) {
-    set_cookie(&sessions::set_cookie(&backend.config, session));
+    set_cookie(&Cookie::SESSION.set(&backend.config, session));
 }
 
 fn set_cookie(value: &str) {
@@ -170,7 +167,8 @@ where
 /// The signed-in person behind a plain HTTP route (downloads, uploads), with
 /// the same refusals as [`as_person`].
 pub async fn person_of(backend: &Backend, headers: &http::HeaderMap) -> ServiceResult<SignedIn> {
-    let token = sessions::token_from_headers(&backend.config, headers)
+    let token = Cookie::SESSION
+        .read(&backend.config, headers)
         .ok_or(ServiceError::Unauthenticated)?;
     let person = sessions::resolve(&backend.db, &token, backend.now_ms())
         .await?

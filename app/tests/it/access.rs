@@ -7,7 +7,7 @@
 //! from [`doors`] fails this test. A capability missing from
 //! [`exercised_by`] fails the build (the match has no catch-all).
 
-use app::api::{accounts, audit, mailbox, practices, staff, team};
+use app::api::{accounts, audit, devices, mailbox, practices, staff, team};
 use app::error::AppError;
 use axum::body::{to_bytes, Body};
 use http::Request;
@@ -20,7 +20,7 @@ use server::config::Config;
 use server::db::Db;
 use shared::audit_log::AuditQuery;
 use shared::goals::GoalsForm;
-use shared::ids::{AccountId, InvitationId, PracticeId};
+use shared::ids::{AccountId, DeviceId, InvitationId, PracticeId};
 use shared::invitation::{InviteRequest, InviteSource, Validity};
 use shared::membership::{MemberChange, PermissionFlags};
 use shared::roles::{can, AccessLevel, Actor, Capability, MembershipStatus, Role};
@@ -101,6 +101,37 @@ fn doors() -> Vec<(&'static str, Door)> {
             audit::VerifyAuditChain::PATH,
             Practice(ViewAudit, |p| {
                 json(audit::VerifyAuditChain { practice: p.id })
+            }),
+        ),
+        (
+            devices::GetDevices::PATH,
+            Practice(ViewClients, |p| {
+                json(devices::GetDevices { practice: p.id })
+            }),
+        ),
+        (
+            devices::RevokeDevice::PATH,
+            Practice(ApproveDevices, |p| {
+                json(devices::RevokeDevice {
+                    practice: p.id,
+                    member: p.target,
+                    device: DeviceId::from_uuid(uuid::Uuid::new_v4()),
+                })
+            }),
+        ),
+        (
+            devices::DeviceApproval::PATH,
+            Practice(ViewClients, |p| {
+                json(devices::DeviceApproval { practice: p.id })
+            }),
+        ),
+        (
+            devices::SetDeviceApproval::PATH,
+            Practice(ChangeSettings, |p| {
+                json(devices::SetDeviceApproval {
+                    practice: p.id,
+                    required: true,
+                })
             }),
         ),
         (
@@ -265,6 +296,8 @@ fn exercised_by(capability: Capability) -> Vec<&'static str> {
     use Capability::*;
     match capability {
         ViewClients => vec![
+            devices::GetDevices::PATH,
+            devices::DeviceApproval::PATH,
             practices::GetPracticePlace::PATH,
             practices::InvitationValidity::PATH,
             practices::GetGoals::PATH,
@@ -273,6 +306,7 @@ fn exercised_by(capability: Capability) -> Vec<&'static str> {
         ViewReports | EditClients | MessageClient | BatchMessage => vec![],
         ChangeGoals => vec![practices::SetGoals::PATH],
         ChangeSettings => vec![
+            devices::SetDeviceApproval::PATH,
             practices::UpdatePracticeDetails::PATH,
             practices::SetInvitationValidity::PATH,
             team::JoinLink::PATH,
@@ -292,8 +326,8 @@ fn exercised_by(capability: Capability) -> Vec<&'static str> {
         // Promote/demote and ownership go through change_member, whose rules
         // (`may_change`) are tested cell by cell in shared and server.
         ChangeAdminRights | TransferOwnership => vec![],
-        // Device approval arrives with #9.
-        ApproveDevices => vec![],
+        // Revoking someone else's device; approving logins arrives with the rest of #9.
+        ApproveDevices => vec![devices::RevokeDevice::PATH],
         ViewAudit => vec![audit::GetAuditLog::PATH, audit::VerifyAuditChain::PATH],
     }
 }
@@ -389,7 +423,7 @@ async fn world() -> World {
                 let mut tx = backend.db.begin().await.unwrap();
                 let who = Caller {
                     ip: Some("10.0.0.1".into()),
-                    user_agent: None,
+                    ..Caller::default()
                 };
                 let token = server::sessions::start(&mut tx, id, &who, backend.now_ms())
                     .await
@@ -437,10 +471,7 @@ async fn practice(world: &World) -> Practice {
         contact_email: "desk@harbour.example".into(),
         time_zone: "Europe/Oslo".into(),
     };
-    let who = Caller {
-        ip: None,
-        user_agent: None,
-    };
+    let who = Caller::default();
     let id = server::practices::create(&world.backend, &who, owner, &form)
         .await
         .unwrap();
@@ -572,8 +603,9 @@ async fn every_server_function_admits_exactly_whom_the_role_table_names() {
             }
             Door::Practice(capability, body) => {
                 let practice = practice(&world).await;
-                // The decision on a request names one that does not exist: past the door it is NotFound.
-                let may_miss = path == team::DecideRequest::PATH;
+                // These name a request or device that does not exist: past the door it is NotFound.
+                let may_miss =
+                    [team::DecideRequest::PATH, devices::RevokeDevice::PATH].contains(&path);
                 for (caller, cookie, _) in &world.cookies {
                     let answer = call(&world, path, body(&practice), true, cookie.as_deref()).await;
                     let want = expected(*caller, capability);
@@ -586,6 +618,6 @@ async fn every_server_function_admits_exactly_whom_the_role_table_names() {
             }
         }
     }
-    // 19 practice functions × 10 callers, and the signed-in-only ones signed out.
-    assert!(checked >= 19 * 10 + 4, "{checked} calls checked");
+    // 23 practice functions × 10 callers, and the signed-in-only ones signed out.
+    assert!(checked >= 23 * 10 + 4, "{checked} calls checked");
 }

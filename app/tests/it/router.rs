@@ -236,12 +236,14 @@ async fn signed_up(
     );
     let response = app.clone().oneshot(with_cookie(confirm)).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    response.headers()[http::header::SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
+    // The session's cookie (the browser's device cookie may come with it).
+    response
+        .headers()
+        .get_all(http::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok()?.split(';').next())
+        .find(|pair| pair.starts_with("carekeys_session="))
+        .expect("a session cookie")
         .to_owned()
 }
 

@@ -30,6 +30,7 @@ pub async fn account(backend: &Backend, email: &str, ip: &str) -> AccountId {
     let caller = Caller {
         ip: Some(ip.into()),
         user_agent: None,
+        device: None,
     };
     let form = SignUpForm {
         full_name: "Bench Person".into(),

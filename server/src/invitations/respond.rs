@@ -96,6 +96,8 @@ pub async fn accept(
     if !memberships::is_member(&mut tx, practice, person.account).await? {
         memberships::add(&mut tx, practice, person.account, row.role, now).await?;
     }
+    // The invitation was the admin's approval of this browser (§6).
+    crate::devices::trust(&mut tx, caller, person.account, practice, now).await?;
     set_status(&mut tx, row.id, InvitationStatus::Accepted, now).await?;
     let event = Event::new("invitation.accepted", row.id.to_string())
         .in_practice(practice)

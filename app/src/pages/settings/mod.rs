@@ -1,12 +1,14 @@
-//! Settings (ui.md): a parent route with one tab per part. Details, Roles and
-//! Goals and ranges exist so far; Devices, Message templates and Intake forms
-//! join as their features land.
+//! Settings (ui.md): a parent route with one tab per part. Details, Roles,
+//! Devices and Goals and ranges exist so far; Message templates and Intake
+//! forms join as their features land.
 
 mod details;
+mod devices;
 mod goals;
 mod roles;
 
 pub use details::SettingsDetailsPage;
+pub use devices::SettingsDevicesPage;
 pub use goals::SettingsGoalsPage;
 pub use roles::SettingsRolesPage;
 
@@ -22,6 +24,7 @@ pub fn SettingsLayout() -> impl IntoView {
     let tabs = [
         ("Details", practice.path("settings")),
         ("Roles", practice.path("settings/roles")),
+        ("Devices", practice.path("settings/devices")),
         ("Goals and ranges", practice.path("settings/goals")),
     ];
     let location = use_location();

@@ -211,10 +211,15 @@ pub async fn one_with_each_role(
     members
 }
 
+/// A request from the browser at `ip`: each address is one browser, with
+/// its own device cookie.
 pub fn caller(ip: &str) -> Caller {
     Caller {
         ip: Some(ip.into()),
         user_agent: Some("integration-test".into()),
+        device: Some(server::tokens::Secret::from_presented(&format!(
+            "device-of-{ip}"
+        ))),
     }
 }
 
