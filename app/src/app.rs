@@ -7,6 +7,7 @@ use crate::api::accounts::current_user;
 use crate::api::practices::UpdatePracticeDetails;
 use crate::components::header::{Header, MeResource};
 use crate::components::practice::PracticeLayout;
+use crate::pages::approval::{DecisionPage, WaitingPage};
 use crate::pages::audit::AuditLogPage;
 use crate::pages::dashboard::DashboardPage;
 use crate::pages::home::HomePage;
@@ -82,6 +83,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
                     <Route path=path!("/reset-password") view=ResetPasswordPage/>
                     <Route path=path!("/change-password") view=ChangePasswordPage/>
+                    <Route path=path!("/login/waiting") view=WaitingPage/>
                     <Route path=path!("/practices/new") view=NewPracticePage/>
                     <ParentRoute path=path!("/p/:practice") view=PracticeLayout>
                         <Route path=path!("") view=DashboardPage/>
@@ -96,6 +98,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("team/add") view=AddUserPage/>
                         <Route path=path!("team/member/:member") view=EditUserPage/>
                         <Route path=path!("audit") view=AuditLogPage/>
+                        <Route path=path!("login-requests/:request") view=DecisionPage/>
                     </ParentRoute>
                     <Route path=path!("/invitation") view=InvitationPage/>
                     <Route path=path!("/join/:code") view=JoinPage/>

@@ -18,6 +18,11 @@ impl Cookie {
         name: "carekeys_session",
         max_age_s: crate::sessions::ABSOLUTE_LIFETIME_MS / 1000,
     };
+    /// A login waiting for approval (product.md §6), as long as a request waits.
+    pub const LOGIN_WAIT: Cookie = Cookie {
+        name: "carekeys_login_wait",
+        max_age_s: shared::login_request::WAIT_MS / 1000,
+    };
     /// The browser itself, for device approval: as long as browsers keep a cookie (400 days).
     pub const DEVICE: Cookie = Cookie {
         name: "carekeys_device",

@@ -38,6 +38,17 @@ pub async fn find(db: &Db, caller: &Caller) -> Result<Option<DeviceId>, sqlx::Er
     Ok(found.map(|(id,)| id))
 }
 
+/// [`find`] inside a transaction.
+pub async fn find_in(tx: &mut Tx, caller: &Caller) -> Result<Option<DeviceId>, sqlx::Error> {
+    let Some(secret) = &caller.device else {
+        return Ok(None);
+    };
+    let found: Option<(DeviceId,)> = on_tx!(tx, c => {
+        sqlx::query_as(FIND_SQL).bind(secret.hash()).fetch_optional(c).await
+    })?;
+    Ok(found.map(|(id,)| id))
+}
+
 /// The device the request comes from, recorded on first use; `None` when the
 /// request carries no device cookie.
 pub async fn identify(

@@ -16,6 +16,7 @@ pub mod goals;
 pub mod http;
 pub mod invitations;
 pub mod join;
+pub mod login_requests;
 pub mod mail;
 pub mod mail_limit;
 pub mod memberships;

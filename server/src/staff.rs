@@ -316,7 +316,9 @@ async fn write_membership(
     let id = MembershipId::from_uuid(Uuid::new_v4());
     on_tx!(tx, c => {
         sqlx::query(
-            "INSERT INTO memberships (id, practice_id, account_id, role, status, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            // The adding is the approval of the person's first browser (§6).
+            "INSERT INTO memberships (id, practice_id, account_id, role, status, created_at, trust_first_device)
+             VALUES ($1, $2, $3, $4, $5, $6, TRUE)",
         )
         .bind(id)
         .bind(practice)

@@ -8,7 +8,9 @@ use sqlx::encode::IsNull;
 use sqlx::error::BoxDynError;
 use sqlx::{Database, Decode, Encode, Type};
 
-use crate::ids::{AccountId, DeviceId, InvitationId, MembershipId, MessageId, PracticeId};
+use crate::ids::{
+    AccountId, DeviceId, InvitationId, LoginRequestId, MembershipId, MessageId, PracticeId,
+};
 use crate::invitation::InvitationStatus;
 use crate::roles::{MembershipStatus, Role};
 
@@ -36,7 +38,8 @@ ids_as_text!(
     MembershipId,
     InvitationId,
     MessageId,
-    DeviceId
+    DeviceId,
+    LoginRequestId
 );
 
 impl TextColumn for Role {
@@ -112,6 +115,7 @@ text_columns!(
     InvitationId,
     MessageId,
     DeviceId,
+    LoginRequestId,
     Role,
     InvitationStatus,
     MembershipStatus

@@ -49,6 +49,8 @@ typed_id!(
     MessageId,
     /// A browser people log in from (its cookie's hash is what is stored).
     DeviceId,
+    /// A login from an untrusted browser, waiting for a practice's approval.
+    LoginRequestId,
 );
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ pub mod email;
 pub mod goals;
 pub mod ids;
 pub mod invitation;
+pub mod login_request;
 pub mod mailbox;
 pub mod membership;
 pub mod names;

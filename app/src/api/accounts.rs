@@ -78,21 +78,44 @@ pub async fn confirm_sign_up(token: String, password: String) -> Result<String, 
 #[server(endpoint = "log_in")]
 pub async fn log_in(form: LoginForm, next: Option<String>) -> Result<String, AppError> {
     use super::request::as_anyone;
+    use server::accounts::LoggedIn;
     as_anyone(|r| async move {
         let previous = r.presented_session();
-        let (account, session) =
-            server::accounts::log_in(&r.backend, &r.caller, &form, previous.as_ref()).await?;
-        r.start_session(&session);
-        let landing = server::practices::landing_path(&r.backend, account, next.as_deref()).await?;
-        Ok(
-            if server::accounts::must_change_password(&r.backend.db, account).await? {
-                format!("/change-password?next={}", shared::url::encode(&landing))
-            } else {
-                landing
-            },
-        )
+        match server::accounts::log_in(&r.backend, &r.caller, &form, previous.as_ref()).await? {
+            LoggedIn::Session(account, session) => {
+                r.start_session(&session);
+                landing(&r.backend, account, next.as_deref()).await
+            }
+            LoggedIn::Waiting(attempt) => {
+                r.wait_for_approval(&attempt);
+                Ok(
+                    match next.as_deref().and_then(shared::validation::local_path) {
+                        Some(next) => format!("/login/waiting?next={}", shared::url::encode(next)),
+                        None => "/login/waiting".into(),
+                    },
+                )
+            }
+        }
     })
     .await
+}
+
+/// Where a person goes once logged in: `next` or their practice — after
+/// choosing their own password, if they logged in with a one-time one.
+#[cfg(feature = "ssr")]
+pub(crate) async fn landing(
+    backend: &server::backend::Backend,
+    account: shared::ids::AccountId,
+    next: Option<&str>,
+) -> server::error::ServiceResult<String> {
+    let landing = server::practices::landing_path(backend, account, next).await?;
+    Ok(
+        if server::accounts::must_change_password(&backend.db, account).await? {
+            format!("/change-password?next={}", shared::url::encode(&landing))
+        } else {
+            landing
+        },
+    )
 }
 
 /// Chooses a new password (after a one-time password, or any time); the

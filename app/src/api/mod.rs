@@ -2,6 +2,7 @@
 //! is thin: who is calling → a `server` service → a typed answer.
 
 pub mod accounts;
+pub mod approval;
 pub mod audit;
 pub mod devices;
 pub mod mailbox;

@@ -68,6 +68,22 @@ impl Anyone {
         give_session(&self.backend, session);
     }
 
+    /// The secret of a login waiting for approval, if the browser has one.
+    pub fn presented_wait(&self) -> Option<Secret> {
+        let parts = use_context::<Parts>()?;
+        Cookie::LOGIN_WAIT.read(&self.backend.config, &parts.headers)
+    }
+
+    /// Keeps a waiting login's secret in the browser.
+    pub fn wait_for_approval(&self, attempt: &Secret) {
+        set_cookie(&Cookie::LOGIN_WAIT.set(&self.backend.config, attempt));
+    }
+
+    /// The waiting is over: the browser forgets the secret.
+    pub fn end_waiting(&self) {
+        set_cookie(&Cookie::LOGIN_WAIT.clear(&self.backend.config));
+    }
+
     /// Tells the browser to forget its session cookie.
     pub fn forget_session(&self) {
         set_cookie(&Cookie::SESSION.clear(&self.backend.config));

@@ -65,6 +65,9 @@ pub fn PracticeLayout() -> impl IntoView {
             }
         },
     );
+    // Made once with the layout: a memo made inside the closure below would be
+    // disposed while a re-render still reads it.
+    let current = use_location().pathname;
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || place.get().map(|result| match result {
@@ -76,7 +79,6 @@ pub fn PracticeLayout() -> impl IntoView {
                         active_admins: place.active_admins,
                     };
                     provide_context(context);
-                    let current = use_location().pathname;
                     view! {
                         <PracticeNav practice=place.id actor=place.actor current=current/>
                         <Outlet/>

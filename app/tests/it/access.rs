@@ -7,7 +7,7 @@
 //! from [`doors`] fails this test. A capability missing from
 //! [`exercised_by`] fails the build (the match has no catch-all).
 
-use app::api::{accounts, audit, devices, mailbox, practices, staff, team};
+use app::api::{accounts, approval, audit, devices, mailbox, practices, staff, team};
 use app::error::AppError;
 use axum::body::{to_bytes, Body};
 use http::Request;
@@ -20,8 +20,9 @@ use server::config::Config;
 use server::db::Db;
 use shared::audit_log::AuditQuery;
 use shared::goals::GoalsForm;
-use shared::ids::{AccountId, DeviceId, InvitationId, PracticeId};
+use shared::ids::{AccountId, DeviceId, InvitationId, LoginRequestId, PracticeId};
 use shared::invitation::{InviteRequest, InviteSource, Validity};
+use shared::login_request::Decision;
 use shared::membership::{MemberChange, PermissionFlags};
 use shared::roles::{can, AccessLevel, Actor, Capability, MembershipStatus, Role};
 use shared::staff::StaffForm;
@@ -72,6 +73,27 @@ fn doors() -> Vec<(&'static str, Door)> {
             SignedIn(Body::from("form[current]=a&form[password]=b")),
         ),
         (mailbox::Mailbox::PATH, Anyone),
+        (approval::LoginWait::PATH, Anyone),
+        (approval::ConfirmLoginCode::PATH, Anyone),
+        (
+            approval::GetLoginRequest::PATH,
+            Practice(ApproveDevices, |p| {
+                json(approval::GetLoginRequest {
+                    practice: p.id,
+                    request: LoginRequestId::from_uuid(uuid::Uuid::new_v4()),
+                })
+            }),
+        ),
+        (
+            approval::DecideLogin::PATH,
+            Practice(ApproveDevices, |p| {
+                json(approval::DecideLogin {
+                    practice: p.id,
+                    request: LoginRequestId::from_uuid(uuid::Uuid::new_v4()),
+                    decision: Decision::Approve,
+                })
+            }),
+        ),
         (practices::TimeZones::PATH, Anyone),
         (
             practices::CreatePractice::PATH,
@@ -326,8 +348,11 @@ fn exercised_by(capability: Capability) -> Vec<&'static str> {
         // Promote/demote and ownership go through change_member, whose rules
         // (`may_change`) are tested cell by cell in shared and server.
         ChangeAdminRights | TransferOwnership => vec![],
-        // Revoking someone else's device; approving logins arrives with the rest of #9.
-        ApproveDevices => vec![devices::RevokeDevice::PATH],
+        ApproveDevices => vec![
+            approval::GetLoginRequest::PATH,
+            approval::DecideLogin::PATH,
+            devices::RevokeDevice::PATH,
+        ],
         ViewAudit => vec![audit::GetAuditLog::PATH, audit::VerifyAuditChain::PATH],
     }
 }
@@ -604,8 +629,13 @@ async fn every_server_function_admits_exactly_whom_the_role_table_names() {
             Door::Practice(capability, body) => {
                 let practice = practice(&world).await;
                 // These name a request or device that does not exist: past the door it is NotFound.
-                let may_miss =
-                    [team::DecideRequest::PATH, devices::RevokeDevice::PATH].contains(&path);
+                let may_miss = [
+                    team::DecideRequest::PATH,
+                    devices::RevokeDevice::PATH,
+                    approval::GetLoginRequest::PATH,
+                    approval::DecideLogin::PATH,
+                ]
+                .contains(&path);
                 for (caller, cookie, _) in &world.cookies {
                     let answer = call(&world, path, body(&practice), true, cookie.as_deref()).await;
                     let want = expected(*caller, capability);
@@ -618,6 +648,6 @@ async fn every_server_function_admits_exactly_whom_the_role_table_names() {
             }
         }
     }
-    // 23 practice functions × 10 callers, and the signed-in-only ones signed out.
-    assert!(checked >= 23 * 10 + 4, "{checked} calls checked");
+    // 25 practice functions × 10 callers, and the signed-in-only ones signed out.
+    assert!(checked >= 25 * 10 + 4, "{checked} calls checked");
 }

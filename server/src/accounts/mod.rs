@@ -15,7 +15,7 @@ use crate::error::{LinkProblem, ServiceError, ServiceResult};
 use crate::mail::{outbox, templates};
 use crate::mail_limit::{self, MailRequest};
 use crate::tokens::Secret;
-use crate::{on_pool, on_tx, rate_limit, sessions};
+use crate::{devices, login_requests, on_pool, on_tx, rate_limit, sessions};
 
 mod change;
 mod reset;
@@ -229,15 +229,36 @@ struct Credentials {
     password_hash: String,
 }
 
+/// What a right password gets.
+#[derive(Debug)]
+pub enum LoggedIn {
+    /// A session for this browser.
+    Session(AccountId, Secret),
+    /// A practice has not trusted this browser: it waits for approval and
+    /// keeps this secret in its waiting cookie (product.md §6).
+    Waiting(Secret),
+}
+
+impl LoggedIn {
+    /// The session, where the browser is trusted.
+    pub fn session(self) -> Option<(AccountId, Secret)> {
+        match self {
+            LoggedIn::Session(account, session) => Some((account, session)),
+            LoggedIn::Waiting(_) => None,
+        }
+    }
+}
+
 /// Logs in by email or username. Each login gets a new session and ends the
 /// one the browser presented, so a planted session id is worthless. Wrong
-/// login and wrong password answer alike.
+/// login and wrong password answer alike. On a browser one of the person's
+/// practices has not trusted, there is no session yet: see `login_requests`.
 pub async fn log_in(
     backend: &Backend,
     caller: &Caller,
     form: &LoginForm,
     previous: Option<&Secret>,
-) -> ServiceResult<(AccountId, Secret)> {
+) -> ServiceResult<LoggedIn> {
     let (identifier, password) = form.validate()?;
     let key = identifier.key().to_owned();
     let ip = &rate_limit::address_key(caller.ip_key());
@@ -268,6 +289,15 @@ pub async fn log_in(
     }
     let mut tx = backend.db.begin().await?;
     rate_limit::record_success(&mut tx, &key, ip, now).await?;
+    let device = devices::identify(&mut tx, caller, now).await?;
+    let needs = login_requests::needed(&mut tx, account, device).await?;
+    let needs = login_requests::trust_first(&mut tx, caller, account, needs, now).await?;
+    if !needs.is_empty() {
+        let attempt = login_requests::start(backend, &mut tx, caller, account, &needs, now).await?;
+        tx.commit().await?;
+        backend.mail_wake.notify_one();
+        return Ok(LoggedIn::Waiting(attempt));
+    }
     let session = sessions::start(&mut tx, account, caller, now).await?;
     let origin = caller.as_actor(account);
     audit::append(
@@ -279,7 +309,7 @@ pub async fn log_in(
     )
     .await?;
     tx.commit().await?;
-    Ok((account, session))
+    Ok(LoggedIn::Session(account, session))
 }
 
 pub async fn log_out(backend: &Backend, caller: &Caller, token: &Secret) -> ServiceResult<()> {

@@ -116,3 +116,51 @@ pub fn added_to_team(
         ),
     )
 }
+
+/// The facts of a login waiting for an admin.
+pub struct LoginRequest<'a> {
+    pub person: &'a str,
+    pub practice: &'a str,
+    pub asked: &'a str,
+    pub device: &'a str,
+    pub ip: &'a str,
+    pub link: &'a str,
+}
+
+/// To each admin: someone logs in from a browser the practice has not trusted.
+pub fn login_request(to: &EmailAddress, facts: &LoginRequest<'_>) -> Email {
+    let (person, practice) = (
+        shown(facts.person, "Someone on your team"),
+        shown(facts.practice, "your practice"),
+    );
+    Email::new(
+        to,
+        format!("{person} is logging in to {practice} from a new device"),
+        format!(
+            "{person} is logging in to {practice} on Carekeys from a browser the practice has not trusted yet.\n\n\
+             When: {asked}\nDevice: {device}\nAddress: {ip}\n\n\
+             Make a decision: {link}\n\n\
+             If you approve, that browser is trusted from then on. If this was not them, decline: \
+             their password may be known to someone else. The request lapses after 30 minutes.\n",
+            asked = facts.asked,
+            device = facts.device,
+            ip = facts.ip,
+            link = facts.link,
+        ),
+    )
+}
+
+/// To a sole admin on a new browser: the code that lets it in.
+pub fn login_code(to: &EmailAddress, practice: &str, code: &str, device: &str, ip: &str) -> Email {
+    let practice = shown(practice, "your practice");
+    Email::new(
+        to,
+        format!("Your Carekeys login code: {code}"),
+        format!(
+            "Someone, probably you, is logging in to {practice} on Carekeys from a new browser ({device}, address {ip}).\n\n\
+             Your code: {code}\n\n\
+             It works for 10 minutes. Nobody from Carekeys will ever ask you for it. \
+             If this was not you, change your password now: someone knows it.\n"
+        ),
+    )
+}

@@ -107,7 +107,9 @@ async fn sign_up_confirm_log_out_and_log_in(env: &TestEnv) {
         None,
     )
     .await
-    .unwrap();
+    .unwrap()
+    .session()
+    .expect("a trusted browser gets a session");
     assert_eq!(again, account);
 }
 
@@ -443,7 +445,9 @@ async fn each_login_starts_a_new_session_and_ends_the_presented_one(env: &TestEn
         Some(&first),
     )
     .await
-    .unwrap();
+    .unwrap()
+    .session()
+    .expect("a trusted browser gets a session");
     assert_ne!(first, second);
     let now = env.backend.now_ms();
     assert_eq!(
@@ -487,7 +491,9 @@ async fn sessions_end_when_idle_and_after_their_lifetime(env: &TestEnv) {
         None,
     )
     .await
-    .unwrap();
+    .unwrap()
+    .session()
+    .expect("a trusted browser gets a session");
     for _ in 0..(12 * 3 - 1) {
         env.advance(Duration::minutes(20));
         assert!(sessions::resolve(env.db(), &busy, env.backend.now_ms())

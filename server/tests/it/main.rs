@@ -11,6 +11,7 @@ mod audit_log_page;
 mod devices;
 mod goals;
 mod hardening;
+mod login_requests;
 mod mail_delivery;
 mod practices_and_audit;
 mod staff;

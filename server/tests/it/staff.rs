@@ -68,7 +68,10 @@ async fn log_in(
         login: login.into(),
         password: password.into(),
     };
-    let (_, session) = accounts::log_in(&env.backend, &caller("10.0.0.9"), &form, None).await?;
+    let (_, session) = accounts::log_in(&env.backend, &caller("10.0.0.9"), &form, None)
+        .await?
+        .session()
+        .expect("an added person's first browser is trusted");
     Ok(sessions::resolve(env.db(), &session, env.backend.now_ms())
         .await
         .unwrap()

@@ -177,6 +177,12 @@ async fn suspension_and_removal_end_sessions_and_leave_nothing_to_do(env: &TestE
             .await
             .is_ok()
     );
+    // Bob's browser is one the practice trusts (as if he had accepted an invitation there).
+    let mut tx = env.db().begin().await.unwrap();
+    server::devices::trust(&mut tx, &caller("10.0.0.3"), bob, practice, now)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
     let (_, again) = server::accounts::log_in(
         &env.backend,
         &caller("10.0.0.3"),
@@ -187,7 +193,9 @@ async fn suspension_and_removal_end_sessions_and_leave_nothing_to_do(env: &TestE
         None,
     )
     .await
-    .unwrap();
+    .unwrap()
+    .session()
+    .expect("a trusted browser gets a session");
     change(env, ada, practice, bob, MemberChange::Remove)
         .await
         .unwrap();
