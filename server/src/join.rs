@@ -233,6 +233,7 @@ pub async fn decide(
         .map_err(|e| shared::validation::FieldErrors::single("request", e.to_string()))?;
     if let Some(role) = after {
         memberships::add(&mut tx, practice, requester, role, now).await?;
+        memberships::trust_first_device(&mut tx, practice, requester).await?;
         on_tx!(&mut tx, c => {
             sqlx::query("UPDATE invitations SET role = $1 WHERE id = $2").bind(role).bind(request).execute(c).await.map(|r| r.rows_affected())
         })?;

@@ -122,6 +122,23 @@ pub async fn add(
     insert(tx, practice, account, role, false, now).await
 }
 
+/// The person's next login needs no device approval: an admin let them in
+/// (approved their join request, added them), as an invitation does (§6).
+pub async fn trust_first_device(
+    tx: &mut Tx,
+    practice: PracticeId,
+    account: AccountId,
+) -> ServiceResult<()> {
+    on_tx!(tx, c => {
+        sqlx::query("UPDATE memberships SET trust_first_device = TRUE WHERE practice_id = $1 AND account_id = $2")
+            .bind(practice)
+            .bind(account)
+            .execute(c)
+            .await.map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
 /// The Owner of a new practice: may also sign forms from day one.
 pub async fn add_owner(
     tx: &mut Tx,

@@ -316,9 +316,7 @@ async fn write_membership(
     let id = MembershipId::from_uuid(Uuid::new_v4());
     on_tx!(tx, c => {
         sqlx::query(
-            // The adding is the approval of the person's first browser (§6).
-            "INSERT INTO memberships (id, practice_id, account_id, role, status, created_at, trust_first_device)
-             VALUES ($1, $2, $3, $4, $5, $6, TRUE)",
+            "INSERT INTO memberships (id, practice_id, account_id, role, status, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(id)
         .bind(practice)
@@ -329,6 +327,8 @@ async fn write_membership(
         .execute(c)
         .await.map(|r| r.rows_affected())
     })?;
+    // The adding is the approval of the person's first browser.
+    memberships::trust_first_device(tx, practice, member).await?;
     update_membership(tx, id, details).await
 }
 
