@@ -142,6 +142,7 @@ struct DeviceRow {
     account_id: AccountId,
     full_name: String,
     label: String,
+    created_at: i64,
     trusted_at: i64,
     last_seen_at: i64,
     last_ip: Option<String>,
@@ -161,7 +162,7 @@ pub async fn list(
     })?;
     let rows: Vec<DeviceRow> = on_pool!(&backend.db, pool => {
         sqlx::query_as(
-            "SELECT t.device_id, t.account_id, a.full_name, d.label, t.trusted_at, t.last_seen_at, t.last_ip
+            "SELECT t.device_id, t.account_id, a.full_name, d.label, d.created_at, t.trusted_at, t.last_seen_at, t.last_ip
              FROM trusted_devices t JOIN devices d ON d.id = t.device_id JOIN accounts a ON a.id = t.account_id
              WHERE t.practice_id = $1 AND ($2 OR t.account_id = $3)
              ORDER BY a.full_name, t.account_id, t.last_seen_at DESC",
@@ -181,6 +182,7 @@ pub async fn list(
                 account: row.account_id,
                 person: row.full_name,
                 label: row.label,
+                first_seen: practice_time(row.created_at, &zone),
                 trusted: practice_time(row.trusted_at, &zone),
                 last_seen: practice_time(row.last_seen_at, &zone),
                 last_ip: row.last_ip,

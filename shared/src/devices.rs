@@ -16,7 +16,8 @@ pub struct TrustedDevice {
     pub person: String,
     /// Browser and system, e.g. "Chrome on Android".
     pub label: String,
-    /// In the practice's time zone.
+    /// When this browser was first seen, in the practice's time zone.
+    pub first_seen: String,
     pub trusted: String,
     pub last_seen: String,
     pub last_ip: Option<String>,

@@ -62,7 +62,7 @@ fn DeviceTable(
         <div class="table-wrap">
             <table class="card-rows">
                 <thead><tr>
-                    <th scope="col">"Person"</th><th scope="col">"Browser"</th><th scope="col">"Trusted since"</th>
+                    <th scope="col">"Person"</th><th scope="col">"Browser"</th><th scope="col">"First seen"</th><th scope="col">"Trusted since"</th>
                     <th scope="col">"Last seen"</th><th scope="col">"Address"</th><th scope="col">"Actions"</th>
                 </tr></thead>
                 <tbody>
@@ -82,6 +82,7 @@ fn DeviceTable(
                             <tr>
                                 <td class="card-title">{d.person}</td>
                                 <td data-label="Browser">{d.label}{d.this_browser.then(|| view! { " " <span class="badge badge-sent">"This browser"</span> })}</td>
+                                <td data-label="First seen">{d.first_seen}</td>
                                 <td data-label="Trusted since">{d.trusted}</td>
                                 <td data-label="Last seen">{d.last_seen}</td>
                                 <td data-label="Address">{d.last_ip.unwrap_or_default()}</td>
