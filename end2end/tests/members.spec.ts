@@ -206,6 +206,8 @@ test("an owner adds a username user, who logs in with the one-time password and 
 test("an owner sets the practice's goals and ranges; a range the wrong way round is named", async ({ page, request }, testInfo) => {
   await signUp(page, request, uniqueEmail(testInfo, "owner"));
   await createPractice(page, "Harbour Clinic");
+  // A practice with one admin says so on its dashboard (seed 002).
+  await expect(page.getByRole("note")).toContainText("Only one active person can manage this team.");
   await page.getByRole("navigation", { name: "Practice" }).getByRole("link", { name: "Settings" }).click();
   await page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Goals and ranges" }).click();
   await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);

@@ -19,11 +19,8 @@ use crate::{on_pool, on_tx, practices, sessions};
 struct MembershipRow {
     role: Role,
     status: MembershipStatus,
-    show_in_app: bool,
-    chat_user: bool,
-    default_doctor: bool,
-    can_sign_forms: bool,
-    can_invite_clients: bool,
+    #[sqlx(flatten)]
+    flags: PermissionFlags,
 }
 
 impl From<MembershipRow> for Actor {
@@ -31,13 +28,7 @@ impl From<MembershipRow> for Actor {
         Actor {
             role: row.role,
             status: row.status,
-            flags: PermissionFlags {
-                show_in_app: row.show_in_app,
-                chat_user: row.chat_user,
-                default_doctor: row.default_doctor,
-                can_sign_forms: row.can_sign_forms,
-                can_invite_clients: row.can_invite_clients,
-            },
+            flags: row.flags,
         }
     }
 }
@@ -93,6 +84,22 @@ fn permitted(actor: Actor, capability: Capability) -> ServiceResult<Actor> {
         return Err(ServiceError::Forbidden);
     }
     Ok(actor)
+}
+
+/// SQL for "an active Owner or Admin" of the memberships row `alias`, made
+/// from `Role::is_admin_capable` so the rule has one home. The codes are the
+/// roles' own constants: nothing from a request goes into it.
+pub(crate) fn active_admin_capable(alias: &str) -> String {
+    let roles: Vec<String> = Role::ALL
+        .into_iter()
+        .filter(|role| role.is_admin_capable())
+        .map(|role| format!("'{}'", role.code()))
+        .collect();
+    format!(
+        "{alias}.status = '{}' AND {alias}.role IN ({})",
+        MembershipStatus::Active.code(),
+        roles.join(", ")
+    )
 }
 
 /// Whether `account` is on the team of `practice` (active or not).

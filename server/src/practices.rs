@@ -4,7 +4,7 @@ use shared::email::EmailAddress;
 use shared::ids::{AccountId, PracticeId};
 use shared::invitation::Validity;
 pub use shared::practice::{PracticePlace, PracticeSummary};
-use shared::roles::{Actor, Capability, MembershipStatus, Role};
+use shared::roles::{Actor, Capability, MembershipStatus};
 use shared::validation::{PracticeDetails, PracticeForm};
 use uuid::Uuid;
 
@@ -145,14 +145,12 @@ pub async fn place(
     let row: Option<DetailsRow> = on_pool!(&backend.db, pool => {
         sqlx::query_as(DETAILS_SQL).bind(practice).fetch_optional(pool).await
     })?;
+    let sql = format!(
+        "SELECT COUNT(*) FROM memberships m WHERE m.practice_id = $1 AND {}",
+        memberships::active_admin_capable("m")
+    );
     let (active_admins,): (i64,) = on_pool!(&backend.db, pool => {
-        sqlx::query_as("SELECT COUNT(*) FROM memberships WHERE practice_id = $1 AND status = $2 AND role IN ($3, $4)")
-            .bind(practice)
-            .bind(MembershipStatus::Active)
-            .bind(Role::Owner)
-            .bind(Role::Admin)
-            .fetch_one(pool)
-            .await
+        sqlx::query_as(&sql).bind(practice).fetch_one(pool).await
     })?;
     Ok(PracticePlace {
         id: practice,

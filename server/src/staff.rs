@@ -7,7 +7,9 @@
 use shared::email::EmailAddress;
 use shared::ids::{AccountId, MembershipId, PracticeId};
 use shared::membership::{may_change, ChangeRefused, MemberChange, Target};
-use shared::roles::{assignable_by, may_assign, Capability, MembershipStatus, Role};
+use shared::roles::{
+    assignable_by, may_assign, Capability, MembershipStatus, PermissionFlags, Role,
+};
 use shared::staff::{
     Added, EditedMember, Login, LoginKind, StaffDetails, StaffForm, StaffPage, StaffRules,
 };
@@ -40,11 +42,8 @@ struct MemberRow {
     position: Option<String>,
     role: Role,
     status: MembershipStatus,
-    show_in_app: bool,
-    chat_user: bool,
-    default_doctor: bool,
-    can_sign_forms: bool,
-    can_invite_clients: bool,
+    #[sqlx(flatten)]
+    flags: PermissionFlags,
     has_photo: bool,
 }
 
@@ -68,13 +67,7 @@ impl MemberRow {
             position: text(&self.position),
             role: role.to_owned(),
             access_level: access_level.to_owned(),
-            flags: shared::roles::PermissionFlags {
-                show_in_app: self.show_in_app,
-                chat_user: self.chat_user,
-                default_doctor: self.default_doctor,
-                can_sign_forms: self.can_sign_forms,
-                can_invite_clients: self.can_invite_clients,
-            },
+            flags: self.flags,
             active: self.status == MembershipStatus::Active,
         }
     }
@@ -267,20 +260,9 @@ pub async fn add(
     })?;
     write_membership(&mut tx, practice, member, &details, now).await?;
     if let Login::Email(address) = &details.login {
-        let token = Secret::generate();
         let expires_at = now + facts.validity_hours * HOUR_MS;
-        on_tx!(&mut tx, c => {
-            sqlx::query("INSERT INTO password_resets (token_hash, account_id, expires_at, created_at) VALUES ($1, $2, $3, $4)")
-                .bind(token.hash())
-                .bind(member)
-                .bind(expires_at)
-                .bind(now)
-                .execute(c)
-                .await.map(|r| r.rows_affected())
-        })?;
-        let link = backend
-            .config
-            .link(&format!("/reset-password?token={}", token.expose()));
+        let (token, link) =
+            crate::accounts::password_link(backend, &mut tx, member, expires_at, now).await?;
         let by = admin_name(&mut tx, account).await?;
         let expires = practice_time(expires_at, &facts.time_zone);
         let email = templates::added_to_team(address, &facts.name, &by, &link, &expires);

@@ -25,11 +25,8 @@ struct MemberRow {
     position: Option<String>,
     role: Role,
     status: MembershipStatus,
-    show_in_app: bool,
-    chat_user: bool,
-    default_doctor: bool,
-    can_sign_forms: bool,
-    can_invite_clients: bool,
+    #[sqlx(flatten)]
+    flags: PermissionFlags,
     last_login_at: Option<i64>,
     total: i64,
 }
@@ -195,13 +192,7 @@ pub async fn view(
             role: m.role,
             status: m.status,
             you: m.account_id == account,
-            flags: PermissionFlags {
-                show_in_app: m.show_in_app,
-                chat_user: m.chat_user,
-                default_doctor: m.default_doctor,
-                can_sign_forms: m.can_sign_forms,
-                can_invite_clients: m.can_invite_clients,
-            },
+            flags: m.flags,
             last_login: m.last_login_at.map(|at| practice_time(at, &time_zone)),
         })
         .collect();

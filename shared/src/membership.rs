@@ -7,8 +7,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::roles::{can, may_assign, Actor, Capability, Role};
 
-/// Per-person permission flags (§3).
+/// Per-person permission flags (§3). The server reads them straight from
+/// the memberships row's columns of the same names.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct PermissionFlags {
     pub show_in_app: bool,
     pub chat_user: bool,

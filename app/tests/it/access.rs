@@ -11,13 +11,9 @@ use app::api::{accounts, approval, audit, devices, mailbox, practices, staff, te
 use app::error::AppError;
 use axum::body::{to_bytes, Body};
 use http::Request;
-use leptos::prelude::LeptosOptions;
 use leptos::server_fn::ServerFn;
 use serde::Serialize;
 use server::backend::{Backend, Caller};
-use server::clock::{SharedClock, SystemClock};
-use server::config::Config;
-use server::db::Db;
 use shared::audit_log::AuditQuery;
 use shared::goals::GoalsForm;
 use shared::ids::{AccountId, DeviceId, InvitationId, LoginRequestId, PracticeId};
@@ -29,7 +25,6 @@ use shared::staff::StaffForm;
 use shared::team::{JoinLinkChange, RequestDecision, TeamQuery};
 use shared::validation::PracticeForm;
 use std::collections::BTreeSet;
-use std::sync::Arc;
 use tower::ServiceExt;
 
 /// Who a server function lets through its door.
@@ -429,16 +424,7 @@ async fn account(backend: &Backend, name: &str) -> AccountId {
 }
 
 async fn world() -> World {
-    let dir =
-        std::env::temp_dir().join(format!("carekeys-access-{}", uuid::Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let config = Config::local(dir);
-    let db = Db::connect(&config.database_url).await.unwrap();
-    db.migrate().await.unwrap();
-    let clock: SharedClock = Arc::new(SystemClock);
-    let options = LeptosOptions::builder().output_name("carekeys").build();
-    let backend = Backend::new(db, clock, config).unwrap();
-    let router = app::serve::router(backend.clone(), options);
+    let (router, backend) = crate::router::app_and_backend().await;
     let mut cookies = Vec::new();
     for (i, caller) in CALLERS.into_iter().enumerate() {
         let id = account(&backend, &format!("caller{i}")).await;

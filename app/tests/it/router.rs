@@ -16,7 +16,8 @@ async fn app() -> axum::Router {
     app_and_backend().await.0
 }
 
-async fn app_and_backend() -> (axum::Router, Backend) {
+/// The whole router on a fresh SQLite file, with its backend.
+pub(crate) async fn app_and_backend() -> (axum::Router, Backend) {
     let dir =
         std::env::temp_dir().join(format!("carekeys-router-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap();

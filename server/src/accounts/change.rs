@@ -1,14 +1,12 @@
 //! Choosing a new password while signed in — first of all after logging in
 //! with a one-time password an admin handed over (product.md §4).
 
-use shared::email::EmailAddress;
 use shared::ids::AccountId;
 use shared::validation::{ChangePasswordForm, FieldErrors};
 
 use crate::audit::{self, Event};
 use crate::backend::{Backend, Caller};
 use crate::error::{ServiceError, ServiceResult};
-use crate::mail::{outbox, templates};
 use crate::tokens::Secret;
 use crate::{on_pool, on_tx, rate_limit, sessions};
 
@@ -52,16 +50,7 @@ pub async fn change_password(
     rate_limit::record_success(&mut tx, &key, ip, now).await?;
     sessions::end_all(&mut tx, account).await?;
     let session = sessions::start(&mut tx, account, caller, now).await?;
-    if let Some(email) = email.as_deref().and_then(|e| EmailAddress::parse(e).ok()) {
-        let reset_link = backend.config.link("/forgot-password");
-        outbox::enqueue(
-            &mut tx,
-            None,
-            &templates::password_changed(&email, &reset_link),
-            now,
-        )
-        .await?;
-    }
+    super::reset::tell_password_changed(backend, &mut tx, email.as_deref(), now).await?;
     let origin = caller.as_actor(account);
     let event = Event::new("account.password_changed", account.to_string());
     audit::commit(tx, &backend.audit_key, &origin, now, event).await?;

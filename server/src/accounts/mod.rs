@@ -20,6 +20,7 @@ use crate::{devices, login_requests, on_pool, on_tx, rate_limit, sessions};
 mod change;
 mod reset;
 pub use change::{change_password, must_change_password};
+pub(crate) use reset::password_link;
 pub use reset::{check_reset_link, request_password_reset, reset_password};
 
 pub const SIGN_UP_LINK_MS: i64 = 24 * 60 * 60 * 1000;

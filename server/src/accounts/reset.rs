@@ -8,11 +8,59 @@ use shared::validation::{validate_new_password, validate_reset_request};
 use super::{account_id_by_email, RESET_LINK_MS};
 use crate::audit::{self, Event, Origin};
 use crate::backend::{Backend, Caller};
+use crate::db::Tx;
 use crate::error::{LinkProblem, ServiceError, ServiceResult};
 use crate::mail::{outbox, templates};
 use crate::mail_limit::{self, MailRequest};
 use crate::tokens::Secret;
 use crate::{on_pool, on_tx, rate_limit, sessions};
+
+/// A link that sets `account`'s password once, until `expires_at`: the
+/// token (for the mail to carry) and the link. Used by reset requests and by
+/// Add user's "choose your password".
+pub(crate) async fn password_link(
+    backend: &Backend,
+    tx: &mut Tx,
+    account: AccountId,
+    expires_at: i64,
+    now: i64,
+) -> ServiceResult<(Secret, String)> {
+    let token = Secret::generate();
+    on_tx!(tx, c => {
+        sqlx::query("INSERT INTO password_resets (token_hash, account_id, expires_at, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(token.hash())
+            .bind(account)
+            .bind(expires_at)
+            .bind(now)
+            .execute(c)
+            .await.map(|r| r.rows_affected())
+    })?;
+    let link = backend
+        .config
+        .link(&format!("/reset-password?token={}", token.expose()));
+    Ok((token, link))
+}
+
+/// Tells the account's address (if it has one) that its password changed,
+/// with a reset link in case it was not them.
+pub(crate) async fn tell_password_changed(
+    backend: &Backend,
+    tx: &mut Tx,
+    email: Option<&str>,
+    now: i64,
+) -> ServiceResult<()> {
+    if let Some(email) = email.and_then(|e| EmailAddress::parse(e).ok()) {
+        let reset_link = backend.config.link("/forgot-password");
+        outbox::enqueue(
+            tx,
+            None,
+            &templates::password_changed(&email, &reset_link),
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
 
 /// Mails a reset link if the address has an account; answers the same if not.
 pub async fn request_password_reset(
@@ -33,19 +81,8 @@ pub async fn request_password_reset(
     .await?;
     let mut tx = backend.db.begin().await?;
     if let Some(account) = account_id_by_email(&mut tx, &email).await? {
-        let token = Secret::generate();
-        on_tx!(&mut tx, c => {
-            sqlx::query("INSERT INTO password_resets (token_hash, account_id, expires_at, created_at) VALUES ($1, $2, $3, $4)")
-                .bind(token.hash())
-                .bind(account)
-                .bind(now + RESET_LINK_MS)
-                .bind(now)
-                .execute(c)
-                .await.map(|r| r.rows_affected())
-        })?;
-        let link = backend
-            .config
-            .link(&format!("/reset-password?token={}", token.expose()));
+        let (token, link) =
+            password_link(backend, &mut tx, account, now + RESET_LINK_MS, now).await?;
         outbox::enqueue(
             &mut tx,
             None,
@@ -156,20 +193,7 @@ pub async fn reset_password(
         Event::new("account.password_reset", account.to_string()),
     )
     .await?;
-    if let Some(email) = row
-        .email
-        .as_deref()
-        .and_then(|e| EmailAddress::parse(e).ok())
-    {
-        let reset_link = backend.config.link("/forgot-password");
-        outbox::enqueue(
-            &mut tx,
-            None,
-            &templates::password_changed(&email, &reset_link),
-            now,
-        )
-        .await?;
-    }
+    tell_password_changed(backend, &mut tx, row.email.as_deref(), now).await?;
     tx.commit().await?;
     backend.mail_wake.notify_one();
     Ok(())
