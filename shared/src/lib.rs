@@ -22,5 +22,6 @@ pub mod practice;
 pub mod roles;
 pub mod staff;
 pub mod team;
+pub mod templates;
 pub mod url;
 pub mod validation;
