@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod audit;
 pub mod audit_log;
 pub mod backend;
+pub mod clients;
 pub mod clock;
 pub mod config;
 pub mod cookies;

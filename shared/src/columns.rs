@@ -9,7 +9,8 @@ use sqlx::error::BoxDynError;
 use sqlx::{Database, Decode, Encode, Type};
 
 use crate::ids::{
-    AccountId, DeviceId, InvitationId, LoginRequestId, MembershipId, MessageId, PracticeId,
+    AccountId, ClientId, DeviceId, InvitationId, LoginRequestId, MembershipId, MessageId,
+    PracticeId,
 };
 use crate::invitation::InvitationStatus;
 use crate::roles::{MembershipStatus, Role};
@@ -39,7 +40,8 @@ ids_as_text!(
     InvitationId,
     MessageId,
     DeviceId,
-    LoginRequestId
+    LoginRequestId,
+    ClientId
 );
 
 impl TextColumn for Role {
@@ -116,6 +118,7 @@ text_columns!(
     MessageId,
     DeviceId,
     LoginRequestId,
+    ClientId,
     Role,
     InvitationStatus,
     MembershipStatus

@@ -51,6 +51,8 @@ typed_id!(
     DeviceId,
     /// A login from an untrusted browser, waiting for a practice's approval.
     LoginRequestId,
+    /// One client of one practice.
+    ClientId,
 );
 
 #[cfg(test)]

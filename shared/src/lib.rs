@@ -6,6 +6,7 @@
 
 pub mod addresses;
 pub mod audit_log;
+pub mod clients;
 #[cfg(feature = "sqlx")]
 pub mod columns;
 pub mod csv_import;

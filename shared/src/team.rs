@@ -155,21 +155,26 @@ impl TeamQuery {
             || self.flag.is_some()
     }
 
-    /// The search as a `LIKE` pattern (lower case, wildcards escaped with `\`), if any.
+    /// The search as a `LIKE` pattern, if any.
     pub fn like_pattern(&self) -> Option<String> {
-        let term = self.search.trim().to_lowercase();
-        if term.is_empty() {
-            return None;
-        }
-        let escaped: String = term
-            .chars()
-            .flat_map(|c| match c {
-                '%' | '_' | '\\' => vec!['\\', c],
-                c => vec![c],
-            })
-            .collect();
-        Some(format!("%{escaped}%"))
+        like_pattern(&self.search)
     }
+}
+
+/// A search as a `LIKE` pattern (lower case, wildcards escaped with `\`), if any.
+pub fn like_pattern(search: &str) -> Option<String> {
+    let term = search.trim().to_lowercase();
+    if term.is_empty() {
+        return None;
+    }
+    let escaped: String = term
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    Some(format!("%{escaped}%"))
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

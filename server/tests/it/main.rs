@@ -8,6 +8,7 @@ mod support;
 
 mod accounts;
 mod audit_log_page;
+mod clients;
 mod devices;
 mod goals;
 mod hardening;

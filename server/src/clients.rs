@@ -1,0 +1,418 @@
+//! A practice's clients (product.md §7): listed, searched and paged in the
+//! database; added, edited, archived and assigned as the role table allows.
+//! The whole team sees clients; Owners, Admins and Practitioners change any
+//! of them; Staff (Full) with *can invite clients* change only the clients
+//! assigned to them (`Access::AssignedClientsOnly`), and never who is assigned.
+
+use chrono::Datelike;
+use shared::clients::{
+    ClientDetails, ClientForm, ClientList, ClientQuery, ClientRow, ClientView, Date, PortalStatus,
+    StaffChoice,
+};
+use shared::ids::{AccountId, ClientId, PracticeId};
+use shared::roles::{can, Actor, Capability};
+use shared::team::{like_pattern, Page, PAGE_SIZE};
+use uuid::Uuid;
+
+use crate::audit::{self, Event};
+use crate::backend::{Backend, Caller};
+use crate::db::Tx;
+use crate::error::{ServiceError, ServiceResult};
+use crate::{memberships, on_pool, on_tx, practices};
+
+/// A client as stored, with the viewer's relation to them.
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: ClientId,
+    first_name: String,
+    last_name: String,
+    email: Option<String>,
+    date_of_birth: Option<String>,
+    archived: bool,
+    has_login: bool,
+    invited: bool,
+    assigned_to_viewer: bool,
+}
+
+impl From<Row> for ClientRow {
+    fn from(row: Row) -> Self {
+        let portal = match (row.has_login, row.invited) {
+            (true, _) => PortalStatus::HasAccount,
+            (false, true) => PortalStatus::Invited,
+            (false, false) => PortalStatus::NoAccount,
+        };
+        ClientRow {
+            id: row.id,
+            first_name: row.first_name,
+            last_name: row.last_name,
+            email: row.email,
+            date_of_birth: row.date_of_birth.as_deref().and_then(Date::parse),
+            portal,
+            assigned_to_viewer: row.assigned_to_viewer,
+            archived: row.archived,
+        }
+    }
+}
+
+/// $1 practice, $2 viewer, $3 now (ms); the caller adds its WHERE clauses.
+const ROW_SQL: &str = "SELECT c.id, c.first_name, c.last_name, c.email, c.date_of_birth,
+        c.archived_at IS NOT NULL AS archived,
+        EXISTS (SELECT 1 FROM portal_logins l WHERE l.client_id = c.id) AS has_login,
+        EXISTS (SELECT 1 FROM portal_invitations i
+                WHERE i.client_id = c.id AND i.status = 'invited' AND i.expires_at > $3) AS invited,
+        EXISTS (SELECT 1 FROM client_staff s JOIN memberships m ON m.id = s.membership_id
+                WHERE s.client_id = c.id AND m.account_id = $2) AS assigned_to_viewer
+     FROM clients c WHERE c.practice_id = $1";
+
+/// Matches $4 (archived or not) and $5 (search pattern, or NULL).
+const MATCHES_SQL: &str = " AND (c.archived_at IS NOT NULL) = $4
+      AND ($5 IS NULL OR lower(c.first_name || ' ' || c.last_name) LIKE $5 ESCAPE '\\'
+           OR lower(c.last_name || ' ' || c.first_name) LIKE $5 ESCAPE '\\'
+           OR lower(COALESCE(c.email, '')) LIKE $5 ESCAPE '\\')";
+
+/// One page of the practice's clients, for anyone on its team.
+pub async fn list(
+    backend: &Backend,
+    account: AccountId,
+    practice: PracticeId,
+    query: &ClientQuery,
+) -> ServiceResult<ClientList> {
+    let actor = memberships::require(backend, account, practice, Capability::ViewClients).await?;
+    let pattern = like_pattern(&query.search);
+    let now = backend.now_ms();
+    let rows_sql = format!(
+        "{ROW_SQL}{MATCHES_SQL} ORDER BY lower(c.last_name), lower(c.first_name), c.id LIMIT $6 OFFSET $7"
+    );
+    let count_sql = format!(
+        "SELECT COUNT(*) FROM clients c WHERE c.practice_id = $1 AND $2 = $2 AND $3 = $3{MATCHES_SQL}"
+    );
+    let offset = i64::from(query.page) * i64::from(PAGE_SIZE);
+    let (rows, total): (Vec<Row>, i64) = on_pool!(&backend.db, pool => {
+        let rows = sqlx::query_as(&rows_sql)
+            .bind(practice).bind(account).bind(now).bind(query.archived).bind(&pattern)
+            .bind(i64::from(PAGE_SIZE)).bind(offset)
+            .fetch_all(pool).await?;
+        let total = sqlx::query_scalar(&count_sql)
+            .bind(practice).bind(account).bind(now).bind(query.archived).bind(&pattern)
+            .fetch_one(pool).await?;
+        Ok::<_, sqlx::Error>((rows, total))
+    })?;
+    Ok(ClientList {
+        clients: Page {
+            rows: rows.into_iter().map(ClientRow::from).collect(),
+            total: u64::try_from(total).unwrap_or_default(),
+            index: query.page,
+        },
+        may_add: can(&actor, Capability::EditClients).permits(false),
+    })
+}
+
+async fn row(
+    tx: &mut Tx,
+    practice: PracticeId,
+    viewer: AccountId,
+    client: ClientId,
+    now: i64,
+) -> ServiceResult<ClientRow> {
+    let sql = format!("{ROW_SQL} AND c.id = $4");
+    let row: Option<Row> = on_tx!(tx, c => {
+        sqlx::query_as(&sql).bind(practice).bind(viewer).bind(now).bind(client).fetch_optional(c).await
+    })?;
+    // Another practice's client is "not found", as one that does not exist.
+    row.map(ClientRow::from).ok_or(ServiceError::NotFound)
+}
+
+/// Whether `actor` may change `client` (its details, its portal invitation).
+fn may_edit(actor: &Actor, client: &ClientRow) -> bool {
+    can(actor, Capability::EditClients).permits(client.assigned_to_viewer)
+}
+
+/// Client details, for anyone on the practice's team.
+pub async fn view(
+    backend: &Backend,
+    account: AccountId,
+    practice: PracticeId,
+    client: ClientId,
+) -> ServiceResult<ClientView> {
+    let actor = memberships::require(backend, account, practice, Capability::ViewClients).await?;
+    let mut tx = backend.db.begin().await?;
+    let row = row(&mut tx, practice, account, client, backend.now_ms()).await?;
+    let staff = staff(&mut tx, practice, client).await?;
+    tx.commit().await?;
+    Ok(ClientView {
+        form: ClientForm {
+            first_name: row.first_name.clone(),
+            last_name: row.last_name.clone(),
+            email: row.email.clone().unwrap_or_default(),
+            date_of_birth: row.date_of_birth.map(|d| d.to_string()).unwrap_or_default(),
+        },
+        may_edit: may_edit(&actor, &row),
+        client: row,
+        staff,
+    })
+}
+
+async fn staff(
+    tx: &mut Tx,
+    practice: PracticeId,
+    client: ClientId,
+) -> ServiceResult<Vec<StaffChoice>> {
+    let rows: Vec<(AccountId, String, bool)> = on_tx!(tx, c => {
+        sqlx::query_as(
+            "SELECT a.id, a.full_name,
+                    EXISTS (SELECT 1 FROM client_staff s WHERE s.client_id = $2 AND s.membership_id = m.id)
+             FROM memberships m JOIN accounts a ON a.id = m.account_id
+             WHERE m.practice_id = $1 AND m.status = 'active'
+             ORDER BY a.full_name, a.id",
+        )
+        .bind(practice)
+        .bind(client)
+        .fetch_all(c)
+        .await
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|(account, full_name, assigned)| StaffChoice {
+            account,
+            full_name,
+            assigned,
+        })
+        .collect())
+}
+
+/// The practice's today, which bounds a date of birth.
+async fn today(backend: &Backend, tx: &mut Tx, practice: PracticeId) -> ServiceResult<Date> {
+    let zone: String = on_tx!(tx, c => {
+        sqlx::query_scalar("SELECT time_zone FROM practices WHERE id = $1").bind(practice).fetch_one(c).await
+    })?;
+    let tz: chrono_tz::Tz = zone.parse().unwrap_or(chrono_tz::Tz::UTC);
+    let now = chrono::DateTime::from_timestamp_millis(backend.now_ms())
+        .ok_or_else(|| ServiceError::Internal("clock out of range".into()))?
+        .with_timezone(&tz);
+    Ok(Date {
+        year: u16::try_from(now.year()).unwrap_or(u16::MAX),
+        // chrono's month and day fit a u8 by construction.
+        month: u8::try_from(now.month()).unwrap_or(12),
+        day: u8::try_from(now.day()).unwrap_or(31),
+    })
+}
+
+fn audited(details: &ClientDetails) -> serde_json::Value {
+    serde_json::json!({
+        "name": format!("{} {}", details.first_name, details.last_name),
+        "email": details.email.as_ref().map(|e| e.as_str()),
+        "date_of_birth": details.date_of_birth.map(|d| d.to_string()),
+    })
+}
+
+/// Adds a client (Owners, Admins, Practitioners); audited.
+pub async fn add(
+    backend: &Backend,
+    caller: &Caller,
+    account: AccountId,
+    practice: PracticeId,
+    form: &ClientForm,
+) -> ServiceResult<ClientId> {
+    let (mut tx, _) =
+        practices::change_as(backend, account, practice, Capability::EditClients).await?;
+    let details = form.validate(today(backend, &mut tx, practice).await?)?;
+    let id = ClientId::from_uuid(Uuid::new_v4());
+    let now = backend.now_ms();
+    on_tx!(&mut tx, c => {
+        sqlx::query(
+            "INSERT INTO clients (id, practice_id, first_name, last_name, email, date_of_birth, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(id)
+        .bind(practice)
+        .bind(&details.first_name)
+        .bind(&details.last_name)
+        .bind(details.email.as_ref().map(|e| e.as_str()))
+        .bind(details.date_of_birth.map(|d| d.to_string()))
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    let event = Event::new("client.added", id.to_string())
+        .in_practice(practice)
+        .after(audited(&details));
+    audit::commit(
+        tx,
+        &backend.audit_key,
+        &caller.as_actor(account),
+        now,
+        event,
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Locks the practice, and checks that `account` may change this client.
+async fn change(
+    backend: &Backend,
+    account: AccountId,
+    practice: PracticeId,
+    client: ClientId,
+) -> ServiceResult<(Tx, ClientRow)> {
+    let mut tx = backend.db.begin().await?;
+    if !tx.lock_practice(practice).await? {
+        return Err(ServiceError::NotFound);
+    }
+    let actor =
+        memberships::require_in(&mut tx, account, practice, Capability::ViewClients).await?;
+    let row = row(&mut tx, practice, account, client, backend.now_ms()).await?;
+    if !may_edit(&actor, &row) {
+        return Err(ServiceError::Forbidden);
+    }
+    Ok((tx, row))
+}
+
+/// Changes a client's details; audited with before and after.
+pub async fn edit(
+    backend: &Backend,
+    caller: &Caller,
+    account: AccountId,
+    practice: PracticeId,
+    client: ClientId,
+    form: &ClientForm,
+) -> ServiceResult<()> {
+    let (mut tx, before) = change(backend, account, practice, client).await?;
+    let details = form.validate(today(backend, &mut tx, practice).await?)?;
+    on_tx!(&mut tx, c => {
+        sqlx::query(
+            "UPDATE clients SET first_name = $1, last_name = $2, email = $3, date_of_birth = $4
+             WHERE id = $5 AND practice_id = $6",
+        )
+        .bind(&details.first_name)
+        .bind(&details.last_name)
+        .bind(details.email.as_ref().map(|e| e.as_str()))
+        .bind(details.date_of_birth.map(|d| d.to_string()))
+        .bind(client)
+        .bind(practice)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    let event = Event::new("client.edited", client.to_string())
+        .in_practice(practice)
+        .before(serde_json::json!({
+            "name": before.full_name(),
+            "email": before.email,
+            "date_of_birth": before.date_of_birth.map(|d| d.to_string()),
+        }))
+        .after(audited(&details));
+    Ok(audit::commit(
+        tx,
+        &backend.audit_key,
+        &caller.as_actor(account),
+        backend.now_ms(),
+        event,
+    )
+    .await?)
+}
+
+/// Archives a client (kept, with their history, out of the list) or brings one back.
+pub async fn set_archived(
+    backend: &Backend,
+    caller: &Caller,
+    account: AccountId,
+    practice: PracticeId,
+    client: ClientId,
+    archived: bool,
+) -> ServiceResult<()> {
+    let (mut tx, row) = change(backend, account, practice, client).await?;
+    if row.archived == archived {
+        return tx.commit().await.map_err(Into::into);
+    }
+    let now = backend.now_ms();
+    on_tx!(&mut tx, c => {
+        sqlx::query("UPDATE clients SET archived_at = $1 WHERE id = $2 AND practice_id = $3")
+            .bind(archived.then_some(now))
+            .bind(client)
+            .bind(practice)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
+    })?;
+    let action = if archived {
+        "client.archived"
+    } else {
+        "client.restored"
+    };
+    let event = Event::new(action, client.to_string())
+        .in_practice(practice)
+        .after(serde_json::json!({ "name": row.full_name() }));
+    Ok(audit::commit(
+        tx,
+        &backend.audit_key,
+        &caller.as_actor(account),
+        now,
+        event,
+    )
+    .await?)
+}
+
+/// Sets who on the team looks after a client. Practice-wide (`EditClients`
+/// without an assignment condition): Staff cannot assign clients to themselves.
+pub async fn assign(
+    backend: &Backend,
+    caller: &Caller,
+    account: AccountId,
+    practice: PracticeId,
+    client: ClientId,
+    staff: &[AccountId],
+) -> ServiceResult<()> {
+    let (mut tx, _) =
+        practices::change_as(backend, account, practice, Capability::EditClients).await?;
+    let row = row(&mut tx, practice, account, client, backend.now_ms()).await?;
+    let before = self::staff(&mut tx, practice, client).await?;
+    let names = |choices: &[StaffChoice], chosen: &dyn Fn(&StaffChoice) -> bool| -> Vec<String> {
+        choices
+            .iter()
+            .filter(|s| chosen(s))
+            .map(|s| s.full_name.clone())
+            .collect()
+    };
+    if let Some(stranger) = staff
+        .iter()
+        .find(|a| !before.iter().any(|s| s.account == **a))
+    {
+        // Not an active member here: refused by name, never inserted.
+        return Err(ServiceError::Validation(
+            shared::validation::FieldErrors::single(
+                "staff",
+                format!("{stranger} is not an active member of this practice."),
+            ),
+        ));
+    }
+    on_tx!(&mut tx, c => {
+        sqlx::query("DELETE FROM client_staff WHERE client_id = $1").bind(client).execute(c).await.map(|r| r.rows_affected())
+    })?;
+    for member in staff {
+        on_tx!(&mut tx, c => {
+            sqlx::query(
+                "INSERT INTO client_staff (client_id, membership_id)
+                 SELECT $1, m.id FROM memberships m WHERE m.practice_id = $2 AND m.account_id = $3",
+            )
+            .bind(client)
+            .bind(practice)
+            .bind(*member)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
+    }
+    let event = Event::new("client.staff_assigned", client.to_string())
+        .in_practice(practice)
+        .before(serde_json::json!({ "name": row.full_name(), "staff": names(&before, &|s| s.assigned) }))
+        .after(serde_json::json!({ "staff": names(&before, &|s| staff.contains(&s.account)) }));
+    Ok(audit::commit(
+        tx,
+        &backend.audit_key,
+        &caller.as_actor(account),
+        backend.now_ms(),
+        event,
+    )
+    .await?)
+}
