@@ -52,13 +52,13 @@ build-front: $(FRONT_STAMP)
 
 # --precompress: brotli (quality 11) and gzip copies of every static file, served as browsers accept.
 $(RELEASE_STAMP): $(SOURCES) | tools
-	cargo leptos build --release --precompress
+	cargo leptos build --release --precompress --split
 	@touch $@ $(FRONT_STAMP)
 
 # The browser tests load the release front end exactly as people get it (WASM,
 # JS and CSS optimised, content-hashed, precompressed) ...
 $(FRONT_STAMP): $(SOURCES) | tools
-	cargo leptos build --release --precompress --frontend-only
+	cargo leptos build --release --precompress --split --frontend-only
 	@touch $@
 
 # One invocation: cargo sees the three crates' build as one graph.
@@ -75,16 +75,8 @@ build-e2e-server:
 test-e2e: build-front build-e2e-server test-tools
 	cd end2end && npx playwright test
 
-## make wasm-size: the release WASM, raw and brotli-compressed
+## make wasm-size: the release WASM, raw and brotli-compressed: the main bundle and the pieces split from it
 wasm-size: build-release
-	@f=$$(ls target/site/pkg/carekeys*.wasm); echo "$$f raw: $$(stat -c %s $$f) bytes"; echo "brotli (as served): $$(stat -c %s $$f.br) bytes"
-
-## make bench: the figures the issues name (parsing 10,000 addresses; inviting them on SQLite;
-## memory through 200 logins; the Team page of 2,000 members and 10,000 invitations;
-## page latency on kept-alive and closed connections)
-bench: build-release
-	cargo bench -p shared --bench parse
-	cargo bench -p server --bench invite
-	cargo bench -p server --bench login_memory
-	cargo bench -p server --bench team_page
-	bash bench/page-latency.sh
+	@cd target/site/pkg && for f in carekeys.*.wasm $$(ls *.wasm | grep -v '^carekeys\.' | sort); do \
+		printf '%-48s %9s raw %8s brotli\n' "$$f" "$$(stat -c %s $$f)" "$$(stat -c %s $$f.br)"; done; \
+		echo "all WASM, brotli: $$(cat *.wasm.br | wc -c) bytes"

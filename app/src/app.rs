@@ -1,29 +1,14 @@
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, Lazy};
 
 use crate::api::accounts::current_user;
 use crate::api::practices::UpdatePracticeDetails;
 use crate::components::header::{Header, MeResource};
-use crate::components::practice::PracticeLayout;
-use crate::pages::approval::{DecisionPage, WaitingPage};
-use crate::pages::audit::AuditLogPage;
-use crate::pages::dashboard::DashboardPage;
 use crate::pages::home::HomePage;
-use crate::pages::invitation::InvitationPage;
-use crate::pages::join::JoinPage;
+use crate::pages::lazy;
 use crate::pages::log_in::LogInPage;
-use crate::pages::mailbox::MailboxPage;
-use crate::pages::new_practice::NewPracticePage;
-use crate::pages::password::{ChangePasswordPage, ForgotPasswordPage, ResetPasswordPage};
-use crate::pages::settings::{
-    SettingsDetailsPage, SettingsDevicesPage, SettingsGoalsPage, SettingsLayout, SettingsRolesPage,
-};
-use crate::pages::sign_up::{ConfirmSignUpPage, SignUpPage};
-use crate::pages::team::invite::InvitePage;
-use crate::pages::team::person::{AddUserPage, EditUserPage};
-use crate::pages::team::TeamPage;
 use crate::pages::NotFound;
 
 /// The HTML document around the app. On the server it also sets the page's
@@ -77,32 +62,34 @@ pub fn App() -> impl IntoView {
             <main id="main">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage/>
-                    <Route path=path!("/signup") view=SignUpPage/>
-                    <Route path=path!("/signup/confirm") view=ConfirmSignUpPage/>
+                    <Route path=path!("/signup") view={Lazy::<lazy::SignUp>::new()}/>
+                    <Route path=path!("/signup/confirm") view={Lazy::<lazy::ConfirmSignUp>::new()}/>
                     <Route path=path!("/login") view=LogInPage/>
-                    <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
-                    <Route path=path!("/reset-password") view=ResetPasswordPage/>
-                    <Route path=path!("/change-password") view=ChangePasswordPage/>
-                    <Route path=path!("/login/waiting") view=WaitingPage/>
-                    <Route path=path!("/practices/new") view=NewPracticePage/>
-                    <ParentRoute path=path!("/p/:practice") view=PracticeLayout>
-                        <Route path=path!("") view=DashboardPage/>
-                        <ParentRoute path=path!("settings") view=SettingsLayout>
-                            <Route path=path!("") view=SettingsDetailsPage/>
-                            <Route path=path!("roles") view=SettingsRolesPage/>
-                            <Route path=path!("devices") view=SettingsDevicesPage/>
-                            <Route path=path!("goals") view=SettingsGoalsPage/>
+                    <Route path=path!("/forgot-password") view={Lazy::<lazy::ForgotPassword>::new()}/>
+                    <Route path=path!("/reset-password") view={Lazy::<lazy::ResetPassword>::new()}/>
+                    <Route path=path!("/change-password") view={Lazy::<lazy::ChangePassword>::new()}/>
+                    <Route path=path!("/login/waiting") view={Lazy::<lazy::Waiting>::new()}/>
+                    <Route path=path!("/practices/new") view={Lazy::<lazy::NewPractice>::new()}/>
+                    <ParentRoute path=path!("/p/:practice") view={Lazy::<lazy::Practice>::new()}>
+                        <Route path=path!("") view={Lazy::<lazy::Dashboard>::new()}/>
+                        <ParentRoute path=path!("settings") view={Lazy::<lazy::Settings>::new()}>
+                            <Route path=path!("") view={Lazy::<lazy::SettingsDetails>::new()}/>
+                            <Route path=path!("roles") view={Lazy::<lazy::SettingsRoles>::new()}/>
+                            <Route path=path!("devices") view={Lazy::<lazy::SettingsDevices>::new()}/>
+                            <Route path=path!("goals") view={Lazy::<lazy::SettingsGoals>::new()}/>
                         </ParentRoute>
-                        <Route path=path!("team") view=TeamPage/>
-                        <Route path=path!("team/invite") view=InvitePage/>
-                        <Route path=path!("team/add") view=AddUserPage/>
-                        <Route path=path!("team/member/:member") view=EditUserPage/>
-                        <Route path=path!("audit") view=AuditLogPage/>
-                        <Route path=path!("login-requests/:request") view=DecisionPage/>
+                        <Route path=path!("team") view={Lazy::<lazy::Team>::new()}/>
+                        <Route path=path!("team/invite") view={Lazy::<lazy::Invite>::new()}/>
+                        <Route path=path!("team/add") view={Lazy::<lazy::AddUser>::new()}/>
+                        <Route path=path!("team/member/:member") view={Lazy::<lazy::EditUser>::new()}/>
+                        <Route path=path!("clients") view={Lazy::<lazy::Clients>::new()}/>
+                        <Route path=path!("clients/:client") view={Lazy::<lazy::ClientDetails>::new()}/>
+                        <Route path=path!("audit") view={Lazy::<lazy::AuditLog>::new()}/>
+                        <Route path=path!("login-requests/:request") view={Lazy::<lazy::Decision>::new()}/>
                     </ParentRoute>
-                    <Route path=path!("/invitation") view=InvitationPage/>
-                    <Route path=path!("/join/:code") view=JoinPage/>
-                    <Route path=path!("/dev/mailbox") view=MailboxPage/>
+                    <Route path=path!("/invitation") view={Lazy::<lazy::Invitation>::new()}/>
+                    <Route path=path!("/join/:code") view={Lazy::<lazy::Join>::new()}/>
+                    <Route path=path!("/dev/mailbox") view={Lazy::<lazy::Mailbox>::new()}/>
                 </Routes>
             </main>
         </Router>

@@ -16,13 +16,20 @@ pub mod serve;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-    // Tests and scripts wait for this before they type: until then a form would post natively.
-    if let Some(body) = leptos::prelude::document().body() {
+    // Asynchronous: a page split out of the main bundle (`pages::lazy`) is
+    // fetched before the server's HTML is hydrated.
+    wasm_bindgen_futures::spawn_local(async {
+        let Some(body) = leptos::prelude::document().body() else {
+            return;
+        };
+        leptos::mount::hydrate_from_async(body.clone(), app::App)
+            .await
+            .forget();
+        // Tests and scripts wait for this before they type: until then a form would post natively.
         let _ = body.set_attribute("data-hydrated", "true");
         // When it happened, for the first-visit figure the browser tests print.
         if let Some(performance) = leptos::prelude::window().performance() {
             let _ = body.set_attribute("data-hydrated-at", &format!("{:.0}", performance.now()));
         }
-    }
+    });
 }

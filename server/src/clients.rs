@@ -87,7 +87,7 @@ pub async fn list(
         "SELECT COUNT(*) FROM clients c WHERE c.practice_id = $1 AND $2 = $2 AND $3 = $3{MATCHES_SQL}"
     );
     let offset = i64::from(query.page) * i64::from(PAGE_SIZE);
-    let (rows, total): (Vec<Row>, i64) = on_pool!(&backend.db, pool => {
+    let (rows, total, zone): (Vec<Row>, i64, String) = on_pool!(&backend.db, pool => {
         let rows = sqlx::query_as(&rows_sql)
             .bind(practice).bind(account).bind(now).bind(query.archived).bind(&pattern)
             .bind(i64::from(PAGE_SIZE)).bind(offset)
@@ -95,7 +95,8 @@ pub async fn list(
         let total = sqlx::query_scalar(&count_sql)
             .bind(practice).bind(account).bind(now).bind(query.archived).bind(&pattern)
             .fetch_one(pool).await?;
-        Ok::<_, sqlx::Error>((rows, total))
+        let zone = sqlx::query_scalar(ZONE_SQL).bind(practice).fetch_one(pool).await?;
+        Ok::<_, sqlx::Error>((rows, total, zone))
     })?;
     Ok(ClientList {
         clients: Page {
@@ -104,6 +105,7 @@ pub async fn list(
             index: query.page,
         },
         may_add: can(&actor, Capability::EditClients).permits(false),
+        today: today_in(&zone, now)?,
     })
 }
 
@@ -138,8 +140,7 @@ pub async fn view(
     let mut tx = backend.db.begin().await?;
     let row = row(&mut tx, practice, account, client, backend.now_ms()).await?;
     let staff = staff(&mut tx, practice, client).await?;
-    tx.commit().await?;
-    Ok(ClientView {
+    let view = ClientView {
         form: ClientForm {
             first_name: row.first_name.clone(),
             last_name: row.last_name.clone(),
@@ -147,9 +148,13 @@ pub async fn view(
             date_of_birth: row.date_of_birth.map(|d| d.to_string()).unwrap_or_default(),
         },
         may_edit: may_edit(&actor, &row),
+        may_manage: can(&actor, Capability::EditClients).permits(false),
+        today: today(backend, &mut tx, practice).await?,
         client: row,
         staff,
-    })
+    };
+    tx.commit().await?;
+    Ok(view)
 }
 
 async fn staff(
@@ -183,10 +188,16 @@ async fn staff(
 /// The practice's today, which bounds a date of birth.
 async fn today(backend: &Backend, tx: &mut Tx, practice: PracticeId) -> ServiceResult<Date> {
     let zone: String = on_tx!(tx, c => {
-        sqlx::query_scalar("SELECT time_zone FROM practices WHERE id = $1").bind(practice).fetch_one(c).await
+        sqlx::query_scalar(ZONE_SQL).bind(practice).fetch_one(c).await
     })?;
+    today_in(&zone, backend.now_ms())
+}
+
+const ZONE_SQL: &str = "SELECT time_zone FROM practices WHERE id = $1";
+
+fn today_in(zone: &str, now_ms: i64) -> ServiceResult<Date> {
     let tz: chrono_tz::Tz = zone.parse().unwrap_or(chrono_tz::Tz::UTC);
-    let now = chrono::DateTime::from_timestamp_millis(backend.now_ms())
+    let now = chrono::DateTime::from_timestamp_millis(now_ms)
         .ok_or_else(|| ServiceError::Internal("clock out of range".into()))?
         .with_timezone(&tz);
     Ok(Date {

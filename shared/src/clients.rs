@@ -183,6 +183,8 @@ pub struct ClientList {
     pub clients: crate::team::Page<ClientRow>,
     /// Add clients and invite them to the portal: practice-wide.
     pub may_add: bool,
+    /// The practice's today, which bounds a date of birth as the form is typed.
+    pub today: Date,
 }
 
 /// Client details: the client, their team, and what the viewer may do.
@@ -192,8 +194,12 @@ pub struct ClientView {
     pub form: ClientForm,
     /// Everyone on the team; `assigned` marks the client's own.
     pub staff: Vec<StaffChoice>,
-    /// Edit, archive, assign and invite this client.
+    /// Edit this client's details and invite them.
     pub may_edit: bool,
+    /// Archive the client and choose their staff: practice-wide.
+    pub may_manage: bool,
+    /// The practice's today, which bounds a date of birth as the form is typed.
+    pub today: Date,
 }
 
 /// Someone on the team a client can be assigned to.

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod approval;
 pub mod audit;
+pub mod clients;
 pub mod devices;
 pub mod mailbox;
 pub mod practices;

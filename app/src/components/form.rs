@@ -21,9 +21,16 @@ impl FormErrors {
         S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
         S::Output: Clone + Send + Sync + 'static,
     {
+        Self::answering(Signal::derive(move || {
+            action.value().get().and_then(Result::err)
+        }))
+    }
+
+    /// For a form whose server answer comes from elsewhere (one form, two actions).
+    pub fn answering(server: Signal<Option<AppError>>) -> Self {
         Self {
             client: RwSignal::new(None),
-            server: Signal::derive(move || action.value().get().and_then(Result::err)),
+            server,
         }
     }
 

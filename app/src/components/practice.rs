@@ -127,6 +127,9 @@ pub fn LoneAdminNote(active_admins: u64) -> impl IntoView {
 /// The console's sections, each shown only to those the role table lets use it.
 pub fn nav_entries(practice: PracticeId, actor: &Actor) -> Vec<(&'static str, String)> {
     let mut entries = vec![("Dashboard", format!("/p/{practice}"))];
+    if can(actor, Capability::ViewClients).permits(false) {
+        entries.push(("Clients", format!("/p/{practice}/clients")));
+    }
     if can(actor, Capability::ManageTeam).permits(false) {
         entries.push(("Team", format!("/p/{practice}/team")));
     }

@@ -1,9 +1,11 @@
 pub mod approval;
 pub mod audit;
+pub mod clients;
 pub mod dashboard;
 pub mod home;
 pub mod invitation;
 pub mod join;
+pub mod lazy;
 pub mod log_in;
 pub mod mailbox;
 pub mod new_practice;

@@ -7,7 +7,7 @@
 //! from [`doors`] fails this test. A capability missing from
 //! [`exercised_by`] fails the build (the match has no catch-all).
 
-use app::api::{accounts, approval, audit, devices, mailbox, practices, staff, team};
+use app::api::{accounts, approval, audit, clients, devices, mailbox, practices, staff, team};
 use app::error::AppError;
 use axum::body::{to_bytes, Body};
 use http::Request;
@@ -15,8 +15,9 @@ use leptos::server_fn::ServerFn;
 use serde::Serialize;
 use server::backend::{Backend, Caller};
 use shared::audit_log::AuditQuery;
+use shared::clients::{ClientForm, ClientQuery};
 use shared::goals::GoalsForm;
-use shared::ids::{AccountId, DeviceId, InvitationId, LoginRequestId, PracticeId};
+use shared::ids::{AccountId, ClientId, DeviceId, InvitationId, LoginRequestId, PracticeId};
 use shared::invitation::{InviteRequest, InviteSource, Validity};
 use shared::login_request::Decision;
 use shared::membership::{MemberChange, PermissionFlags};
@@ -42,6 +43,8 @@ struct Practice {
     id: PracticeId,
     /// A Practitioner the team functions act on.
     target: AccountId,
+    /// A client of the practice the client functions act on.
+    client: ClientId,
 }
 
 fn json(value: impl Serialize) -> Body {
@@ -289,6 +292,63 @@ fn doors() -> Vec<(&'static str, Door)> {
             }),
         ),
         (
+            clients::GetClients::PATH,
+            Practice(ViewClients, |p| {
+                json(clients::GetClients {
+                    practice: p.id,
+                    query: ClientQuery::default(),
+                })
+            }),
+        ),
+        (
+            clients::GetClient::PATH,
+            Practice(ViewClients, |p| {
+                json(clients::GetClient {
+                    practice: p.id,
+                    client: p.client,
+                })
+            }),
+        ),
+        (
+            clients::AddClient::PATH,
+            Practice(EditClients, |p| {
+                json(clients::AddClient {
+                    practice: p.id,
+                    form: ClientForm::default(),
+                })
+            }),
+        ),
+        (
+            clients::EditClient::PATH,
+            Practice(EditClients, |p| {
+                json(clients::EditClient {
+                    practice: p.id,
+                    client: p.client,
+                    form: ClientForm::default(),
+                })
+            }),
+        ),
+        (
+            clients::ArchiveClient::PATH,
+            Practice(EditClients, |p| {
+                json(clients::ArchiveClient {
+                    practice: p.id,
+                    client: p.client,
+                    archived: false,
+                })
+            }),
+        ),
+        (
+            clients::AssignClient::PATH,
+            Practice(EditClients, |p| {
+                json(clients::AssignClient {
+                    practice: p.id,
+                    client: p.client,
+                    staff: vec![],
+                })
+            }),
+        ),
+        (
             team::JoinLink::PATH,
             Practice(ChangeSettings, |p| json(team::JoinLink { practice: p.id })),
         ),
@@ -318,9 +378,17 @@ fn exercised_by(capability: Capability) -> Vec<&'static str> {
             practices::GetPracticePlace::PATH,
             practices::InvitationValidity::PATH,
             practices::GetGoals::PATH,
+            clients::GetClients::PATH,
+            clients::GetClient::PATH,
         ],
-        // Clients, reports and messages arrive with #10 and #12.
-        ViewReports | EditClients | MessageClient | BatchMessage => vec![],
+        EditClients => vec![
+            clients::AddClient::PATH,
+            clients::EditClient::PATH,
+            clients::ArchiveClient::PATH,
+            clients::AssignClient::PATH,
+        ],
+        // Reports and messages arrive with #11 and #12.
+        ViewReports | MessageClient | BatchMessage => vec![],
         ChangeGoals => vec![practices::SetGoals::PATH],
         ChangeSettings => vec![
             devices::SetDeviceApproval::PATH,
@@ -520,7 +588,15 @@ async fn practice(world: &World) -> Practice {
     )
     .await;
     membership(&world.backend, id, target, Role::Practitioner, "active").await;
-    Practice { id, target }
+    let client = ClientForm {
+        first_name: "Ana".into(),
+        last_name: "Silva".into(),
+        ..ClientForm::default()
+    };
+    let client = server::clients::add(&world.backend, &who, owner, id, &client)
+        .await
+        .unwrap();
+    Practice { id, target, client }
 }
 
 /// Calls `path` as the caller with `cookie`; `None` when let through (any

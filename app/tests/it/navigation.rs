@@ -36,6 +36,12 @@ fn the_practice_navigation_follows_the_role_table_for_every_role() {
             grant(role, Capability::ViewAudit) == Grant::Yes,
             "{role:?}: {html}"
         );
+        let clients_link = format!(r#"href="/p/{practice}/clients""#);
+        assert_eq!(
+            html.contains(&clients_link),
+            grant(role, Capability::ViewClients) == Grant::Yes,
+            "{role:?}: {html}"
+        );
         // Everyone who may view clients sees the dashboard and the settings (read-only or not).
         assert!(
             html.contains(&format!(r#"href="/p/{practice}""#)),
