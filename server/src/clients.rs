@@ -109,7 +109,7 @@ pub async fn list(
     })
 }
 
-async fn row(
+pub(crate) async fn row(
     tx: &mut Tx,
     practice: PracticeId,
     viewer: AccountId,
@@ -125,7 +125,7 @@ async fn row(
 }
 
 /// Whether `actor` may change `client` (its details, its portal invitation).
-fn may_edit(actor: &Actor, client: &ClientRow) -> bool {
+pub(crate) fn may_edit(actor: &Actor, client: &ClientRow) -> bool {
     can(actor, Capability::EditClients).permits(client.assigned_to_viewer)
 }
 

@@ -23,6 +23,7 @@ pub mod mail_limit;
 pub mod memberships;
 pub mod passwords;
 pub mod photos;
+pub mod portal;
 pub mod practices;
 pub mod rate_limit;
 pub mod sessions;

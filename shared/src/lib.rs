@@ -19,6 +19,7 @@ pub mod login_request;
 pub mod mailbox;
 pub mod membership;
 pub mod names;
+pub mod portal;
 pub mod practice;
 pub mod roles;
 pub mod staff;

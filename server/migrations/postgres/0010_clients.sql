@@ -49,3 +49,6 @@ CREATE TABLE portal_logins (
     created_at BIGINT NOT NULL,
     UNIQUE (practice_id, email)
 );
+
+-- The practice's own portal invitation message (*Save as default*); NULL: shared::portal::DEFAULT_MESSAGE.
+ALTER TABLE practices ADD COLUMN portal_message TEXT;

@@ -134,13 +134,18 @@ struct Sending {
 /// generous for any real team, but a stolen admin session cannot turn the
 /// practice into a spam cannon.
 #[derive(Clone, Copy, Debug)]
-struct Quota {
-    per_day: i64,
-    left: i64,
+pub(crate) struct Quota {
+    pub(crate) per_day: i64,
+    pub(crate) left: i64,
 }
 
 impl Quota {
-    async fn of(tx: &mut Tx, practice: PracticeId, per_day: i64, now: i64) -> ServiceResult<Quota> {
+    pub(crate) async fn of(
+        tx: &mut Tx,
+        practice: PracticeId,
+        per_day: i64,
+        now: i64,
+    ) -> ServiceResult<Quota> {
         let sent: i64 = on_tx!(tx, c => {
             sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE practice_id = $1 AND created_at > $2")
                 .bind(practice)
@@ -154,7 +159,7 @@ impl Quota {
         })
     }
 
-    fn reached(&self) -> String {
+    pub(crate) fn reached(&self) -> String {
         format!(
             "This practice has sent its {} invitations for the last 24 hours; try again later.",
             self.per_day

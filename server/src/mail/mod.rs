@@ -14,6 +14,9 @@ pub struct Email {
     pub to: shared::email::EmailAddress,
     pub subject: String,
     pub body: String,
+    /// An HTML alternative to `body`, when the message has one; every value
+    /// in it escaped by whoever made it (`shared::templates`).
+    pub html: Option<String>,
     pub secret: Option<String>,
 }
 
@@ -27,8 +30,15 @@ impl Email {
             to: to.clone(),
             subject: subject.into(),
             body: body.into(),
+            html: None,
             secret: None,
         }
+    }
+
+    /// Adds the HTML alternative.
+    pub fn with_html(mut self, html: impl Into<String>) -> Self {
+        self.html = Some(html.into());
+        self
     }
 
     /// Marks the token the body's link carries, so the stored copy loses it once sent.

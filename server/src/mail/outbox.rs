@@ -83,7 +83,7 @@ pub async fn enqueue_all(
     for (chunk_ids, chunk) in ids.chunks(BATCH).zip(emails.chunks(BATCH)) {
         on_tx!(tx, c => {
             let mut insert = sqlx::QueryBuilder::new(
-                "INSERT INTO outbox (id, practice_id, to_address, subject, body_text, secret, status, attempts, next_attempt_at, created_at) ",
+                "INSERT INTO outbox (id, practice_id, to_address, subject, body_text, body_html, secret, status, attempts, next_attempt_at, created_at) ",
             );
             insert.push_values(chunk_ids.iter().zip(chunk), |mut row, (id, email)| {
                 row.push_bind(id.to_string())
@@ -91,6 +91,7 @@ pub async fn enqueue_all(
                     .push_bind(email.to.as_str())
                     .push_bind(email.subject.as_str())
                     .push_bind(email.body.as_str())
+                    .push_bind(email.html.as_deref())
                     .push_bind(email.secret.as_deref())
                     .push_bind("queued")
                     .push_bind(0_i64)
@@ -111,6 +112,7 @@ pub struct Claimed {
     pub to_address: String,
     pub subject: String,
     pub body_text: String,
+    pub body_html: Option<String>,
     pub attempts: i64,
 }
 
@@ -127,16 +129,26 @@ pub async fn claim_due(db: &Db, now_ms: i64) -> Result<Option<Claimed>, sqlx::Er
     };
     let sql = format!(
         "UPDATE outbox SET lease_until = $1, attempts = attempts + 1 WHERE id = ({pick})
-         RETURNING id, to_address, subject, body_text, attempts"
+         RETURNING id, to_address, subject, body_text, body_html, attempts"
     );
     on_pool!(db, pool => {
         sqlx::query_as(&sql).bind(now_ms + LEASE_MS).bind(now_ms).fetch_optional(pool).await
     })
 }
 
-/// The stored body without the link's secret, with `$param` bound to [`REDACTED`].
-fn redacted_body(param: usize) -> String {
-    format!("CASE WHEN secret IS NULL THEN body_text ELSE REPLACE(body_text, secret, ${param}) END")
+/// Sets both bodies to their stored copy without the link's secret, with
+/// `$param` bound to [`REDACTED`].
+fn redact_bodies(param: usize) -> String {
+    let redacted = |column: &str| {
+        format!(
+            "CASE WHEN secret IS NULL THEN {column} ELSE REPLACE({column}, secret, ${param}) END"
+        )
+    };
+    format!(
+        "body_text = {}, body_html = {}",
+        redacted("body_text"),
+        redacted("body_html")
+    )
 }
 
 /// What the stored copy keeps once a message is sent.
@@ -156,15 +168,13 @@ pub async fn mark_sent(
     keep: Keep,
     now_ms: i64,
 ) -> Result<bool, sqlx::Error> {
-    let body = match keep {
-        Keep::Everything => "body_text",
-        Keep::Redacted => {
-            "CASE WHEN secret IS NULL THEN body_text ELSE REPLACE(body_text, secret, $4) END"
-        }
+    let bodies = match keep {
+        Keep::Everything => String::new(),
+        Keep::Redacted => format!("{}, ", redact_bodies(4)),
     };
     let sql = format!(
         "UPDATE outbox SET status = 'sent', sent_at = $1, lease_until = NULL, last_error = NULL,
-         body_text = {body}, secret = NULL
+         {bodies}secret = NULL
          WHERE id = $2 AND attempts = $3 AND status = 'queued'"
     );
     let changed = on_pool!(db, pool => {
@@ -196,7 +206,7 @@ pub async fn mark_failed(
     let next = now_ms + retry_delay_ms(message.attempts);
     // A message given up on will never be sent: its link's secret has no reason to stay.
     let forget = match outcome {
-        Delivery::Failed => format!(", body_text = {}, secret = NULL", redacted_body(6)),
+        Delivery::Failed => format!(", {}, secret = NULL", redact_bodies(6)),
         _ => String::new(),
     };
     let sql = format!(
@@ -226,6 +236,7 @@ pub struct Stored {
     pub to_address: String,
     pub subject: String,
     pub body_text: String,
+    pub body_html: Option<String>,
     pub status: String,
     pub attempts: i64,
     pub created_at: i64,
@@ -242,7 +253,7 @@ impl Stored {
 pub async fn recent(db: &Db, limit: i64) -> Result<Vec<Stored>, sqlx::Error> {
     on_pool!(db, pool => {
         sqlx::query_as(
-            "SELECT id, to_address, subject, body_text, status, attempts, created_at, sent_at, last_error
+            "SELECT id, to_address, subject, body_text, body_html, status, attempts, created_at, sent_at, last_error
              FROM outbox ORDER BY created_at DESC, id DESC LIMIT $1",
         )
         .bind(limit)

@@ -1,7 +1,7 @@
 //! Where messages go: an SMTP server, or — with none configured — a local
 //! mailbox of `.eml` files, so the app works out of the box and nothing is lost.
 
-use lettre::message::{header::ContentType, Mailbox};
+use lettre::message::{header::ContentType, Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
 
@@ -65,14 +65,21 @@ impl Transport {
             .to_address
             .parse()
             .map_err(|e| format!("recipient: {e}"))?;
-        let email = Message::builder()
+        let builder = Message::builder()
             .from(self.from().clone())
             .to(to)
             .subject(message.subject.clone())
-            .message_id(Some(format!("<{}@carekeys>", message.id)))
-            .header(ContentType::TEXT_PLAIN)
-            .body(message.body_text.clone())
-            .map_err(|e| format!("composing: {e}"))?;
+            .message_id(Some(format!("<{}@carekeys>", message.id)));
+        let email = match &message.body_html {
+            Some(html) => builder.multipart(MultiPart::alternative_plain_html(
+                message.body_text.clone(),
+                html.clone(),
+            )),
+            None => builder
+                .header(ContentType::TEXT_PLAIN)
+                .body(message.body_text.clone()),
+        }
+        .map_err(|e| format!("composing: {e}"))?;
         match self {
             Transport::Smtp { mailer, .. } => mailer
                 .send(email)

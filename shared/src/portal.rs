@@ -1,0 +1,84 @@
+//! Invitations to the client portal (product.md §5): the message a practice
+//! writes once, the clients it goes to, and what became of each.
+
+use serde::{Deserialize, Serialize};
+
+use crate::clients::ClientRow;
+use crate::ids::ClientId;
+use crate::templates::{Placeholder, Template, TemplateError, Values};
+
+/// What every portal invitation must name: without its link, nobody gets in.
+pub const REQUIRED: [Placeholder; 1] = [Placeholder::InviteLink];
+
+/// How long a portal link works.
+pub const VALIDITY_HOURS: i64 = 7 * 24;
+
+/// The message of a practice that has not saved its own.
+pub const DEFAULT_MESSAGE: &str = "Dear {client_first_name},
+
+{practice_name} invites you to its secure client portal, where you can fill in your forms before your visit.
+
+Open your invitation: {invite_link}
+
+The link works until {expires_at}.
+
+Kind regards,
+{doctor_name}
+{practice_name}";
+
+/// The subject line: the practice's name, so patients know who writes.
+pub fn subject(practice_name: &str) -> String {
+    format!("{practice_name} invites you to its client portal")
+}
+
+/// Parses a practice's message with the placeholders an invitation requires.
+pub fn message(source: &str) -> Result<Template, TemplateError> {
+    Template::parse(source, &REQUIRED)
+}
+
+/// What the invite form starts from and previews with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteSetup {
+    /// The practice's saved message, or [`DEFAULT_MESSAGE`].
+    pub message: String,
+    pub practice_name: String,
+    /// The default doctor's name, or the practice's when it has none.
+    pub doctor_name: String,
+    /// When a link sent now stops working, in the practice's time zone.
+    pub expires_at: String,
+}
+
+/// The link as the preview shows it: the real one is made when the email is.
+pub const PREVIEW_LINK: &str = "https://…/portal/invitation (a personal link, made when sent)";
+
+impl InviteSetup {
+    /// The values of one client's copy; `link` is theirs (or [`PREVIEW_LINK`]).
+    pub fn values<'a>(&'a self, client: &'a ClientRow, link: &'a str) -> Values<'a> {
+        Values {
+            client_first_name: &client.first_name,
+            client_last_name: &client.last_name,
+            practice_name: &self.practice_name,
+            doctor_name: &self.doctor_name,
+            invite_link: link,
+            expires_at: &self.expires_at,
+        }
+    }
+}
+
+/// What the Invite to portal form sends.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteRequest {
+    pub clients: Vec<ClientId>,
+    pub message: String,
+    /// Also store the message as the practice's default.
+    pub save_as_default: bool,
+}
+
+/// What became of one client of a batch.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteOutcome {
+    pub client: ClientId,
+    pub name: String,
+    /// Why nothing was sent to this client; `None` when the invitation went out.
+    pub problem: Option<String>,
+}
