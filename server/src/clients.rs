@@ -109,6 +109,33 @@ pub async fn list(
     })
 }
 
+/// Every client matching `query` whom the viewer may invite to the portal
+/// now (an address, no portal login), at most `limit`: "select all matching".
+pub async fn invitable(
+    backend: &Backend,
+    account: AccountId,
+    practice: PracticeId,
+    query: &ClientQuery,
+    limit: usize,
+) -> ServiceResult<Vec<ClientRow>> {
+    let actor = memberships::require(backend, account, practice, Capability::ViewClients).await?;
+    if !can(&actor, Capability::EditClients).permits(false) {
+        return Err(ServiceError::Forbidden);
+    }
+    let sql = format!(
+        "{ROW_SQL}{MATCHES_SQL} AND c.email IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM portal_logins l WHERE l.client_id = c.id)
+         ORDER BY lower(c.last_name), lower(c.first_name), c.id LIMIT $6"
+    );
+    let rows: Vec<Row> = on_pool!(&backend.db, pool => {
+        sqlx::query_as(&sql)
+            .bind(practice).bind(account).bind(backend.now_ms()).bind(query.archived).bind(like_pattern(&query.search))
+            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .fetch_all(pool).await
+    })?;
+    Ok(rows.into_iter().map(ClientRow::from).collect())
+}
+
 pub(crate) async fn row(
     tx: &mut Tx,
     practice: PracticeId,

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod clients;
 pub mod devices;
 pub mod mailbox;
+pub mod portal;
 pub mod practices;
 #[cfg(feature = "ssr")]
 pub mod request;

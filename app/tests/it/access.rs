@@ -7,7 +7,9 @@
 //! from [`doors`] fails this test. A capability missing from
 //! [`exercised_by`] fails the build (the match has no catch-all).
 
-use app::api::{accounts, approval, audit, clients, devices, mailbox, practices, staff, team};
+use app::api::{
+    accounts, approval, audit, clients, devices, mailbox, portal, practices, staff, team,
+};
 use app::error::AppError;
 use axum::body::{to_bytes, Body};
 use http::Request;
@@ -21,6 +23,7 @@ use shared::ids::{AccountId, ClientId, DeviceId, InvitationId, LoginRequestId, P
 use shared::invitation::{InviteRequest, InviteSource, Validity};
 use shared::login_request::Decision;
 use shared::membership::{MemberChange, PermissionFlags};
+use shared::portal::InviteRequest as PortalInvite;
 use shared::roles::{can, AccessLevel, Actor, Capability, MembershipStatus, Role};
 use shared::staff::StaffForm;
 use shared::team::{JoinLinkChange, RequestDecision, TeamQuery};
@@ -349,6 +352,34 @@ fn doors() -> Vec<(&'static str, Door)> {
             }),
         ),
         (
+            portal::PortalInviteSetup::PATH,
+            Practice(EditClients, |p| {
+                json(portal::PortalInviteSetup { practice: p.id })
+            }),
+        ),
+        (
+            portal::InvitableClients::PATH,
+            Practice(EditClients, |p| {
+                json(portal::InvitableClients {
+                    practice: p.id,
+                    query: ClientQuery::default(),
+                })
+            }),
+        ),
+        (
+            portal::InviteToPortal::PATH,
+            Practice(EditClients, |p| {
+                json(portal::InviteToPortal {
+                    practice: p.id,
+                    request: PortalInvite {
+                        clients: vec![p.client],
+                        message: "{invite_link}".into(),
+                        save_as_default: false,
+                    },
+                })
+            }),
+        ),
+        (
             team::JoinLink::PATH,
             Practice(ChangeSettings, |p| json(team::JoinLink { practice: p.id })),
         ),
@@ -386,6 +417,9 @@ fn exercised_by(capability: Capability) -> Vec<&'static str> {
             clients::EditClient::PATH,
             clients::ArchiveClient::PATH,
             clients::AssignClient::PATH,
+            portal::PortalInviteSetup::PATH,
+            portal::InvitableClients::PATH,
+            portal::InviteToPortal::PATH,
         ],
         // Reports and messages arrive with #11 and #12.
         ViewReports | MessageClient | BatchMessage => vec![],

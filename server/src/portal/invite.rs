@@ -228,6 +228,11 @@ pub async fn invite(
     }
     let actor =
         memberships::require_in(&mut tx, account, practice, Capability::ViewClients).await?;
+    // Refused at the door by role, before the message is even read; which
+    // clients are the viewer's is checked per client below.
+    if !can(&actor, Capability::EditClients).permits(true) {
+        return Err(ServiceError::Forbidden);
+    }
     if request.save_as_default && !can(&actor, Capability::ChangeSettings).permits(false) {
         return Err(ServiceError::Forbidden);
     }

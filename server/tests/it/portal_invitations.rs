@@ -12,7 +12,7 @@ use server::mail::outbox;
 use server::mail::transport::Transport;
 use server::mail::worker::deliver_due;
 use server::portal;
-use shared::clients::{ClientForm, PortalStatus};
+use shared::clients::{ClientForm, ClientQuery, PortalStatus};
 use shared::ids::{AccountId, ClientId, PracticeId};
 use shared::portal::{InviteRequest, DEFAULT_MESSAGE};
 use shared::roles::{AccessLevel, Role};
@@ -68,6 +68,15 @@ async fn each_client_gets_their_own_copy_and_link(env: &TestEnv) {
     let ana = client(env, owner, practice, "Ana", "ana@example.org").await;
     let bea = client(env, owner, practice, "Bea <b>", "bea@example.org").await;
     let nobody = client(env, owner, practice, "Caio", "").await;
+    // "Select all matching" offers those with an address and no portal login.
+    let all = ClientQuery::default();
+    let invitable = clients::invitable(&env.backend, owner, practice, &all, 500)
+        .await
+        .unwrap();
+    assert_eq!(
+        invitable.iter().map(|c| c.id).collect::<Vec<_>>(),
+        [ana, bea]
+    );
     let setup = portal::setup(&env.backend, owner, practice).await.unwrap();
     assert_eq!(setup.message, DEFAULT_MESSAGE);
     assert_eq!(
@@ -151,7 +160,10 @@ async fn each_client_gets_their_own_copy_and_link(env: &TestEnv) {
     let pass = deliver_due(env.db(), &transport, &clock, outbox::SEND_DEADLINE)
         .await
         .unwrap();
-    assert_eq!(pass.sent, 3, "the owner's sign-up mail and the two invitations");
+    assert_eq!(
+        pass.sent, 3,
+        "the owner's sign-up mail and the two invitations"
+    );
     let received = sink.messages();
     assert_eq!(received.len(), 3);
     let to_bea = received

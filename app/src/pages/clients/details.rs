@@ -4,11 +4,12 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use shared::clients::{ClientView, StaffChoice};
+use shared::clients::{not_invitable, ClientView, StaffChoice};
 use shared::ids::{AccountId, ClientId};
 use std::collections::BTreeSet;
 
 use super::form::ClientFields;
+use super::invite::InvitePanel;
 use super::portal_badge;
 use crate::api::clients::{get_client, ArchiveClient, AssignClient, EditClient};
 use crate::components::confirm::{Confirm, ConfirmDialog};
@@ -29,6 +30,7 @@ pub fn ClientDetailsPage() -> impl IntoView {
         edit: ServerAction::new(),
         archive: ServerAction::new(),
         assign: ServerAction::new(),
+        invited: RwSignal::new(0),
         confirm: Confirm::new(),
     };
     let view = Resource::new(
@@ -37,6 +39,7 @@ pub fn ClientDetailsPage() -> impl IntoView {
                 actions.edit.version().get(),
                 actions.archive.version().get(),
                 actions.assign.version().get(),
+                actions.invited.get(),
             )
         },
         move |_| get_client(practice.id, client),
@@ -58,6 +61,8 @@ struct Actions {
     edit: ServerAction<EditClient>,
     archive: ServerAction<ArchiveClient>,
     assign: ServerAction<AssignClient>,
+    /// Moves when portal invitations went out: the status changes.
+    invited: RwSignal<u32>,
     confirm: Confirm,
 }
 
@@ -86,6 +91,12 @@ fn Details(view: ClientView, practice: PracticeContext, actions: Actions) -> imp
         })
     };
     let archived = client.archived;
+    // Staff's door (§5): from Client details, for the clients they may edit.
+    let may_invite =
+        may_edit && !archived && not_invitable(client.email.as_deref(), client.portal).is_none();
+    let inviting = RwSignal::new(false);
+    let invitee = vec![client.clone()];
+    let sent = Callback::new(move |()| actions.invited.update(|n| *n += 1));
     let archive = move |_| {
         let run = move || {
             actions.archive.dispatch(ArchiveClient {
@@ -112,6 +123,11 @@ fn Details(view: ClientView, practice: PracticeContext, actions: Actions) -> imp
                 <div class="actions">
                     {portal_badge(client.portal)}
                     {archived.then(|| view! { <span class="badge badge-grey">"Archived"</span> })}
+                    {may_invite.then(|| view! {
+                        <button type="button" class="button primary" on:click=move |_| inviting.set(true)>
+                            "Invite to portal"
+                        </button>
+                    })}
                     {may_manage.then(|| view! {
                         <button type="button" class="button secondary" on:click=archive>
                             {if archived { "Restore" } else { "Archive" }}
@@ -120,6 +136,7 @@ fn Details(view: ClientView, practice: PracticeContext, actions: Actions) -> imp
                 </div>
             </div>
             {saved}
+            {move || inviting.get().then(|| view! { <InvitePanel practice chosen=invitee.clone() sent/> })}
             <div class="card">
                 <h2>"Details"</h2>
                 <ClientFields initial=form today save pending=actions.edit.pending()

@@ -3,17 +3,27 @@
 
 mod details;
 mod form;
+mod invite;
 
 pub use details::ClientDetailsPage;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
-use shared::clients::{ClientForm, ClientList, ClientQuery, ClientRow, PortalStatus};
+use shared::clients::{
+    not_invitable, ClientForm, ClientList, ClientQuery, ClientRow, PortalStatus,
+};
+use shared::ids::ClientId;
+use std::collections::BTreeMap;
 
 use crate::api::clients::{get_clients, AddClient};
+use crate::api::portal::invitable_clients;
 use crate::components::pager::Pager;
 use crate::components::practice::{use_practice, PracticeContext, PracticeProblem};
 use form::ClientFields;
+use invite::InvitePanel;
+
+/// The clients ticked for a portal invitation, across pages and searches.
+type Chosen = RwSignal<BTreeMap<ClientId, ClientRow>>;
 
 pub(crate) fn portal_badge(status: PortalStatus) -> impl IntoView {
     let class = match status {
@@ -29,10 +39,20 @@ pub fn ClientsPage() -> impl IntoView {
     let practice = use_practice();
     let query = RwSignal::new(ClientQuery::default());
     let add = ServerAction::<AddClient>::new();
+    let chosen: Chosen = RwSignal::new(BTreeMap::new());
+    let inviting = RwSignal::new(false);
+    // Read again after invitations go out: rows change colour.
+    let invited = RwSignal::new(0_u32);
     let clients = Resource::new(
-        move || (query.get(), add.version().get()),
-        move |(query, _)| get_clients(practice.id, query),
+        move || (query.get(), add.version().get(), invited.get()),
+        move |(query, ..)| get_clients(practice.id, query),
     );
+    let sent = Callback::new(move |()| {
+        chosen.set(BTreeMap::new());
+        invited.update(|n| *n += 1);
+    });
+    let invite_list =
+        Signal::derive(move || chosen.with(|c| c.values().cloned().collect::<Vec<_>>()));
     // A new client opens at once, to assign staff and invite them.
     let navigate = use_navigate();
     Effect::new(move |_| {
@@ -47,9 +67,10 @@ pub fn ClientsPage() -> impl IntoView {
         <section class="page">
             <div class="page-head"><h1>"Clients"</h1></div>
             <ClientFilters query/>
+            {move || inviting.get().then(|| view! { <InvitePanel practice chosen=invite_list sent/> })}
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || clients.get().map(|result| match result {
-                    Ok(list) => view! { <ClientTable list practice query add/> }.into_any(),
+                    Ok(list) => view! { <ClientTable list practice query add chosen inviting/> }.into_any(),
                     Err(error) => view! { <PracticeProblem error/> }.into_any(),
                 })}
             </Transition>
@@ -82,12 +103,24 @@ fn ClientTable(
     practice: PracticeContext,
     query: RwSignal<ClientQuery>,
     add: ServerAction<AddClient>,
+    chosen: Chosen,
+    inviting: RwSignal<bool>,
 ) -> impl IntoView {
     let ClientList {
         clients,
         may_add,
         today,
     } = list;
+    // Admins' door (§5): tick clients here; staff invite from Client details.
+    let selecting = may_add && !query.with_untracked(|q| q.archived);
+    let select_all = move |_| {
+        let current = query.get_untracked();
+        leptos::task::spawn_local(async move {
+            if let Ok(rows) = invitable_clients(practice.id, current).await {
+                chosen.update(|c| c.extend(rows.into_iter().map(|r| (r.id, r))));
+            }
+        });
+    };
     let (rows, page) = clients.split();
     let step =
         Callback::new(move |by: i32| query.update(|q| q.page = q.page.saturating_add_signed(by)));
@@ -104,13 +137,25 @@ fn ClientTable(
             </details>
         })}
         {empty}
+        {selecting.then(|| view! {
+            <div class="row-actions selection">
+                <button type="button" class="button small secondary" on:click=select_all>"Select all matching"</button>
+                <button type="button" class="button small secondary" disabled=move || chosen.with(BTreeMap::is_empty)
+                    on:click=move |_| chosen.set(BTreeMap::new())>"Clear selection"</button>
+                <button type="button" class="button small primary" disabled=move || chosen.with(BTreeMap::is_empty)
+                    on:click=move |_| inviting.set(true)>
+                    {move || format!("Invite to portal ({})", chosen.with(BTreeMap::len))}
+                </button>
+            </div>
+        })}
         <div class="table-wrap">
             <table class="card-rows">
                 <thead><tr>
+                    {selecting.then(|| view! { <th scope="col"><span class="visually-hidden">"Select"</span></th> })}
                     <th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Date of birth"</th><th scope="col">"Portal"</th>
                 </tr></thead>
                 <tbody>
-                    {rows.into_iter().map(|client| view! { <ClientLine client practice/> }).collect_view()}
+                    {rows.into_iter().map(|client| view! { <ClientLine client practice selecting chosen/> }).collect_view()}
                 </tbody>
             </table>
         </div>
@@ -119,11 +164,35 @@ fn ClientTable(
 }
 
 #[component]
-fn ClientLine(client: ClientRow, practice: PracticeContext) -> impl IntoView {
+fn ClientLine(
+    client: ClientRow,
+    practice: PracticeContext,
+    selecting: bool,
+    chosen: Chosen,
+) -> impl IntoView {
     let class = (client.portal == PortalStatus::HasAccount).then_some("row-green");
     let href = practice.path(&format!("clients/{}", client.id));
+    let why = not_invitable(client.email.as_deref(), client.portal);
+    let (id, name) = (client.id, client.full_name());
+    let row = client.clone();
+    let select = selecting.then(|| {
+        let why_id = format!("why-{id}");
+        view! {
+            <td class="card-select">
+                <input type="checkbox" aria-label=format!("Select {name}") disabled=why.is_some() title=why
+                    aria-describedby=why.map(|_| why_id.clone())
+                    prop:checked=move || chosen.with(|c| c.contains_key(&id))
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        chosen.update(|c| { if on { c.insert(id, row.clone()); } else { c.remove(&id); } });
+                    }/>
+                {why.map(|why| view! { <span class="visually-hidden" id=why_id>{why}</span> })}
+            </td>
+        }
+    });
     view! {
         <tr class=class>
+            {select}
             <td class="card-title"><a href=href>{client.full_name()}</a></td>
             <td data-label="Email">{client.email.clone().unwrap_or_else(|| "—".into())}</td>
             <td data-label="Date of birth">{client.date_of_birth.map(|d| d.to_string()).unwrap_or_else(|| "—".into())}</td>

@@ -1,0 +1,166 @@
+//! Invite to Client Portal (product.md §5): the practice's message with
+//! placeholder chips, checked as it is typed and previewed for each chosen
+//! client by `shared::templates` — the function that renders the email sent.
+
+use leptos::html::Textarea;
+use leptos::prelude::*;
+use shared::clients::ClientRow;
+use shared::portal::{self, InviteOutcome, InviteRequest, InviteSetup, PREVIEW_LINK};
+use shared::roles::Capability;
+use shared::templates::Placeholder;
+
+use crate::api::portal::{portal_invite_setup, InviteToPortal};
+use crate::components::practice::{PracticeContext, PracticeProblem};
+
+/// What became of each client, in one sentence per problem.
+fn summary(outcomes: &[InviteOutcome]) -> String {
+    let sent = outcomes.iter().filter(|o| o.problem.is_none()).count();
+    let mut text = format!("{sent} invitation(s) sent.");
+    for o in outcomes.iter().filter(|o| o.problem.is_some()) {
+        text.push_str(&format!(
+            " {}: {}",
+            o.name,
+            o.problem.as_deref().unwrap_or_default()
+        ));
+    }
+    text
+}
+
+/// The invite form for `chosen` clients; `sent` runs once the server has answered.
+#[component]
+pub fn InvitePanel(
+    practice: PracticeContext,
+    #[prop(into)] chosen: Signal<Vec<ClientRow>>,
+    sent: Callback<()>,
+) -> impl IntoView {
+    let setup = Resource::new(|| (), move |_| portal_invite_setup(practice.id));
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || setup.get().map(|result| match result {
+                Ok(setup) => view! { <Editor setup practice chosen sent/> }.into_any(),
+                Err(error) => view! { <PracticeProblem error/> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Editor(
+    setup: InviteSetup,
+    practice: PracticeContext,
+    chosen: Signal<Vec<ClientRow>>,
+    sent: Callback<()>,
+) -> impl IntoView {
+    let message = RwSignal::new(setup.message.clone());
+    let save_as_default = RwSignal::new(false);
+    let shown = RwSignal::new(0_usize);
+    let area = NodeRef::<Textarea>::new();
+    let action = ServerAction::<InviteToPortal>::new();
+    let problem =
+        Memo::new(move |_| message.with(|m| portal::message(m).err().map(|e| e.to_string())));
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = action.value().get() {
+            sent.run(());
+        }
+    });
+    // A chip puts its placeholder where the cursor is.
+    let insert = move |placeholder: Placeholder| {
+        let token = placeholder.token();
+        let (start, end) = area
+            .get_untracked()
+            .map(|el| {
+                let at = |v: Result<Option<u32>, _>| v.ok().flatten().map(|n| n as usize);
+                (at(el.selection_start()), at(el.selection_end()))
+            })
+            .unwrap_or((None, None));
+        message.update(|m| {
+            let chars: Vec<char> = m.chars().collect();
+            let end = end.unwrap_or(chars.len()).min(chars.len());
+            let start = start.unwrap_or(end).min(end);
+            *m = chars[..start]
+                .iter()
+                .chain(token.chars().collect::<Vec<_>>().iter())
+                .chain(chars[end..].iter())
+                .collect();
+        });
+    };
+    let setup = StoredValue::new(setup);
+    let preview = move || {
+        let clients = chosen.get();
+        let index = shown.get().min(clients.len().saturating_sub(1));
+        let client = clients.get(index)?.clone();
+        let template = portal::message(&message.get()).ok()?;
+        let text = setup.with_value(|s| template.render_text(&s.values(&client, PREVIEW_LINK)));
+        let subject = setup.with_value(|s| portal::subject(&s.practice_name));
+        Some(view! {
+            <p class="hint">{format!("Preview for {} ({} of {})", client.full_name(), index + 1, clients.len())}</p>
+            <div class="email-preview" aria-label="Email preview">
+                <p><strong>"Subject: "</strong>{subject}</p>
+                <pre>{text}</pre>
+            </div>
+            {(clients.len() > 1).then(|| view! {
+                <div class="row-actions">
+                    <button type="button" class="button small secondary" disabled=move || shown.get() == 0
+                        on:click=move |_| shown.update(|i| *i = i.saturating_sub(1))>"Previous client"</button>
+                    <button type="button" class="button small secondary" disabled=move || shown.get() + 1 >= chosen.with(Vec::len)
+                        on:click=move |_| shown.update(|i| *i += 1)>"Next client"</button>
+                </div>
+            })}
+        })
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if problem.get_untracked().is_some() {
+            return;
+        }
+        action.dispatch(InviteToPortal {
+            practice: practice.id,
+            request: InviteRequest {
+                clients: chosen.get_untracked().iter().map(|c| c.id).collect(),
+                message: message.get_untracked(),
+                save_as_default: save_as_default.get_untracked(),
+            },
+        });
+    };
+    let answer = move || {
+        action.value().get().map(|result| match result {
+            Ok(outcomes) => {
+                view! { <p class="alert alert-info" role="status">{summary(&outcomes)}</p> }
+                    .into_any()
+            }
+            Err(error) => {
+                let text = error
+                    .field("message")
+                    .or_else(|| error.field("clients"))
+                    .unwrap_or_else(|| error.to_string());
+                view! { <p class="alert alert-error" role="alert">{text}</p> }.into_any()
+            }
+        })
+    };
+    view! {
+        <form class="card invite-portal" on:submit=submit novalidate>
+            <h2>"Invite to Client Portal"</h2>
+            {answer}
+            <div class="field">
+                <label for="portal-message">"Message"</label>
+                <p class="hint" id="portal-message-hint">"Placeholders are filled in for each client. {invite_link} is required."</p>
+                <div class="chips" role="group" aria-label="Insert a placeholder">
+                    {Placeholder::ALL.into_iter().map(|p| view! {
+                        <button type="button" class="chip" on:click=move |_| insert(p)>{p.token()}</button>
+                    }).collect_view()}
+                </div>
+                <textarea id="portal-message" rows="12" node_ref=area bind:value=message
+                    aria-invalid=move || problem.get().is_some().to_string()
+                    aria-describedby="portal-message-hint portal-message-error"></textarea>
+                <p class="field-error" id="portal-message-error">{move || problem.get()}</p>
+            </div>
+            {preview}
+            {practice.may(Capability::ChangeSettings).then(|| view! {
+                <label class="check"><input type="checkbox" bind:checked=save_as_default/>"Save as the practice's default message"</label>
+            })}
+            <button type="submit" class="button primary" disabled=move || action.pending().get() || problem.get().is_some() || chosen.with(Vec::is_empty)>
+                {move || format!("Send {} invitation(s)", chosen.with(Vec::len))}
+            </button>
+        </form>
+    }
+}
