@@ -51,19 +51,24 @@ build-release: $(RELEASE_STAMP)
 build-front: $(FRONT_STAMP)
 
 # --precompress: brotli (quality 11) and gzip copies of every static file, served as browsers accept.
+# --split: each page of `app::pages::lazy` in its own WASM pieces, fetched
+# when a page first needs them; split-manifest repairs the list of pieces
+# that cargo-leptos 0.3.8 garbles when it adds content hashes.
 $(RELEASE_STAMP): $(SOURCES) | tools
 	cargo leptos build --release --precompress --split
+	cargo run -q -p split-manifest -- target/site/pkg
 	@touch $@ $(FRONT_STAMP)
 
 # The browser tests load the release front end exactly as people get it (WASM,
 # JS and CSS optimised, content-hashed, precompressed) ...
 $(FRONT_STAMP): $(SOURCES) | tools
 	cargo leptos build --release --precompress --split --frontend-only
+	cargo run -q -p split-manifest -- target/site/pkg
 	@touch $@
 
 # One invocation: cargo sees the three crates' build as one graph.
 test-rust:
-	cargo test -p shared -p server -p app --features shared/sqlx,app/ssr
+	cargo test -p shared -p server -p app -p split-manifest --features shared/sqlx,app/ssr
 
 # ... from the server built in the test profile with the test clock (binary
 # carekeys-e2e): the Rust tests have compiled its dependencies already, where a

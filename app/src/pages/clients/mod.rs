@@ -51,8 +51,12 @@ pub fn ClientsPage() -> impl IntoView {
         chosen.set(BTreeMap::new());
         invited.update(|n| *n += 1);
     });
-    let invite_list =
-        Signal::derive(move || chosen.with(|c| c.values().cloned().collect::<Vec<_>>()));
+    // In the list's order, so the preview goes through them as the admin sees them.
+    let invite_list = Signal::derive(move || {
+        let mut list: Vec<ClientRow> = chosen.with(|c| c.values().cloned().collect());
+        list.sort_by_key(|c| (c.last_name.to_lowercase(), c.first_name.to_lowercase()));
+        list
+    });
     // A new client opens at once, to assign staff and invite them.
     let navigate = use_navigate();
     Effect::new(move |_| {
@@ -133,7 +137,7 @@ fn ClientTable(
                 <summary>"Add client"</summary>
                 <ClientFields initial=ClientForm::default() today save=Callback::new(move |form| {
                     add.dispatch(AddClient { practice: practice.id, form });
-                }) pending=add.pending() server=Signal::derive(move || add.value().get().and_then(Result::err)) label="Add client"/>
+                }) pending=add.pending() server=Signal::derive(move || add.value().get().and_then(Result::err)) label="Add"/>
             </details>
         })}
         {empty}

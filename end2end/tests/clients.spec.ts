@@ -1,0 +1,95 @@
+import { expect, test, type Page } from "@playwright/test";
+import { APP_URL } from "../playwright.config";
+import { createPractice, linkIn, nthMailTo, open, signUp, uniqueEmail } from "./helpers";
+
+// Clients and Invite to Client Portal (issue "Clients and the client portal").
+
+/** Adds a client through the server function the Add client form calls. */
+async function addClient(page: Page, practice: string, first: string, last: string, email: string) {
+  const response = await page.request.post("/api/add_client", {
+    headers: { Origin: APP_URL, "Content-Type": "application/json" },
+    data: { practice, form: { first_name: first, last_name: last, email, date_of_birth: "" } },
+  });
+  expect(response.ok(), await response.text()).toBeTruthy();
+}
+
+test("an admin invites three clients to the portal with a message of their own", async ({ page, request }, testInfo) => {
+  test.skip(testInfo.project.name !== "desktop", "admins invite from the Clients list at a desk");
+  const owner = uniqueEmail(testInfo, "owner");
+  const [ana, bruno, carla] = ["ana", "bruno", "carla"].map((who) => uniqueEmail(testInfo, who));
+  await signUp(page, request, owner);
+  await createPractice(page, "Harbour Clinic");
+  const practice = new URL(page.url()).pathname.split("/")[2];
+
+  // One client through the form (it opens their details), the others as the form would.
+  await page.getByRole("navigation", { name: "Practice" }).getByRole("link", { name: "Clients" }).click();
+  await page.getByText("Add client", { exact: true }).first().click();
+  await page.getByLabel("First name").fill("Ana");
+  await page.getByLabel("Last name").fill("Silva");
+  await page.getByLabel("Email").fill(ana);
+  await page.getByLabel("Date of birth").fill("2199-01-01");
+  await page.getByRole("button", { name: "Add", exact: true }).click();
+  await expect(page.getByText("A date of birth cannot be in the future.")).toBeVisible();
+  await page.getByLabel("Date of birth").fill("1984-03-21");
+  await page.getByRole("button", { name: "Add", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Ana Silva" })).toBeVisible();
+  await addClient(page, practice, "Bruno", "Alves", bruno);
+  await addClient(page, practice, "Carla", "Costa", carla);
+  await addClient(page, practice, "Dinis", "Dias", "");
+
+  await open(page, `/p/${practice}/clients`);
+  const noEmail = page.getByRole("checkbox", { name: "Select Dinis Dias" });
+  await expect(noEmail).toBeDisabled();
+  await expect(noEmail).toHaveAttribute("title", /No email address/);
+  await expect(noEmail).toHaveAccessibleDescription(/No email address/);
+  for (const name of ["Ana Silva", "Bruno Alves", "Carla Costa"]) {
+    await page.getByRole("checkbox", { name: `Select ${name}` }).check();
+  }
+  await page.getByRole("button", { name: "Invite to portal (3)" }).click();
+
+  const message = page.getByLabel("Message");
+  await expect(message).toHaveValue(/\{invite_link\}/);
+  await message.fill("Hello {client_first_name} {unknown}");
+  await expect(page.getByText("Unknown placeholder {unknown} at line 1, column 27")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Send 3 invitation(s)" })).toBeDisabled();
+  await message.fill("Hello {client_first_name}, welcome to ");
+  await page.getByRole("button", { name: "{practice_name}" }).click();
+  await message.press("End");
+  await message.pressSequentially(". Start here: ");
+  await page.getByRole("button", { name: "{invite_link}" }).click();
+  await expect(message).toHaveValue("Hello {client_first_name}, welcome to {practice_name}. Start here: {invite_link}");
+
+  // The preview is the email each client gets, one after the other.
+  const preview = page.getByLabel("Email preview");
+  await expect(page.getByText("Preview for Bruno Alves (1 of 3)")).toBeVisible();
+  await expect(preview).toContainText("Subject: Harbour Clinic invites you to its client portal");
+  await expect(preview).toContainText("Hello Bruno, welcome to Harbour Clinic. Start here:");
+  await page.getByRole("button", { name: "Next client" }).click();
+  await expect(preview).toContainText("Hello Carla, welcome to Harbour Clinic.");
+
+  await page.getByLabel("Save as the practice's default message").check();
+  await page.getByRole("button", { name: "Send 3 invitation(s)" }).click();
+  await expect(page.getByRole("status")).toContainText("3 invitation(s) sent.");
+
+  // Three emails at the SMTP server, each with the client's own name and link.
+  const links = new Set<string>();
+  for (const [address, first] of [[ana, "Ana"], [bruno, "Bruno"], [carla, "Carla"]]) {
+    const mail = await nthMailTo(request, address, 1);
+    expect(mail.subject).toBe("Harbour Clinic invites you to its client portal");
+    expect(mail.text).toContain(`Hello ${first}, welcome to Harbour Clinic. Start here: `);
+    const link = linkIn(mail);
+    expect(link).toMatch(/^\/portal\/invitation\?token=[A-Za-z0-9_-]{20,}$/);
+    links.add(link);
+  }
+  expect(links.size).toBe(3);
+  await expect(page.getByRole("row", { name: /Ana Silva/ })).toContainText("Invited");
+
+  // The saved default is where the next invitation starts, from Client details too.
+  await page.getByRole("link", { name: "Dinis Dias" }).click();
+  await page.getByLabel("Email").fill(uniqueEmail(testInfo, "dinis"));
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("status")).toContainText("Saved.");
+  await page.getByRole("button", { name: "Invite to portal" }).click();
+  await expect(page.getByLabel("Message")).toHaveValue("Hello {client_first_name}, welcome to {practice_name}. Start here: {invite_link}");
+  await expect(page.getByText("Preview for Dinis Dias (1 of 1)")).toBeVisible();
+});
