@@ -82,3 +82,20 @@ pub struct InviteOutcome {
     /// Why nothing was sent to this client; `None` when the invitation went out.
     pub problem: Option<String>,
 }
+
+/// What the invited client's page shows, whatever state the link is in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationView {
+    pub practice_name: String,
+    pub client_first_name: String,
+    /// The portal login's address: fixed by the invitation.
+    pub email: crate::email::EmailAddress,
+    /// When the link stops working, in the practice's time zone.
+    pub expires: String,
+    /// Invited (usable), Accepted, Expired or Revoked.
+    pub status: crate::invitation::InvitationStatus,
+    /// Whether the address already has an account (log in) or not (choose a password).
+    pub has_account: bool,
+    /// The client already asked the practice for a new invitation with this link.
+    pub asked_again: bool,
+}

@@ -34,7 +34,9 @@ CREATE TABLE portal_invitations (
     expires_at BIGINT NOT NULL,
     invited_by TEXT REFERENCES accounts(id) ON DELETE SET NULL,
     sent_at BIGINT NOT NULL,
-    responded_at BIGINT
+    responded_at BIGINT,
+    -- When the client, holding a dead link, asked the practice for a new one (once per link).
+    asked_again_at BIGINT
 );
 -- One pending invitation per client, and per address across a practice's clients.
 CREATE UNIQUE INDEX portal_invitations_one_per_client ON portal_invitations(client_id) WHERE status = 'invited';

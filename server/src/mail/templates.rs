@@ -164,3 +164,22 @@ pub fn login_code(to: &EmailAddress, practice: &str, code: &str, device: &str, i
         ),
     )
 }
+
+/// To the practice: a client holding a dead portal link asks for a new one.
+pub fn portal_invitation_asked_again(
+    to: &EmailAddress,
+    practice: &str,
+    client: &str,
+    clients_link: &str,
+) -> Email {
+    let (client, practice) = (shown(client, "A client"), shown(practice, "your practice"));
+    Email::new(
+        to,
+        format!("{client} asks for a new portal invitation"),
+        format!(
+            "{client} opened an invitation to the client portal of {practice} that no longer works, \
+             and asks for a new one.\n\n\
+             Send it from their Client details:\n\n{clients_link}\n"
+        ),
+    )
+}

@@ -14,6 +14,7 @@ mod goals;
 mod hardening;
 mod login_requests;
 mod mail_delivery;
+mod portal_answers;
 mod portal_invitations;
 mod practices_and_audit;
 mod staff;

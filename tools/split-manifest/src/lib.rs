@@ -16,8 +16,7 @@ const HASH_LEN: usize = 22;
 
 fn is_hash(s: &str) -> bool {
     s.len() == HASH_LEN
-        && s
-            .bytes()
+        && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
@@ -58,7 +57,9 @@ pub fn repair(manifest: &str, on_disk: &HashMap<String, String>) -> Result<Strin
     while let Some(open) = rest.find('"') {
         out.push_str(&rest[..=open]);
         let after = &rest[open + 1..];
-        let close = after.find('"').ok_or("unterminated string in the manifest")?;
+        let close = after
+            .find('"')
+            .ok_or("unterminated string in the manifest")?;
         let text = &after[..close];
         let is_piece = text.starts_with("chunk_") || text.starts_with("split_");
         if is_piece {
