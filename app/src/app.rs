@@ -85,6 +85,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("audit") view={Lazy::<lazy::AuditLog>::new()}/>
                         <Route path=path!("login-requests/:request") view={Lazy::<lazy::Decision>::new()}/>
                     </ParentRoute>
+                    <Route path=path!("/portal") view={Lazy::<lazy::Portal>::new()}/>
+                    <Route path=path!("/portal/invitation") view={Lazy::<lazy::PortalInvitation>::new()}/>
                     <Route path=path!("/invitation") view={Lazy::<lazy::Invitation>::new()}/>
                     <Route path=path!("/join/:code") view={Lazy::<lazy::Join>::new()}/>
                     <Route path=path!("/dev/mailbox") view={Lazy::<lazy::Mailbox>::new()}/>

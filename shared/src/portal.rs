@@ -99,3 +99,10 @@ pub struct InvitationView {
     /// The client already asked the practice for a new invitation with this link.
     pub asked_again: bool,
 }
+
+/// One practice whose portal a person belongs to, as a client.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortalPlace {
+    pub practice_name: String,
+    pub client_first_name: String,
+}

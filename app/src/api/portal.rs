@@ -49,3 +49,51 @@ pub async fn invite_to_portal(
     })
     .await
 }
+
+/// What the emailed portal link shows (anyone holding the link).
+#[server(endpoint = "portal_invitation")]
+pub async fn portal_invitation(token: String) -> Result<shared::portal::InvitationView, AppError> {
+    use super::request::as_anyone;
+    as_anyone(|r| async move { server::portal::view(&r.backend, &token).await }).await
+}
+
+/// Creates the portal login with a new password and signs it in; answers where to go.
+#[server(endpoint = "portal_sign_up")]
+pub async fn portal_sign_up(token: String, password: String) -> Result<String, AppError> {
+    use super::request::as_anyone;
+    as_anyone(|r| async move {
+        let previous = r.presented_session();
+        let session =
+            server::portal::sign_up(&r.backend, &r.caller, &token, &password, previous.as_ref())
+                .await?;
+        r.start_session(&session);
+        Ok("/portal".to_owned())
+    })
+    .await
+}
+
+/// Makes the signed-in person's account the portal login the link offers.
+#[server(endpoint = "portal_accept")]
+pub async fn portal_accept(token: String) -> Result<String, AppError> {
+    use super::request::as_person;
+    as_person(|r| async move {
+        server::portal::accept(&r.backend, &r.caller, &r.person, &token).await?;
+        Ok("/portal".to_owned())
+    })
+    .await
+}
+
+/// With a dead link: asks the practice for a new invitation (once per link).
+#[server(endpoint = "portal_ask_again")]
+pub async fn portal_ask_again(token: String) -> Result<(), AppError> {
+    use super::request::as_anyone;
+    as_anyone(|r| async move { server::portal::ask_again(&r.backend, &r.caller, &token).await })
+        .await
+}
+
+/// The practices whose portal the signed-in person belongs to.
+#[server(endpoint = "my_portal")]
+pub async fn my_portal() -> Result<Vec<shared::portal::PortalPlace>, AppError> {
+    use super::request::as_person;
+    as_person(|r| async move { server::portal::places(&r.backend, r.person.account).await }).await
+}

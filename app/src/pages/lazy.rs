@@ -23,6 +23,7 @@ use crate::pages::log_in::LogInPage;
 use crate::pages::mailbox::MailboxPage;
 use crate::pages::new_practice::NewPracticePage;
 use crate::pages::password::{ChangePasswordPage, ForgotPasswordPage, ResetPasswordPage};
+use crate::pages::portal::{PortalHomePage, PortalInvitationPage};
 use crate::pages::settings::{
     SettingsDetailsPage, SettingsDevicesPage, SettingsGoalsPage, SettingsLayout, SettingsRolesPage,
 };
@@ -76,6 +77,8 @@ lazy_pages! {
     AuditLog => AuditLogPage;
     Decision => DecisionPage;
     Invitation => InvitationPage;
+    Portal => PortalHomePage;
+    PortalInvitation => PortalInvitationPage;
     Join => JoinPage;
     Mailbox => MailboxPage;
 }

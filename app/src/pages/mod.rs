@@ -10,6 +10,7 @@ pub mod log_in;
 pub mod mailbox;
 pub mod new_practice;
 pub mod password;
+pub mod portal;
 pub mod settings;
 pub mod sign_up;
 pub mod team;

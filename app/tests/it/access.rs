@@ -74,6 +74,14 @@ fn doors() -> Vec<(&'static str, Door)> {
             SignedIn(Body::from("form[current]=a&form[password]=b")),
         ),
         (mailbox::Mailbox::PATH, Anyone),
+        (portal::PortalInvitation::PATH, Anyone),
+        (portal::PortalSignUp::PATH, Anyone),
+        (portal::PortalAskAgain::PATH, Anyone),
+        (
+            portal::PortalAccept::PATH,
+            SignedIn(Body::from("token=not-a-token")),
+        ),
+        (portal::MyPortal::PATH, SignedIn(Body::empty())),
         (approval::LoginWait::PATH, Anyone),
         (approval::ConfirmLoginCode::PATH, Anyone),
         (

@@ -46,11 +46,12 @@ pub fn cache_control(path: &str, assets: AssetNames) -> &'static str {
 /// settings and the join page) and the pages opened from emailed links, whose
 /// token is in the address and so in the page.
 pub fn carries_secret(path: &str) -> bool {
-    const SECRET_PATHS: [&str; 6] = [
+    const SECRET_PATHS: [&str; 7] = [
         "/api/join_link",
         "/api/change_join_link",
         "/join/",
         "/invitation",
+        "/portal/invitation",
         "/reset-password",
         "/signup/confirm",
     ];
@@ -144,6 +145,7 @@ mod tests {
             "/api/change_join_link",
             "/join/abc",
             "/invitation",
+            "/portal/invitation",
             "/reset-password",
             "/signup/confirm",
         ] {

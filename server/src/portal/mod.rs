@@ -6,3 +6,30 @@ mod invite;
 
 pub use accept::{accept, ask_again, sign_up, view};
 pub use invite::{invite, setup, MAX_BATCH};
+
+use shared::ids::AccountId;
+use shared::portal::PortalPlace;
+
+use crate::backend::Backend;
+use crate::error::ServiceResult;
+
+/// The practices where `account` is a client with a portal login.
+pub async fn places(backend: &Backend, account: AccountId) -> ServiceResult<Vec<PortalPlace>> {
+    let rows: Vec<(String, String)> = crate::on_pool!(&backend.db, pool => {
+        sqlx::query_as(
+            "SELECT p.name, c.first_name FROM portal_logins l
+             JOIN practices p ON p.id = l.practice_id JOIN clients c ON c.id = l.client_id
+             WHERE l.account_id = $1 AND c.archived_at IS NULL ORDER BY p.name",
+        )
+        .bind(account)
+        .fetch_all(pool)
+        .await
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|(practice_name, client_first_name)| PortalPlace {
+            practice_name,
+            client_first_name,
+        })
+        .collect())
+}

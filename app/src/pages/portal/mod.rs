@@ -1,0 +1,36 @@
+//! The client portal (product.md §5, §7), mobile first: one column, the
+//! primary button in reach of a thumb.
+
+mod invitation;
+
+pub use invitation::PortalInvitationPage;
+
+use leptos::prelude::*;
+
+use crate::api::portal::my_portal;
+use crate::components::practice::PracticeProblem;
+
+/// Your forms: where an invited client lands.
+#[component]
+pub fn PortalHomePage() -> impl IntoView {
+    let places = Resource::new(|| (), |_| my_portal());
+    view! {
+        <section class="card narrow portal">
+            <h1>"Your forms"</h1>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || places.get().map(|result| match result {
+                    Ok(places) if places.is_empty() => view! {
+                        <p>"You are not a client of any practice on Carekeys yet. Open the invitation your practice emailed you."</p>
+                    }.into_any(),
+                    Ok(places) => places.into_iter().map(|place| view! {
+                        <div class="portal-practice">
+                            <h2>{place.practice_name}</h2>
+                            <p>{format!("Welcome, {}. Your practice has not sent you any forms yet.", place.client_first_name)}</p>
+                        </div>
+                    }).collect_view().into_any(),
+                    Err(error) => view! { <PracticeProblem error/> }.into_any(),
+                })}
+            </Suspense>
+        </section>
+    }
+}
