@@ -1,6 +1,6 @@
-import { expect, test, type Page } from "@playwright/test";
+import { devices, expect, test, type Page } from "@playwright/test";
 import { APP_URL } from "../playwright.config";
-import { createPractice, linkIn, nthMailTo, open, signUp, uniqueEmail } from "./helpers";
+import { createPractice, expectNoHorizontalScroll, linkIn, mailsTo, nthMailTo, open, signUp, uniqueEmail } from "./helpers";
 
 // Clients and Invite to Client Portal (issue "Clients and the client portal").
 
@@ -92,4 +92,90 @@ test("an admin invites three clients to the portal with a message of their own",
   await page.getByRole("button", { name: "Invite to portal" }).click();
   await expect(page.getByLabel("Message")).toHaveValue("Hello {client_first_name}, welcome to {practice_name}. Start here: {invite_link}");
   await expect(page.getByText("Preview for Dinis Dias (1 of 1)")).toBeVisible();
+});
+
+/** Sends a portal invitation through the server function the Invite form calls. */
+async function inviteToPortal(page: Page, practice: string, client: string) {
+  const response = await page.request.post("/api/invite_to_portal", {
+    headers: { Origin: APP_URL, "Content-Type": "application/json" },
+    data: { practice, request: { clients: [client], message: "Hi {client_first_name}: {invite_link}", save_as_default: false } },
+  });
+  expect(response.ok(), await response.text()).toBeTruthy();
+}
+
+test("a client opens the emailed link on a phone and creates the portal login", async ({ browser, page, request }, testInfo) => {
+  test.skip(testInfo.project.name !== "mobile", "patients open their invitation on a phone");
+  const owner = uniqueEmail(testInfo, "owner");
+  const ana = uniqueEmail(testInfo, "ana");
+  await signUp(page, request, owner);
+  await createPractice(page, "Harbour Clinic");
+  const practice = new URL(page.url()).pathname.split("/")[2];
+  await addClient(page, practice, "Ana", "Silva", ana);
+  const clients = await page.request.post("/api/clients", {
+    headers: { Origin: APP_URL, "Content-Type": "application/json" },
+    data: { practice, query: { search: "", archived: false, page: 0 } },
+  });
+  const client = (await clients.json()).clients.rows[0].id as string;
+  await inviteToPortal(page, practice, client);
+  const link = linkIn(await nthMailTo(request, ana, 1));
+
+  // A phone that has never seen Carekeys, 360 px wide.
+  const context = await browser.newContext({ ...devices["Pixel 7"], viewport: { width: 360, height: 780 }, baseURL: APP_URL });
+  const phone = await context.newPage();
+  await open(phone, link);
+  await expect(phone.getByRole("heading", { level: 1, name: "Harbour Clinic client portal" })).toBeVisible();
+  await expect(phone.getByText("Hello Ana, Harbour Clinic invites you")).toBeVisible();
+  await expect(phone.getByLabel("Your login")).toHaveValue(ana);
+  await expectNoHorizontalScroll(phone);
+  await phone.getByLabel("Choose a password").fill("short");
+  await phone.getByRole("button", { name: "Create my portal login" }).click();
+  await expect(phone.getByText("at least 10 characters", { exact: false }).last()).toBeVisible();
+  await phone.getByLabel("Choose a password").fill("a long patient password");
+  await phone.getByRole("button", { name: "Create my portal login" }).click();
+  await expect(phone).toHaveURL(/\/portal$/);
+  await expect(phone.getByRole("heading", { level: 1, name: "Your forms" })).toBeVisible();
+  await expect(phone.getByRole("heading", { name: "Harbour Clinic" })).toBeVisible();
+  await expectNoHorizontalScroll(phone);
+
+  // The link worked once.
+  await open(phone, link);
+  await expect(phone.getByText("This invitation was already used")).toBeVisible();
+  await context.close();
+
+  // The practice sees the portal login: a green row.
+  await open(page, `/p/${practice}/clients`);
+  const row = page.getByRole("row", { name: /Ana Silva/ });
+  await expect(row).toContainText("Has an account");
+  await expect(row).toHaveClass(/row-green/);
+});
+
+test("a dead portal link says so and asks the practice for a new one", async ({ browser, page, request }, testInfo) => {
+  test.skip(testInfo.project.name !== "mobile", "patients open their invitation on a phone");
+  const owner = uniqueEmail(testInfo, "owner");
+  const bea = uniqueEmail(testInfo, "bea");
+  await signUp(page, request, owner);
+  await createPractice(page, "Harbour Clinic");
+  const practice = new URL(page.url()).pathname.split("/")[2];
+  await addClient(page, practice, "Bea", "Lopes", bea);
+  const clients = await page.request.post("/api/clients", {
+    headers: { Origin: APP_URL, "Content-Type": "application/json" },
+    data: { practice, query: { search: "", archived: false, page: 0 } },
+  });
+  const client = (await clients.json()).clients.rows[0].id as string;
+  await inviteToPortal(page, practice, client);
+  const first = linkIn(await nthMailTo(request, bea, 1));
+  await inviteToPortal(page, practice, client); // resent: the first link dies
+  await nthMailTo(request, bea, 2);
+
+  const context = await browser.newContext({ ...devices["Pixel 7"], baseURL: APP_URL });
+  const phone = await context.newPage();
+  await open(phone, first);
+  await expect(phone.getByRole("alert")).toContainText("replaced by a newer one");
+  await phone.getByRole("button", { name: "Ask the practice for a new invitation" }).click();
+  await expect(phone.getByRole("status")).toContainText("We told Harbour Clinic.");
+  await context.close();
+  // The practice's contact address hears of it (every test's practice shares that address).
+  await expect
+    .poll(async () => (await mailsTo(request, "desk@harbour.example")).filter((m) => m.text.includes(`/clients/${client}`)).map((m) => m.subject))
+    .toEqual(["Bea Lopes asks for a new portal invitation"]);
 });

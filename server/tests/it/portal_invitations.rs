@@ -121,7 +121,7 @@ async fn each_client_gets_their_own_copy_and_link(env: &TestEnv) {
     let token = link_param(&mail.body_text, "token");
     assert!(
         mail.body_text
-            .starts_with(&format!("Hi Bea <b> Silva of Harbour Clinic: http")),
+            .starts_with("Hi Bea <b> Silva of Harbour Clinic: http"),
         "{}",
         mail.body_text
     );
