@@ -6,7 +6,9 @@ use leptos_router::{path, Lazy};
 use crate::api::accounts::current_user;
 use crate::api::practices::UpdatePracticeDetails;
 use crate::components::header::{Header, MeResource};
+use crate::pages::home::HomePage;
 use crate::pages::lazy;
+use crate::pages::log_in::LogInPage;
 use crate::pages::NotFound;
 
 /// The HTML document around the app. On the server it also sets the page's
@@ -59,10 +61,10 @@ pub fn App() -> impl IntoView {
             <Header/>
             <main id="main">
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view={Lazy::<lazy::Home>::new()}/>
+                    <Route path=path!("/") view=HomePage/>
                     <Route path=path!("/signup") view={Lazy::<lazy::SignUp>::new()}/>
                     <Route path=path!("/signup/confirm") view={Lazy::<lazy::ConfirmSignUp>::new()}/>
-                    <Route path=path!("/login") view={Lazy::<lazy::LogIn>::new()}/>
+                    <Route path=path!("/login") view=LogInPage/>
                     <Route path=path!("/forgot-password") view={Lazy::<lazy::ForgotPassword>::new()}/>
                     <Route path=path!("/reset-password") view={Lazy::<lazy::ResetPassword>::new()}/>
                     <Route path=path!("/change-password") view={Lazy::<lazy::ChangePassword>::new()}/>

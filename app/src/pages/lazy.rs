@@ -6,7 +6,11 @@
 //! page does (and name the pieces the browser will need, so it fetches them
 //! in parallel with the main bundle).
 //!
-//! What stays in the main bundle: the shell, the header and "page not found".
+//! What stays in the main bundle: the shell, the header, the start and log-in
+//! pages, and "page not found". (Splitting those two as well was measured:
+//! the main bundle shrank by 24 KB, but their code moved into pieces shared
+//! with every other page, and the first visit to the dashboard, to log-in and
+//! to an invitation each grew; see the closing note of #14.)
 
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
@@ -16,10 +20,8 @@ use crate::pages::approval::{DecisionPage, WaitingPage};
 use crate::pages::audit::AuditLogPage;
 use crate::pages::clients::{ClientDetailsPage, ClientsPage};
 use crate::pages::dashboard::DashboardPage;
-use crate::pages::home::HomePage;
 use crate::pages::invitation::InvitationPage;
 use crate::pages::join::JoinPage;
-use crate::pages::log_in::LogInPage;
 use crate::pages::mailbox::MailboxPage;
 use crate::pages::new_practice::NewPracticePage;
 use crate::pages::password::{ChangePasswordPage, ForgotPasswordPage, ResetPasswordPage};
@@ -52,8 +54,6 @@ macro_rules! lazy_pages {
 }
 
 lazy_pages! {
-    Home => HomePage;
-    LogIn => LogInPage;
     SignUp => SignUpPage;
     ConfirmSignUp => ConfirmSignUpPage;
     ForgotPassword => ForgotPasswordPage;
