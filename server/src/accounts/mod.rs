@@ -5,7 +5,7 @@
 
 use shared::email::EmailAddress;
 use shared::ids::AccountId;
-use shared::validation::{validate_new_password, LoginForm, SignUpForm};
+use shared::validation::{validate_new_password, FieldErrors, LoginForm, SignUpForm};
 use uuid::Uuid;
 
 use crate::audit::{self, Event, Origin};
@@ -182,6 +182,49 @@ pub async fn confirm_sign_up(
     let session = sessions::start(&mut tx, account, caller, now).await?;
     tx.commit().await?;
     Ok((account, session))
+}
+
+/// The hash of the password an invitee chooses on an emailed link (team or
+/// portal), counted against the address and the caller first: a leaked link
+/// cannot keep the argon2 slots busy.
+pub(crate) async fn invitee_password_hash(
+    backend: &Backend,
+    caller: &Caller,
+    email: &EmailAddress,
+    password: &shared::validation::Password,
+) -> ServiceResult<String> {
+    mail_limit::reserve(
+        &backend.db,
+        MailRequest::InviteeSignUp,
+        &rate_limit::address_key(caller.ip_key()),
+        email.as_str(),
+        backend.now_ms(),
+    )
+    .await?;
+    Ok(backend.passwords.hash(password.expose()).await?)
+}
+
+/// [`create_account`] for an invitee: an address that has an account already
+/// is told, on `field`, to log in instead.
+pub(crate) async fn create_invitee(
+    backend: &Backend,
+    tx: &mut Tx,
+    caller: &Caller,
+    email: &EmailAddress,
+    full_name: &str,
+    password_hash: &str,
+    field: &str,
+) -> ServiceResult<AccountId> {
+    let now = backend.now_ms();
+    create_account(backend, tx, caller, email, full_name, password_hash, now)
+        .await?
+        .ok_or_else(|| {
+            FieldErrors::single(
+                field,
+                "This address already has an account: log in instead.",
+            )
+            .into()
+        })
 }
 
 /// Creates an account for a proven address, audited; `None` if the address has one already.

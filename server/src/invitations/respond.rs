@@ -5,17 +5,16 @@ use shared::email::EmailAddress;
 use shared::ids::PracticeId;
 use shared::invitation::{InvitationStatus, InvitationView};
 use shared::roles::Role;
-use shared::validation::{FieldErrors, NewAccountForm};
+use shared::validation::NewAccountForm;
 
 use super::{link_problem, practice_time, set_status, usable, InvitationRow, ROW_SQL};
 use crate::audit::{self, Event, Origin};
 use crate::backend::{Backend, Caller};
 use crate::db::Tx;
 use crate::error::{LinkProblem, ServiceError, ServiceResult};
-use crate::mail_limit::{self, MailRequest};
 use crate::sessions::{self, SignedIn};
 use crate::tokens::Secret;
-use crate::{memberships, on_pool, on_tx, rate_limit};
+use crate::{memberships, on_pool, on_tx};
 
 /// The invitation a link's token names, read under its practice's lock, so a
 /// second tab answering at the same moment sees the first one's answer.
@@ -153,34 +152,20 @@ pub async fn sign_up_invitee(
     if let Some(problem) = link_problem(view.status) {
         return Err(ServiceError::Link(problem));
     }
-    // Counted before hashing: a leaked link cannot keep the argon2 slots busy.
-    mail_limit::reserve(
-        &backend.db,
-        MailRequest::InviteeSignUp,
-        &rate_limit::address_key(caller.ip_key()),
-        view.email.as_str(),
-        backend.now_ms(),
-    )
-    .await?;
-    let password_hash = backend.passwords.hash(password.expose()).await?;
+    let password_hash =
+        crate::accounts::invitee_password_hash(backend, caller, &view.email, &password).await?;
     let now = backend.now_ms();
     let mut tx = backend.db.begin().await?;
-    let account = crate::accounts::create_account(
+    let account = crate::accounts::create_invitee(
         backend,
         &mut tx,
         caller,
         &view.email,
         &full_name,
         &password_hash,
-        now,
+        "email",
     )
-    .await?
-    .ok_or_else(|| {
-        FieldErrors::single(
-            "email",
-            "This address already has an account: log in instead.",
-        )
-    })?;
+    .await?;
     let session = sessions::start(&mut tx, account, caller, now).await?;
     tx.commit().await?;
     if let Some(previous) = previous {

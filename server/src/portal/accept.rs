@@ -6,7 +6,7 @@ use shared::email::EmailAddress;
 use shared::ids::{AccountId, ClientId, PracticeId};
 use shared::invitation::InvitationStatus;
 use shared::portal::InvitationView;
-use shared::validation::{FieldErrors, NewAccountForm};
+use shared::validation::NewAccountForm;
 
 use crate::audit::{self, Event};
 use crate::backend::{Backend, Caller};
@@ -14,10 +14,9 @@ use crate::db::Tx;
 use crate::error::{ServiceError, ServiceResult};
 use crate::invitations::{link_problem, practice_time};
 use crate::mail::{outbox, templates};
-use crate::mail_limit::{self, MailRequest};
 use crate::sessions::{self, SignedIn};
 use crate::tokens::Secret;
-use crate::{on_pool, on_tx, rate_limit};
+use crate::{on_pool, on_tx};
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -177,35 +176,21 @@ pub async fn sign_up(
         password: password.to_owned(),
     }
     .validate()?;
-    // Counted before hashing: a leaked link cannot keep the argon2 slots busy.
-    mail_limit::reserve(
-        &backend.db,
-        MailRequest::InviteeSignUp,
-        &rate_limit::address_key(caller.ip_key()),
-        view.email.as_str(),
-        now,
-    )
-    .await?;
-    let password_hash = backend.passwords.hash(password.expose()).await?;
+    let password_hash =
+        crate::accounts::invitee_password_hash(backend, caller, &view.email, &password).await?;
     let mut tx = backend.db.begin().await?;
     let row = locked(&mut tx, token).await?;
     usable(&row, now)?;
-    let account = crate::accounts::create_account(
+    let account = crate::accounts::create_invitee(
         backend,
         &mut tx,
         caller,
         &view.email,
         &full_name,
         &password_hash,
-        now,
+        "password",
     )
-    .await?
-    .ok_or_else(|| {
-        FieldErrors::single(
-            "password",
-            "This address already has an account: log in to accept.",
-        )
-    })?;
+    .await?;
     become_login(backend, &mut tx, caller, &row, account, now).await?;
     let session = sessions::start(&mut tx, account, caller, now).await?;
     tx.commit().await?;
