@@ -47,7 +47,7 @@ test("an admin invites three clients to the portal with a message of their own",
   }
   await page.getByRole("button", { name: "Invite to portal (3)" }).click();
 
-  const message = page.getByLabel("Message");
+  const message = page.getByLabel("Message", { exact: true });
   await expect(message).toHaveValue(/\{invite_link\}/);
   await message.fill("Hello {client_first_name} {unknown}");
   await expect(page.getByText("Unknown placeholder {unknown} at line 1, column 27")).toBeVisible();
@@ -90,7 +90,7 @@ test("an admin invites three clients to the portal with a message of their own",
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByRole("status")).toContainText("Saved.");
   await page.getByRole("button", { name: "Invite to portal" }).click();
-  await expect(page.getByLabel("Message")).toHaveValue("Hello {client_first_name}, welcome to {practice_name}. Start here: {invite_link}");
+  await expect(page.getByLabel("Message", { exact: true })).toHaveValue("Hello {client_first_name}, welcome to {practice_name}. Start here: {invite_link}");
   await expect(page.getByText("Preview for Dinis Dias (1 of 1)")).toBeVisible();
 });
 

@@ -102,7 +102,7 @@ fn Editor(
                 <div class="row-actions">
                     <button type="button" class="button small secondary" disabled=move || shown.get() == 0
                         on:click=move |_| shown.update(|i| *i = i.saturating_sub(1))>"Previous client"</button>
-                    <button type="button" class="button small secondary" disabled=move || shown.get() + 1 >= chosen.with(Vec::len)
+                    <button type="button" class="button small secondary" disabled=move || { shown.get() + 1 >= chosen.with(Vec::len) }
                         on:click=move |_| shown.update(|i| *i += 1)>"Next client"</button>
                 </div>
             })}
