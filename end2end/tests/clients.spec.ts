@@ -87,7 +87,7 @@ test("an admin invites three clients to the portal with a message of their own",
   // The saved default is where the next invitation starts, from Client details too.
   await page.getByRole("link", { name: "Dinis Dias" }).click();
   await page.getByLabel("Email").fill(uniqueEmail(testInfo, "dinis"));
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByRole("status")).toContainText("Saved.");
   await page.getByRole("button", { name: "Invite to portal" }).click();
   await expect(page.getByLabel("Message", { exact: true })).toHaveValue("Hello {client_first_name}, welcome to {practice_name}. Start here: {invite_link}");
