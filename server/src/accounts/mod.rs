@@ -201,7 +201,7 @@ pub(crate) async fn invitee_password_hash(
         backend.now_ms(),
     )
     .await?;
-    Ok(backend.passwords.hash(password.expose()).await?)
+    backend.passwords.hash(password.expose()).await
 }
 
 /// [`create_account`] for an invitee: an address that has an account already
