@@ -128,14 +128,26 @@ pub fn FormAlert(errors: FormErrors) -> impl IntoView {
     }
 }
 
+/// True once this page runs in the browser: effects never run on the server,
+/// and in the browser they run after hydration.
+pub fn hydrated() -> ReadSignal<bool> {
+    let (hydrated, set_hydrated) = signal(false);
+    Effect::new(move |_| set_hydrated.set(true));
+    hydrated
+}
+
+/// The form's button. Disabled until the page has hydrated: pages arrive in
+/// pieces (`pages::lazy`), and a form sent before then would go natively, as
+/// a GET with its fields — a password — in the address.
 #[component]
 pub fn Submit(
     label: &'static str,
     busy: &'static str,
     #[prop(into)] pending: Signal<bool>,
 ) -> impl IntoView {
+    let hydrated = hydrated();
     view! {
-        <button type="submit" class="button primary" disabled=move || pending.get() aria-busy=move || pending.get().to_string()>
+        <button type="submit" class="button primary" disabled=move || pending.get() || !hydrated.get() aria-busy=move || pending.get().to_string()>
             {move || if pending.get() { busy } else { label }}
         </button>
     }
