@@ -184,6 +184,24 @@ async fn pages_render_with_a_nonce_policy_and_no_caching() {
     assert!(html.contains("Log in"));
 }
 
+/// Until the page hydrates, its form must not be sent natively (a GET with the
+/// password in the address): the server renders the button disabled.
+#[tokio::test]
+async fn a_form_button_is_disabled_until_the_page_hydrates() {
+    let response = app()
+        .await
+        .oneshot(Request::get("/login").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let html = body_of(response).await;
+    let button = html
+        .split("<button type=\"submit\"")
+        .nth(1)
+        .and_then(|rest| rest.split('>').next())
+        .expect("the login form's button");
+    assert!(button.contains("disabled"), "{button}");
+}
+
 #[tokio::test]
 async fn an_unknown_page_is_a_404_page() {
     let response = app()
