@@ -13,6 +13,7 @@ pub mod cookies;
 pub mod db;
 pub mod devices;
 pub mod error;
+pub mod forms;
 pub mod goals;
 pub mod http;
 pub mod invitations;

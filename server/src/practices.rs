@@ -98,6 +98,7 @@ pub async fn create(
             .await.map(|r| r.rows_affected())
     })?;
     memberships::add_owner(&mut tx, practice, account, now).await?;
+    crate::forms::seed(&mut tx, practice, now).await?;
     devices::trust(&mut tx, caller, account, practice, now).await?;
     let origin = caller.as_actor(account);
     audit::append(

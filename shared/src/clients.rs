@@ -136,17 +136,6 @@ impl PortalStatus {
     }
 }
 
-/// Why a client cannot be ticked for a portal invitation (the checkbox's tooltip).
-pub fn not_invitable(email: Option<&str>, status: PortalStatus) -> Option<&'static str> {
-    match (email, status) {
-        (None, _) => Some("No email address: add one in Client details first."),
-        (_, PortalStatus::HasAccount) => {
-            Some("Already has a portal login: use Resend forms in Client details.")
-        }
-        _ => None,
-    }
-}
-
 /// One row of the Clients list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClientRow {
@@ -164,6 +153,19 @@ pub struct ClientRow {
 impl ClientRow {
     pub fn full_name(&self) -> String {
         format!("{} {}", self.first_name, self.last_name)
+    }
+
+    /// Why this client cannot be invited to the portal now (the disabled
+    /// checkbox's tooltip, and the server's answer for them).
+    pub fn not_invitable(&self) -> Option<&'static str> {
+        match (&self.email, self.portal) {
+            _ if self.archived => Some("Archived: restore them before inviting."),
+            (None, _) => Some("No email address: add one in Client details first."),
+            (_, PortalStatus::HasAccount) => {
+                Some("Already has a portal login: use Send forms in Client details.")
+            }
+            _ => None,
+        }
     }
 }
 
@@ -195,6 +197,8 @@ pub struct ClientView {
     pub form: ClientForm,
     /// Everyone on the team; `assigned` marks the client's own.
     pub staff: Vec<StaffChoice>,
+    /// The forms the client was asked to fill, newest first.
+    pub forms: Vec<crate::forms::ClientFormRow>,
     /// Edit this client's details and invite them.
     pub may_edit: bool,
     /// Archive the client and choose their staff: practice-wide.
@@ -296,16 +300,27 @@ mod tests {
 
     #[test]
     fn the_invite_checkbox_says_why_it_is_disabled() {
-        assert!(not_invitable(None, PortalStatus::NoAccount)
+        let client = |email: Option<&str>, portal, archived| ClientRow {
+            id: ClientId::from_uuid(uuid::Uuid::nil()),
+            first_name: "Ana".into(),
+            last_name: "Silva".into(),
+            email: email.map(str::to_owned),
+            date_of_birth: None,
+            portal,
+            assigned_to_viewer: false,
+            archived,
+        };
+        let why = |email, portal, archived| client(email, portal, archived).not_invitable();
+        assert!(why(None, PortalStatus::NoAccount, false)
             .unwrap()
             .contains("No email"));
-        assert!(not_invitable(Some("a@b.org"), PortalStatus::HasAccount)
+        assert!(why(Some("a@b.org"), PortalStatus::HasAccount, false)
             .unwrap()
             .contains("portal login"));
-        assert_eq!(not_invitable(Some("a@b.org"), PortalStatus::Invited), None);
-        assert_eq!(
-            not_invitable(Some("a@b.org"), PortalStatus::NoAccount),
-            None
-        );
+        assert!(why(Some("a@b.org"), PortalStatus::NoAccount, true)
+            .unwrap()
+            .contains("Archived"));
+        assert_eq!(why(Some("a@b.org"), PortalStatus::Invited, false), None);
+        assert_eq!(why(Some("a@b.org"), PortalStatus::NoAccount, false), None);
     }
 }

@@ -9,8 +9,8 @@ use sqlx::error::BoxDynError;
 use sqlx::{Database, Decode, Encode, Type};
 
 use crate::ids::{
-    AccountId, ClientId, DeviceId, InvitationId, LoginRequestId, MembershipId, MessageId,
-    PracticeId,
+    AccountId, ClientFormId, ClientId, DeviceId, FormId, InvitationId, LoginRequestId,
+    MembershipId, MessageId, PracticeId,
 };
 use crate::invitation::InvitationStatus;
 use crate::roles::{MembershipStatus, Role};
@@ -41,7 +41,9 @@ ids_as_text!(
     MessageId,
     DeviceId,
     LoginRequestId,
-    ClientId
+    ClientId,
+    FormId,
+    ClientFormId
 );
 
 impl TextColumn for Role {
@@ -119,6 +121,8 @@ text_columns!(
     DeviceId,
     LoginRequestId,
     ClientId,
+    FormId,
+    ClientFormId,
     Role,
     InvitationStatus,
     MembershipStatus

@@ -53,6 +53,10 @@ typed_id!(
     LoginRequestId,
     /// One client of one practice.
     ClientId,
+    /// One of a practice's intake forms.
+    FormId,
+    /// One form a client was asked to fill, with their answers.
+    ClientFormId,
 );
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ pub mod columns;
 pub mod csv_import;
 pub mod devices;
 pub mod email;
+pub mod forms;
 pub mod goals;
 pub mod ids;
 pub mod invitation;

@@ -4,7 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::clients::ClientRow;
-use crate::ids::ClientId;
+use crate::forms::{ClientFormRow, FormSummary};
+use crate::ids::{ClientId, FormId};
 use crate::templates::{Placeholder, Template, TemplateError, Values};
 
 /// What every portal invitation must name: without its link, nobody gets in.
@@ -46,6 +47,8 @@ pub struct InviteSetup {
     pub doctor_name: String,
     /// When a link sent now stops working, in the practice's time zone.
     pub expires_at: String,
+    /// The practice's forms; the default ones start ticked.
+    pub forms: Vec<FormSummary>,
 }
 
 /// The link as the preview shows it: the real one is made when the email is.
@@ -70,7 +73,9 @@ impl InviteSetup {
 pub struct InviteRequest {
     pub clients: Vec<ClientId>,
     pub message: String,
-    /// Also store the message as the practice's default.
+    /// The forms each client is asked to fill.
+    pub forms: Vec<FormId>,
+    /// Also store the message and the forms as the practice's default.
     pub save_as_default: bool,
 }
 
@@ -105,4 +110,6 @@ pub struct InvitationView {
 pub struct PortalPlace {
     pub practice_name: String,
     pub client_first_name: String,
+    /// The forms this practice asked them to fill, newest first.
+    pub forms: Vec<ClientFormRow>,
 }

@@ -382,6 +382,7 @@ fn doors() -> Vec<(&'static str, Door)> {
                     request: PortalInvite {
                         clients: vec![p.client],
                         message: "{invite_link}".into(),
+                        forms: vec![],
                         save_as_default: false,
                     },
                 })

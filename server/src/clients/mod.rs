@@ -168,7 +168,11 @@ pub async fn view(
     let mut tx = backend.db.begin().await?;
     let row = row(&mut tx, practice, account, client, backend.now_ms()).await?;
     let staff = staff(&mut tx, practice, client).await?;
+    let zone: String = on_tx!(&mut tx, c => {
+        sqlx::query_scalar(ZONE_SQL).bind(practice).fetch_one(c).await
+    })?;
     let view = ClientView {
+        forms: crate::forms::of_client(&mut tx, client, &zone).await?,
         form: ClientForm {
             first_name: row.first_name.clone(),
             last_name: row.last_name.clone(),
@@ -177,7 +181,7 @@ pub async fn view(
         },
         may_edit: may_edit(&actor, &row),
         may_manage: can(&actor, Capability::EditClients).permits(false),
-        today: today(backend, &mut tx, practice).await?,
+        today: today_in(&zone, backend.now_ms())?,
         client: row,
         staff,
     };

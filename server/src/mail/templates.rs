@@ -183,3 +183,27 @@ pub fn portal_invitation_asked_again(
         ),
     )
 }
+
+/// To a client with a portal login: the practice asks them to fill forms.
+pub fn forms_to_fill(
+    to: &EmailAddress,
+    practice: &str,
+    client_first_name: &str,
+    titles: &[String],
+    portal_link: &str,
+) -> Email {
+    let practice = shown(practice, "Your practice");
+    let list: String = titles
+        .iter()
+        .map(|t| format!("- {}\n", shown(t, "a form")))
+        .collect();
+    Email::new(
+        to,
+        format!("{practice} asks you to fill in forms"),
+        format!(
+            "Dear {},\n\n{practice} asks you to fill in:\n\n{list}\n\
+             Log in to your client portal to fill them in:\n\n{portal_link}\n",
+            shown(client_first_name, "client")
+        ),
+    )
+}

@@ -9,7 +9,7 @@
 //! batch before anything is written; then each client is invited or told why
 //! not, and the invitations, their emails and audit events commit together.
 
-use shared::clients::{not_invitable, ClientRow};
+use shared::clients::ClientRow;
 use shared::email::EmailAddress;
 use shared::ids::{AccountId, ClientId, PracticeId};
 use shared::portal::{self, InviteOutcome, InviteRequest, InviteSetup};
@@ -24,7 +24,7 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::invitations::{practice_time, Quota};
 use crate::mail::{outbox, Email};
 use crate::tokens::Secret;
-use crate::{clients, memberships, on_tx};
+use crate::{clients, forms, memberships, on_tx};
 
 const HOUR_MS: i64 = 3_600_000;
 /// More than any one screen of clients; bounds the work of one request.
@@ -64,6 +64,7 @@ async fn load(tx: &mut Tx, practice: PracticeId, now: i64) -> ServiceResult<Invi
         .await
     })?;
     Ok(InviteSetup {
+        forms: crate::forms::summaries(tx, practice).await?,
         message: message.unwrap_or_else(|| portal::DEFAULT_MESSAGE.to_owned()),
         doctor_name: doctor.unwrap_or_else(|| name.clone()),
         practice_name: name,
@@ -112,10 +113,7 @@ async fn problem(
     earlier: &[(String, String)],
     now: i64,
 ) -> ServiceResult<Option<String>> {
-    if client.archived {
-        return Ok(Some("Archived: restore them before inviting.".into()));
-    }
-    if let Some(why) = not_invitable(client.email.as_deref(), client.portal) {
+    if let Some(why) = client.not_invitable() {
         return Ok(Some(why.into()));
     }
     let email = client.email.clone().unwrap_or_default();
@@ -190,12 +188,22 @@ async fn send_one(
         .map(|r| r.rows_affected())
     })?;
     outbox::enqueue(tx, Some(sending.practice), &mail, now).await?;
+    let forms = forms::ask(
+        tx,
+        sending.practice,
+        client.id,
+        sending.account,
+        sending.forms,
+        now,
+    )
+    .await?;
     let event = Event::new("portal.invited", client.id.to_string())
         .in_practice(sending.practice)
         .after(serde_json::json!({
             "name": client.full_name(),
             "email": email.as_str(),
             "expires": sending.setup.expires_at,
+            "forms": forms,
         }));
     audit::append(tx, &backend.audit_key, &sending.origin, now, event).await?;
     Ok(())
@@ -210,6 +218,7 @@ struct Batch<'a> {
     expires_at: i64,
     setup: &'a InviteSetup,
     message: &'a shared::templates::Template,
+    forms: &'a [forms::Chosen],
 }
 
 /// Invites the chosen clients with the practice's message; answers, per
@@ -263,6 +272,7 @@ pub async fn invite(
         rows.push(row);
     }
     let setup = load(&mut tx, practice, now).await?;
+    let chosen = forms::chosen(&mut tx, practice, &request.forms).await?;
     let mut quota = Quota::of(&mut tx, practice, backend.config.invitations_per_day, now).await?;
     let batch = Batch {
         practice,
@@ -272,6 +282,7 @@ pub async fn invite(
         expires_at: now + portal::VALIDITY_HOURS * HOUR_MS,
         setup: &setup,
         message: &message,
+        forms: &chosen,
     };
     let mut sent: Vec<(String, String)> = Vec::new();
     let mut outcomes = Vec::with_capacity(rows.len());
@@ -306,6 +317,17 @@ pub async fn invite(
             .in_practice(practice)
             .before(serde_json::json!({ "message": setup.message }))
             .after(serde_json::json!({ "message": message.source() }));
+        audit::append(&mut tx, &backend.audit_key, &batch.origin, now, event).await?;
+    }
+    if request.save_as_default && forms::set_defaults(&mut tx, practice, &request.forms).await? {
+        let before: Vec<&str> = (setup.forms.iter().filter(|f| f.default))
+            .map(|f| f.title.as_str())
+            .collect();
+        let after: Vec<&str> = chosen.iter().map(|f| f.title.as_str()).collect();
+        let event = Event::new("portal.default_forms_changed", practice.to_string())
+            .in_practice(practice)
+            .before(serde_json::json!({ "forms": before }))
+            .after(serde_json::json!({ "forms": after }));
         audit::append(&mut tx, &backend.audit_key, &batch.origin, now, event).await?;
     }
     tx.commit().await?;

@@ -12,6 +12,7 @@ mod clients;
 mod devices;
 mod goals;
 mod hardening;
+mod intake_forms;
 mod login_requests;
 mod mail_delivery;
 mod portal_answers;

@@ -29,6 +29,7 @@ async fn invited(
     let request = InviteRequest {
         clients: vec![client],
         message: DEFAULT_MESSAGE.into(),
+        forms: vec![],
         save_as_default: false,
     };
     portal::invite(&env.backend, &caller("10.0.0.2"), owner, practice, &request)
@@ -231,6 +232,7 @@ async fn a_dead_link_says_why_and_asks_the_practice_once(env: &TestEnv) {
     let again = InviteRequest {
         clients: vec![bea],
         message: DEFAULT_MESSAGE.into(),
+        forms: vec![],
         save_as_default: false,
     };
     portal::invite(&env.backend, &caller("10.0.0.2"), owner, practice, &again)

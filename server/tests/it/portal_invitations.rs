@@ -39,6 +39,7 @@ fn request(clients: &[ClientId], message: &str) -> InviteRequest {
     InviteRequest {
         clients: clients.to_vec(),
         message: message.into(),
+        forms: vec![],
         save_as_default: false,
     }
 }

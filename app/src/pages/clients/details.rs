@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use shared::clients::{not_invitable, ClientView, StaffChoice};
+use shared::clients::{ClientView, StaffChoice};
 use shared::ids::{AccountId, ClientId};
 use std::collections::BTreeSet;
 
@@ -92,8 +92,7 @@ fn Details(view: ClientView, practice: PracticeContext, actions: Actions) -> imp
     };
     let archived = client.archived;
     // Staff's door (§5): from Client details, for the clients they may edit.
-    let may_invite =
-        may_edit && !archived && not_invitable(client.email.as_deref(), client.portal).is_none();
+    let may_invite = may_edit && client.not_invitable().is_none();
     let inviting = RwSignal::new(false);
     let invitee = vec![client.clone()];
     let sent = Callback::new(move |()| actions.invited.update(|n| *n += 1));

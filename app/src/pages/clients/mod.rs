@@ -9,9 +9,7 @@ pub use details::ClientDetailsPage;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
-use shared::clients::{
-    not_invitable, ClientForm, ClientList, ClientQuery, ClientRow, PortalStatus,
-};
+use shared::clients::{ClientForm, ClientList, ClientQuery, ClientRow, PortalStatus};
 use shared::ids::ClientId;
 use std::collections::BTreeMap;
 
@@ -176,7 +174,7 @@ fn ClientLine(
 ) -> impl IntoView {
     let class = (client.portal == PortalStatus::HasAccount).then_some("row-green");
     let href = practice.path(&format!("clients/{}", client.id));
-    let why = not_invitable(client.email.as_deref(), client.portal);
+    let why = client.not_invitable();
     let (id, name) = (client.id, client.full_name());
     let row = client.clone();
     let select = selecting.then(|| {
