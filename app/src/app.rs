@@ -77,6 +77,9 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("roles") view={Lazy::<lazy::SettingsRoles>::new()}/>
                             <Route path=path!("devices") view={Lazy::<lazy::SettingsDevices>::new()}/>
                             <Route path=path!("goals") view={Lazy::<lazy::SettingsGoals>::new()}/>
+                            <Route path=path!("forms") view={Lazy::<lazy::SettingsForms>::new()}/>
+                            <Route path=path!("forms/new") view={Lazy::<lazy::FormBuilder>::new()}/>
+                            <Route path=path!("forms/:form") view={Lazy::<lazy::FormBuilder>::new()}/>
                         </ParentRoute>
                         <Route path=path!("team") view={Lazy::<lazy::Team>::new()}/>
                         <Route path=path!("team/invite") view={Lazy::<lazy::Invite>::new()}/>
@@ -89,6 +92,7 @@ pub fn App() -> impl IntoView {
                     </ParentRoute>
                     <Route path=path!("/portal") view={Lazy::<lazy::Portal>::new()}/>
                     <Route path=path!("/portal/invitation") view={Lazy::<lazy::PortalInvitation>::new()}/>
+                    <Route path=path!("/portal/forms/:id") view={Lazy::<lazy::PortalForm>::new()}/>
                     <Route path=path!("/invitation") view={Lazy::<lazy::Invitation>::new()}/>
                     <Route path=path!("/join/:code") view={Lazy::<lazy::Join>::new()}/>
                     <Route path=path!("/dev/mailbox") view={Lazy::<lazy::Mailbox>::new()}/>

@@ -6,6 +6,7 @@ pub mod approval;
 pub mod audit;
 pub mod clients;
 pub mod devices;
+pub mod forms;
 pub mod mailbox;
 pub mod portal;
 pub mod practices;

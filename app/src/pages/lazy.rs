@@ -20,12 +20,13 @@ use crate::pages::approval::{DecisionPage, WaitingPage};
 use crate::pages::audit::AuditLogPage;
 use crate::pages::clients::{ClientDetailsPage, ClientsPage};
 use crate::pages::dashboard::DashboardPage;
+use crate::pages::forms::builder::{FormBuilderPage, SettingsFormsPage};
 use crate::pages::invitation::InvitationPage;
 use crate::pages::join::JoinPage;
 use crate::pages::mailbox::MailboxPage;
 use crate::pages::new_practice::NewPracticePage;
 use crate::pages::password::{ChangePasswordPage, ForgotPasswordPage, ResetPasswordPage};
-use crate::pages::portal::{PortalHomePage, PortalInvitationPage};
+use crate::pages::portal::{PortalFormPage, PortalHomePage, PortalInvitationPage};
 use crate::pages::settings::{
     SettingsDetailsPage, SettingsDevicesPage, SettingsGoalsPage, SettingsLayout, SettingsRolesPage,
 };
@@ -68,6 +69,8 @@ lazy_pages! {
     SettingsRoles => SettingsRolesPage;
     SettingsDevices => SettingsDevicesPage;
     SettingsGoals => SettingsGoalsPage;
+    SettingsForms => SettingsFormsPage;
+    FormBuilder => FormBuilderPage;
     Team => TeamPage;
     Invite => InvitePage;
     AddUser => AddUserPage;
@@ -79,6 +82,7 @@ lazy_pages! {
     Invitation => InvitationPage;
     Portal => PortalHomePage;
     PortalInvitation => PortalInvitationPage;
+    PortalForm => PortalFormPage;
     Join => JoinPage;
     Mailbox => MailboxPage;
 }

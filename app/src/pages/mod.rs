@@ -2,6 +2,7 @@ pub mod approval;
 pub mod audit;
 pub mod clients;
 pub mod dashboard;
+pub mod forms;
 pub mod home;
 pub mod invitation;
 pub mod join;

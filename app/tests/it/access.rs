@@ -8,7 +8,7 @@
 //! [`exercised_by`] fails the build (the match has no catch-all).
 
 use app::api::{
-    accounts, approval, audit, clients, devices, mailbox, portal, practices, staff, team,
+    accounts, approval, audit, clients, devices, forms, mailbox, portal, practices, staff, team,
 };
 use app::error::AppError;
 use axum::body::{to_bytes, Body};
@@ -18,8 +18,11 @@ use serde::Serialize;
 use server::backend::{Backend, Caller};
 use shared::audit_log::AuditQuery;
 use shared::clients::{ClientForm, ClientQuery};
+use shared::forms::{Answers, Completion, FormDefinition, FormSave};
 use shared::goals::GoalsForm;
-use shared::ids::{AccountId, ClientId, DeviceId, InvitationId, LoginRequestId, PracticeId};
+use shared::ids::{
+    AccountId, ClientFormId, ClientId, DeviceId, FormId, InvitationId, LoginRequestId, PracticeId,
+};
 use shared::invitation::{InviteRequest, InviteSource, Validity};
 use shared::login_request::Decision;
 use shared::membership::{MemberChange, PermissionFlags};
@@ -48,6 +51,9 @@ struct Practice {
     target: AccountId,
     /// A client of the practice the client functions act on.
     client: ClientId,
+    /// One of the practice's forms, and the client's request to fill it.
+    form: FormId,
+    request: ClientFormId,
 }
 
 fn json(value: impl Serialize) -> Body {
@@ -82,6 +88,64 @@ fn doors() -> Vec<(&'static str, Door)> {
             SignedIn(Body::from("token=not-a-token")),
         ),
         (portal::MyPortal::PATH, SignedIn(Body::empty())),
+        (
+            forms::PortalForm::PATH,
+            SignedIn(json(forms::PortalForm {
+                id: ClientFormId::from_uuid(uuid::Uuid::new_v4()),
+            })),
+        ),
+        (
+            forms::SavePortalForm::PATH,
+            SignedIn(json(forms::SavePortalForm {
+                id: ClientFormId::from_uuid(uuid::Uuid::new_v4()),
+                save: FormSave {
+                    answers: Answers::default(),
+                    completion: Completion::Draft,
+                },
+            })),
+        ),
+        (
+            forms::IntakeForms::PATH,
+            Practice(ViewClients, |p| json(forms::IntakeForms { practice: p.id })),
+        ),
+        (
+            forms::IntakeForm::PATH,
+            Practice(ViewClients, |p| {
+                json(forms::IntakeForm {
+                    practice: p.id,
+                    form: p.form,
+                })
+            }),
+        ),
+        (
+            forms::FormSubmission::PATH,
+            Practice(ViewClients, |p| {
+                json(forms::FormSubmission {
+                    practice: p.id,
+                    id: p.request,
+                })
+            }),
+        ),
+        (
+            forms::SaveIntakeForm::PATH,
+            Practice(ChangeSettings, |p| {
+                json(forms::SaveIntakeForm {
+                    practice: p.id,
+                    form: Some(p.form),
+                    definition: FormDefinition::default(),
+                })
+            }),
+        ),
+        (
+            forms::SendForms::PATH,
+            Practice(EditClients, |p| {
+                json(forms::SendForms {
+                    practice: p.id,
+                    client: p.client,
+                    forms: vec![p.form],
+                })
+            }),
+        ),
         (approval::LoginWait::PATH, Anyone),
         (approval::ConfirmLoginCode::PATH, Anyone),
         (
@@ -420,6 +484,9 @@ fn exercised_by(capability: Capability) -> Vec<&'static str> {
             practices::GetGoals::PATH,
             clients::GetClients::PATH,
             clients::GetClient::PATH,
+            forms::IntakeForms::PATH,
+            forms::IntakeForm::PATH,
+            forms::FormSubmission::PATH,
         ],
         EditClients => vec![
             clients::AddClient::PATH,
@@ -429,6 +496,7 @@ fn exercised_by(capability: Capability) -> Vec<&'static str> {
             portal::PortalInviteSetup::PATH,
             portal::InvitableClients::PATH,
             portal::InviteToPortal::PATH,
+            forms::SendForms::PATH,
         ],
         // Reports and messages arrive with #11 and #12.
         ViewReports | MessageClient | BatchMessage => vec![],
@@ -439,6 +507,7 @@ fn exercised_by(capability: Capability) -> Vec<&'static str> {
             practices::SetInvitationValidity::PATH,
             team::JoinLink::PATH,
             team::ChangeJoinLink::PATH,
+            forms::SaveIntakeForm::PATH,
         ],
         ManageTeam => vec![
             staff::GetStaffPage::PATH,
@@ -639,7 +708,31 @@ async fn practice(world: &World) -> Practice {
     let client = server::clients::add(&world.backend, &who, owner, id, &client)
         .await
         .unwrap();
-    Practice { id, target, client }
+    let form = server::forms::list(&world.backend, owner, id)
+        .await
+        .unwrap()[0]
+        .id;
+    let request = ClientFormId::from_uuid(uuid::Uuid::new_v4());
+    server::on_pool!(&world.backend.db, pool => {
+        sqlx::query(
+            "INSERT INTO client_forms (id, practice_id, client_id, form_id, title, definition, requested_at, updated_at)
+             SELECT $1, practice_id, $2, id, title, definition, 0, 0 FROM intake_forms WHERE id = $3",
+        )
+        .bind(request)
+        .bind(client)
+        .bind(form)
+        .execute(pool)
+        .await
+        .map(drop)
+    })
+    .unwrap();
+    Practice {
+        id,
+        target,
+        client,
+        form,
+        request,
+    }
 }
 
 /// Calls `path` as the caller with `cookie`; `None` when let through (any

@@ -191,12 +191,12 @@ impl FormStatus {
         }
     }
 
-    /// The badge colour (ui.md: pending = blue, done = green, waiting = amber).
+    /// The badge's class (ui.md's palette: pending blue, in progress amber, done green).
     pub fn badge(self) -> &'static str {
         match self {
-            FormStatus::ToFill => "badge-blue",
-            FormStatus::Draft => "badge-amber",
-            FormStatus::Submitted => "badge-green",
+            FormStatus::ToFill => "badge-invited",
+            FormStatus::Draft => "badge-queued",
+            FormStatus::Submitted => "badge-sent",
         }
     }
 }

@@ -4,11 +4,12 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use shared::clients::{ClientView, StaffChoice};
+use shared::clients::{ClientView, PortalStatus, StaffChoice};
 use shared::ids::{AccountId, ClientId};
 use std::collections::BTreeSet;
 
 use super::form::ClientFields;
+use super::forms::ClientForms;
 use super::invite::InvitePanel;
 use super::portal_badge;
 use crate::api::clients::{get_client, ArchiveClient, AssignClient, EditClient};
@@ -72,6 +73,7 @@ fn Details(view: ClientView, practice: PracticeContext, actions: Actions) -> imp
         client,
         form,
         staff,
+        forms,
         may_edit,
         may_manage,
         today,
@@ -142,6 +144,8 @@ fn Details(view: ClientView, practice: PracticeContext, actions: Actions) -> imp
                     server=Signal::derive(move || actions.edit.value().get().and_then(Result::err))
                     label="Save" read_only=!may_edit/>
             </div>
+            <ClientForms practice client=id forms sent
+                may_send=may_edit && !archived && client.portal == PortalStatus::HasAccount/>
             <AssignedStaff staff client=id may_manage practice action=actions.assign/>
         </section>
     }

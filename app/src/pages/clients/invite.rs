@@ -2,9 +2,12 @@
 //! placeholder chips, checked as it is typed and previewed for each chosen
 //! client by `shared::templates` — the function that renders the email sent.
 
+use std::collections::BTreeSet;
+
 use leptos::html::Textarea;
 use leptos::prelude::*;
 use shared::clients::ClientRow;
+use shared::ids::FormId;
 use shared::portal::{self, InviteOutcome, InviteRequest, InviteSetup, PREVIEW_LINK};
 use shared::roles::Capability;
 use shared::templates::Placeholder;
@@ -52,6 +55,12 @@ fn Editor(
     sent: Callback<()>,
 ) -> impl IntoView {
     let message = RwSignal::new(setup.message.clone());
+    let forms = RwSignal::new(
+        (setup.forms.iter().filter(|f| f.default))
+            .map(|f| f.id)
+            .collect::<BTreeSet<FormId>>(),
+    );
+    let form_choices = setup.forms.clone();
     let save_as_default = RwSignal::new(false);
     let shown = RwSignal::new(0_usize);
     let area = NodeRef::<Textarea>::new();
@@ -118,6 +127,7 @@ fn Editor(
             request: InviteRequest {
                 clients: chosen.get_untracked().iter().map(|c| c.id).collect(),
                 message: message.get_untracked(),
+                forms: forms.get_untracked().into_iter().collect(),
                 save_as_default: save_as_default.get_untracked(),
             },
         });
@@ -141,6 +151,8 @@ fn Editor(
         <form class="card invite-portal" on:submit=submit novalidate>
             <h2>"Invite to Client Portal"</h2>
             {answer}
+            <div class="invite-layout">
+            <div class="invite-message">
             <div class="field">
                 <label for="portal-message">"Message"</label>
                 <p class="hint" id="portal-message-hint">"Placeholders are filled in for each client. {invite_link} is required."</p>
@@ -155,8 +167,30 @@ fn Editor(
                 <p class="field-error" id="portal-message-error">{move || problem.get()}</p>
             </div>
             {preview}
+            </div>
+            <fieldset class="invite-forms checks">
+                <legend>"Intake forms"</legend>
+                {if form_choices.is_empty() {
+                    view! { <p class="hint">"The practice has no forms yet (Settings → Intake forms)."</p> }.into_any()
+                } else {
+                    form_choices.into_iter().map(|form| {
+                        let id = form.id;
+                        view! {
+                            <label class="check">
+                                <input type="checkbox" prop:checked=move || forms.with(|f| f.contains(&id))
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        forms.update(|f| { if on { f.insert(id); } else { f.remove(&id); } });
+                                    }/>
+                                {form.title}
+                            </label>
+                        }
+                    }).collect_view().into_any()
+                }}
+            </fieldset>
+            </div>
             {practice.may(Capability::ChangeSettings).then(|| view! {
-                <label class="check"><input type="checkbox" bind:checked=save_as_default/>"Save as the practice's default message"</label>
+                <label class="check"><input type="checkbox" bind:checked=save_as_default/>"Save message and forms as the practice's default"</label>
             })}
             <button type="submit" class="button primary" disabled=move || action.pending().get() || problem.get().is_some() || chosen.with(Vec::is_empty)>
                 {move || format!("Send {} invitation(s)", chosen.with(Vec::len))}

@@ -3,6 +3,7 @@
 
 mod details;
 mod form;
+mod forms;
 mod invite;
 
 pub use details::ClientDetailsPage;

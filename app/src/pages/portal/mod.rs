@@ -1,14 +1,17 @@
 //! The client portal (product.md §5, §7), mobile first: one column, the
 //! primary button in reach of a thumb.
 
+mod form;
 mod invitation;
 
+pub use form::PortalFormPage;
 pub use invitation::PortalInvitationPage;
 
 use leptos::prelude::*;
 
 use crate::api::portal::my_portal;
 use crate::components::practice::PracticeProblem;
+use crate::pages::forms::status_badge;
 
 /// Your forms: where an invited client lands.
 #[component]
@@ -25,7 +28,20 @@ pub fn PortalHomePage() -> impl IntoView {
                     Ok(places) => places.into_iter().map(|place| view! {
                         <div class="portal-practice">
                             <h2>{place.practice_name}</h2>
-                            <p>{format!("Welcome, {}. Your practice has not sent you any forms yet.", place.client_first_name)}</p>
+                            {if place.forms.is_empty() {
+                                view! { <p>{format!("Welcome, {}. Your practice has not sent you any forms yet.", place.client_first_name)}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="portal-forms">
+                                        {place.forms.into_iter().map(|form| view! {
+                                            <li>
+                                                <a href=format!("/portal/forms/{}", form.id)>{form.title}</a>
+                                                " "{status_badge(form.status)}
+                                            </li>
+                                        }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }}
                         </div>
                     }).collect_view().into_any(),
                     Err(error) => view! { <PracticeProblem error/> }.into_any(),

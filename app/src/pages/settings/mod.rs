@@ -1,6 +1,6 @@
 //! Settings (ui.md): a parent route with one tab per part. Details, Roles,
-//! Devices and Goals and ranges exist so far; Message templates and Intake
-//! forms join as their features land.
+//! Devices, Goals and ranges and Intake forms exist so far; Message
+//! templates join with messages (#12).
 
 mod details;
 mod devices;
@@ -26,6 +26,7 @@ pub fn SettingsLayout() -> impl IntoView {
         ("Roles", practice.path("settings/roles")),
         ("Devices", practice.path("settings/devices")),
         ("Goals and ranges", practice.path("settings/goals")),
+        ("Intake forms", practice.path("settings/forms")),
     ];
     let location = use_location();
     view! {
