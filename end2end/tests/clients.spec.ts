@@ -67,7 +67,16 @@ test("an admin invites three clients to the portal with a message of their own",
   await page.getByRole("button", { name: "Next client" }).click();
   await expect(preview).toContainText("Hello Carla, welcome to Harbour Clinic.");
 
-  await page.getByLabel("Save as the practice's default message").check();
+  // Intake forms are picked on the side: the practice's two seeded forms start ticked as its defaults.
+  const forms = page.getByRole("group", { name: "Intake forms" });
+  for (const title of ["Health history", "Consent to treatment"]) {
+    await expect(forms.getByRole("checkbox", { name: title })).toBeChecked();
+    await forms.getByRole("checkbox", { name: title }).uncheck();
+  }
+  for (const title of ["Health history", "Consent to treatment"]) {
+    await forms.getByRole("checkbox", { name: title }).check();
+  }
+  await page.getByLabel("Save message and forms as the practice's default").check();
   await page.getByRole("button", { name: "Send 3 invitation(s)" }).click();
   await expect(page.getByRole("status")).toContainText("3 invitation(s) sent.");
 
@@ -83,6 +92,13 @@ test("an admin invites three clients to the portal with a message of their own",
   }
   expect(links.size).toBe(3);
   await expect(page.getByRole("row", { name: /Ana Silva/ })).toContainText("Invited");
+  // Each client was asked for both forms.
+  await page.getByRole("link", { name: "Bruno Alves" }).click();
+  const asked = page.locator("#forms");
+  await expect(asked.getByText("Health history")).toBeVisible();
+  await expect(asked.getByText("Consent to treatment")).toBeVisible();
+  await expect(asked.getByText("To fill in")).toHaveCount(2);
+  await page.goBack();
 
   // The saved default is where the next invitation starts, from Client details too.
   await page.getByRole("link", { name: "Dinis Dias" }).click();
@@ -95,15 +111,15 @@ test("an admin invites three clients to the portal with a message of their own",
 });
 
 /** Sends a portal invitation through the server function the Invite form calls. */
-async function inviteToPortal(page: Page, practice: string, client: string) {
+async function inviteToPortal(page: Page, practice: string, client: string, forms: string[] = []) {
   const response = await page.request.post("/api/invite_to_portal", {
     headers: { Origin: APP_URL, "Content-Type": "application/json" },
-    data: { practice, request: { clients: [client], message: "Hi {client_first_name}: {invite_link}", save_as_default: false } },
+    data: { practice, request: { clients: [client], message: "Hi {client_first_name}: {invite_link}", forms, save_as_default: false } },
   });
   expect(response.ok(), await response.text()).toBeTruthy();
 }
 
-test("a client opens the emailed link on a phone and creates the portal login", async ({ browser, page, request }, testInfo) => {
+test("a client opens the emailed link on a phone, creates the portal login and fills both forms", async ({ browser, page, request }, testInfo) => {
   test.skip(testInfo.project.name !== "mobile", "patients open their invitation on a phone");
   const owner = uniqueEmail(testInfo, "owner");
   const ana = uniqueEmail(testInfo, "ana");
@@ -116,7 +132,13 @@ test("a client opens the emailed link on a phone and creates the portal login", 
     data: { practice, query: { search: "", archived: false, page: 0 } },
   });
   const client = (await clients.json()).clients.rows[0].id as string;
-  await inviteToPortal(page, practice, client);
+  const practiceForms = await page.request.post("/api/intake_forms", {
+    headers: { Origin: APP_URL, "Content-Type": "application/json" },
+    data: { practice },
+  });
+  const formIds = ((await practiceForms.json()) as { id: string }[]).map((f) => f.id);
+  expect(formIds).toHaveLength(2);
+  await inviteToPortal(page, practice, client, formIds);
   const link = linkIn(await nthMailTo(request, ana, 1));
 
   // A phone that has never seen Carekeys, 360 px wide.
@@ -137,6 +159,52 @@ test("a client opens the emailed link on a phone and creates the portal login", 
   await expect(phone.getByRole("heading", { name: "Harbour Clinic" })).toBeVisible();
   await expectNoHorizontalScroll(phone);
 
+  // Health history: half-way, a draft; leave, come back, it is all there.
+  await phone.getByRole("link", { name: "Health history" }).click();
+  const reason = phone.getByLabel("Reason for your visit");
+  await expect(reason).toBeVisible();
+  await reason.fill("Pain in my left knee");
+  await phone.getByRole("group", { name: "Do you have a chronic condition?" }).getByLabel("No").check();
+  await phone.getByRole("button", { name: "Save draft" }).click();
+  await expect(phone.getByRole("status")).toContainText("Draft saved");
+  await phone.getByRole("link", { name: "← Your forms" }).click();
+  await expect(phone.getByRole("listitem").filter({ hasText: "Health history" })).toContainText("Draft");
+  await phone.getByRole("link", { name: "Health history" }).click();
+  await expect(phone.getByLabel("Reason for your visit")).toHaveValue("Pain in my left knee");
+  await expect(phone.getByRole("group", { name: "Do you have a chronic condition?" }).getByLabel("No")).toBeChecked();
+  await expectNoHorizontalScroll(phone);
+  await phone.getByRole("button", { name: "Submit form" }).click();
+  await expect(phone.getByText("Answer \"Smoking\": it is required.")).toBeVisible();
+  await phone.getByRole("group", { name: "Smoking" }).getByLabel("Never").check();
+  await phone.getByLabel("Date of your last check-up").fill("2025-06-02");
+  await phone.getByRole("button", { name: "Submit form" }).click();
+  await expect(phone.getByRole("status")).toContainText("Submitted on");
+  await expect(phone.getByText("Pain in my left knee")).toBeVisible();
+
+  // Consent: the signature is required, and drawn with a finger.
+  await phone.getByRole("link", { name: "← Your forms" }).click();
+  await phone.getByRole("link", { name: "Consent to treatment" }).click();
+  await expect(phone.getByLabel("Full name")).toBeVisible();
+  await phone.getByRole("group", { name: /I consent to be treated/ }).getByLabel("Yes").check();
+  await phone.getByLabel("Full name").fill("Ana Silva");
+  await phone.getByRole("button", { name: "Submit form" }).click();
+  await expect(phone.getByText("Answer \"Signature\": it is required.")).toBeVisible();
+  const pad = phone.getByRole("img", { name: "Signature box" });
+  const box = (await pad.boundingBox())!;
+  await phone.mouse.move(box.x + 20, box.y + box.height / 2);
+  await phone.mouse.down();
+  for (let step = 1; step <= 12; step++) {
+    await phone.mouse.move(box.x + 20 + step * (box.width - 40) / 12, box.y + box.height / 2 + (step % 2 ? -15 : 15));
+  }
+  await phone.mouse.up();
+  await expect(phone.getByRole("img", { name: "Your signature" })).toBeVisible();
+  await expectNoHorizontalScroll(phone);
+  await phone.getByRole("button", { name: "Submit form" }).click();
+  await expect(phone.getByRole("status")).toContainText("Submitted on");
+  await expect(phone.getByRole("img", { name: "Signature (drawn)" })).toBeVisible();
+  await phone.getByRole("link", { name: "← Your forms" }).click();
+  await expect(phone.getByText("Submitted")).toHaveCount(2);
+
   // The link worked once.
   await open(phone, link);
   await expect(phone.getByText("This invitation was already used")).toBeVisible();
@@ -147,6 +215,14 @@ test("a client opens the emailed link on a phone and creates the portal login", 
   const row = page.getByRole("row", { name: /Ana Silva/ });
   await expect(row).toContainText("Has an account");
   await expect(row).toHaveClass(/row-green/);
+
+  // Client details: both submissions, with the drawn signature.
+  await page.getByRole("link", { name: "Ana Silva" }).click();
+  const submitted = page.locator("#forms");
+  await expect(submitted.getByText("Submitted")).toHaveCount(2);
+  await submitted.getByRole("button", { name: "Answers to Consent to treatment" }).click();
+  await expect(submitted.getByRole("img", { name: "Signature (drawn)" })).toBeVisible();
+  await expect(submitted.getByText("Ana Silva")).toBeVisible();
 });
 
 test("a dead portal link says so and asks the practice for a new one", async ({ browser, page, request }, testInfo) => {
