@@ -152,6 +152,26 @@ pub(crate) async fn row(
     row.map(ClientRow::from).ok_or(ServiceError::NotFound)
 }
 
+/// Opens a write transaction on `practice` for changing some of its clients:
+/// takes the practice's lock and refuses, by role, anyone who may change none
+/// of them. Which clients are the viewer's is [`may_edit`], per client.
+pub(crate) async fn change_some(
+    backend: &Backend,
+    account: AccountId,
+    practice: PracticeId,
+) -> ServiceResult<(Tx, Actor)> {
+    let mut tx = backend.db.begin().await?;
+    if !tx.lock_practice(practice).await? {
+        return Err(ServiceError::NotFound);
+    }
+    let actor =
+        memberships::require_in(&mut tx, account, practice, Capability::ViewClients).await?;
+    if !can(&actor, Capability::EditClients).permits(true) {
+        return Err(ServiceError::Forbidden);
+    }
+    Ok((tx, actor))
+}
+
 /// Whether `actor` may change `client` (its details, its portal invitation).
 pub(crate) fn may_edit(actor: &Actor, client: &ClientRow) -> bool {
     can(actor, Capability::EditClients).permits(client.assigned_to_viewer)

@@ -5,7 +5,7 @@
 use shared::clients::PortalStatus;
 use shared::forms::{Answers, ClientFormRow, FilledForm, FormDefinition, FormStatus};
 use shared::ids::{AccountId, ClientFormId, ClientId, FormId, PracticeId};
-use shared::roles::{can, Capability};
+use shared::roles::Capability;
 use shared::validation::FieldErrors;
 use uuid::Uuid;
 
@@ -197,15 +197,7 @@ pub async fn send(
     forms: &[FormId],
 ) -> ServiceResult<Vec<String>> {
     let now = backend.now_ms();
-    let mut tx = backend.db.begin().await?;
-    if !tx.lock_practice(practice).await? {
-        return Err(ServiceError::NotFound);
-    }
-    let actor =
-        memberships::require_in(&mut tx, account, practice, Capability::ViewClients).await?;
-    if !can(&actor, Capability::EditClients).permits(true) {
-        return Err(ServiceError::Forbidden);
-    }
+    let (mut tx, actor) = clients::change_some(backend, account, practice).await?;
     let row = clients::row(&mut tx, practice, account, client, now).await?;
     if !clients::may_edit(&actor, &row) {
         return Err(ServiceError::Forbidden);

@@ -231,17 +231,9 @@ pub async fn invite(
     request: &InviteRequest,
 ) -> ServiceResult<Vec<InviteOutcome>> {
     let now = backend.now_ms();
-    let mut tx = backend.db.begin().await?;
-    if !tx.lock_practice(practice).await? {
-        return Err(ServiceError::NotFound);
-    }
-    let actor =
-        memberships::require_in(&mut tx, account, practice, Capability::ViewClients).await?;
     // Refused at the door by role, before the message is even read; which
     // clients are the viewer's is checked per client below.
-    if !can(&actor, Capability::EditClients).permits(true) {
-        return Err(ServiceError::Forbidden);
-    }
+    let (mut tx, actor) = clients::change_some(backend, account, practice).await?;
     if request.save_as_default && !can(&actor, Capability::ChangeSettings).permits(false) {
         return Err(ServiceError::Forbidden);
     }

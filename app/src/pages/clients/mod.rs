@@ -175,6 +175,11 @@ fn ClientLine(
 ) -> impl IntoView {
     let class = (client.portal == PortalStatus::HasAccount).then_some("row-green");
     let href = practice.path(&format!("clients/{}", client.id));
+    // A green row offers more forms (§5): Client details → Forms.
+    let send_forms = (client.portal == PortalStatus::HasAccount && !client.archived).then(|| {
+        let label = format!("Send forms to {}", client.full_name());
+        view! { " "<a class="button small secondary" href=format!("{href}#forms") aria-label=label>"Send forms"</a> }
+    });
     let why = client.not_invitable();
     let (id, name) = (client.id, client.full_name());
     let row = client.clone();
@@ -199,7 +204,7 @@ fn ClientLine(
             <td class="card-title"><a href=href>{client.full_name()}</a></td>
             <td data-label="Email">{client.email.clone().unwrap_or_else(|| "—".into())}</td>
             <td data-label="Date of birth">{client.date_of_birth.map(|d| d.to_string()).unwrap_or_else(|| "—".into())}</td>
-            <td data-label="Portal">{portal_badge(client.portal)}</td>
+            <td data-label="Portal">{portal_badge(client.portal)}{send_forms}</td>
         </tr>
     }
 }
