@@ -13,6 +13,7 @@ use super::forms::ClientForms;
 use super::invite::InvitePanel;
 use super::portal_badge;
 use crate::api::clients::{get_client, ArchiveClient, AssignClient, EditClient};
+use crate::api::forms::SendForms;
 use crate::components::confirm::{Confirm, ConfirmDialog};
 use crate::components::practice::{use_practice, PracticeContext, PracticeProblem};
 use crate::error::AppError;
@@ -31,6 +32,7 @@ pub fn ClientDetailsPage() -> impl IntoView {
         edit: ServerAction::new(),
         archive: ServerAction::new(),
         assign: ServerAction::new(),
+        send_forms: ServerAction::new(),
         invited: RwSignal::new(0),
         confirm: Confirm::new(),
     };
@@ -40,6 +42,7 @@ pub fn ClientDetailsPage() -> impl IntoView {
                 actions.edit.version().get(),
                 actions.archive.version().get(),
                 actions.assign.version().get(),
+                actions.send_forms.version().get(),
                 actions.invited.get(),
             )
         },
@@ -62,6 +65,8 @@ struct Actions {
     edit: ServerAction<EditClient>,
     archive: ServerAction<ArchiveClient>,
     assign: ServerAction<AssignClient>,
+    /// Kept here, not in the panel: its answer stays shown when the details reload.
+    send_forms: ServerAction<SendForms>,
     /// Moves when portal invitations went out: the status changes.
     invited: RwSignal<u32>,
     confirm: Confirm,
@@ -144,7 +149,7 @@ fn Details(view: ClientView, practice: PracticeContext, actions: Actions) -> imp
                     server=Signal::derive(move || actions.edit.value().get().and_then(Result::err))
                     label="Save" read_only=!may_edit/>
             </div>
-            <ClientForms practice client=id forms sent
+            <ClientForms practice client=id forms action=actions.send_forms
                 may_send=may_edit && !archived && client.portal == PortalStatus::HasAccount/>
             <AssignedStaff staff client=id may_manage practice action=actions.assign/>
         </section>

@@ -19,8 +19,7 @@ pub fn ClientForms(
     forms: Vec<ClientFormRow>,
     /// The client has a portal login and the viewer may send them forms.
     may_send: bool,
-    /// Runs once forms were sent: the list changes.
-    sent: Callback<()>,
+    action: ServerAction<SendForms>,
 ) -> impl IntoView {
     let open = RwSignal::new(None::<ClientFormId>);
     let rows = if forms.is_empty() {
@@ -57,7 +56,7 @@ pub fn ClientForms(
         <div class="card" id="forms">
             <h2>"Forms"</h2>
             {rows}
-            {may_send.then(|| view! { <SendPanel practice client sent/> })}
+            {may_send.then(|| view! { <SendPanel practice client action/> })}
         </div>
     }
 }
@@ -77,15 +76,13 @@ fn Submission(practice: PracticeContext, id: ClientFormId) -> impl IntoView {
 
 /// *Send forms*: tick the practice's forms, one email to the client.
 #[component]
-fn SendPanel(practice: PracticeContext, client: ClientId, sent: Callback<()>) -> impl IntoView {
+fn SendPanel(
+    practice: PracticeContext,
+    client: ClientId,
+    action: ServerAction<SendForms>,
+) -> impl IntoView {
     let choices = Resource::new(|| (), move |_| intake_forms(practice.id));
     let chosen = RwSignal::new(BTreeSet::<FormId>::new());
-    let action = ServerAction::<SendForms>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = action.value().get() {
-            sent.run(());
-        }
-    });
     let answer = move || {
         action.value().get().map(|result| match result {
             Ok(titles) => view! {
