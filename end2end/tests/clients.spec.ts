@@ -217,9 +217,9 @@ test("a client opens the emailed link on a phone, creates the portal login and f
   await expect(row).toHaveClass(/row-green/);
 
   // Client details: both submissions, with the drawn signature.
-  await page.getByRole("link", { name: "Ana Silva" }).click();
+  await page.getByRole("link", { name: "Ana Silva", exact: true }).click();
   const submitted = page.locator("#forms");
-  await expect(submitted.getByText("Submitted")).toHaveCount(2);
+  await expect(submitted.getByText("Submitted", { exact: true })).toHaveCount(2);
   await submitted.getByRole("button", { name: "Answers to Consent to treatment" }).click();
   await expect(submitted.getByRole("img", { name: "Signature (drawn)" })).toBeVisible();
   await expect(submitted.getByText("Ana Silva")).toBeVisible();

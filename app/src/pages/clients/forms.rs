@@ -35,15 +35,17 @@ pub fn ClientForms(
                     };
                     view! {
                         <li>
-                            <strong>{form.title.clone()}</strong>" "{status_badge(form.status)}
-                            <span class="hint">" "{when}</span>
-                            {(form.status != FormStatus::ToFill).then(|| view! {
-                                <button type="button" class="button small secondary"
-                                    aria-expanded=move || (open.get() == Some(id)).to_string()
-                                    on:click=move |_| open.update(|o| *o = if *o == Some(id) { None } else { Some(id) })>
-                                    {format!("Answers to {}", form.title)}
-                                </button>
-                            })}
+                            <div class="client-form-head">
+                                <strong>{form.title.clone()}</strong>{status_badge(form.status)}
+                                <span class="hint">{when}</span>
+                                {(form.status != FormStatus::ToFill).then(|| view! {
+                                    <button type="button" class="button small secondary"
+                                        aria-expanded=move || (open.get() == Some(id)).to_string()
+                                        on:click=move |_| open.update(|o| *o = if *o == Some(id) { None } else { Some(id) })>
+                                        {format!("Answers to {}", form.title)}
+                                    </button>
+                                })}
+                            </div>
                             {move || (open.get() == Some(id)).then(|| view! { <Submission practice id/> })}
                         </li>
                     }
