@@ -175,6 +175,8 @@ pub enum StartError {
     Leptos(String),
     #[error(transparent)]
     AuditKey(#[from] server::audit::KeyError),
+    #[error("cannot give existing practices their starting forms: {0}")]
+    Forms(server::error::ServiceError),
     #[error("CAREKEYS_TEST_CLOCK is set, but this build has no test clock (it is only in builds for the browser tests)")]
     NoTestClock,
     #[error("cannot listen on {0}: {1}")]
@@ -216,6 +218,15 @@ pub async fn run() -> Result<(), StartError> {
         None => Arc::new(SystemClock),
     };
     let backend = Backend::new(db, clock, config)?;
+    let seeded = server::forms::seed_existing(&backend)
+        .await
+        .map_err(StartError::Forms)?;
+    if seeded > 0 {
+        tracing::info!(
+            practices = seeded,
+            "gave existing practices the starting intake forms"
+        );
+    }
     tokio::spawn(worker::run(
         backend.db.clone(),
         transport,

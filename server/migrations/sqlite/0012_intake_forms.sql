@@ -32,3 +32,7 @@ CREATE TABLE client_forms (
 CREATE INDEX client_forms_client ON client_forms(client_id, requested_at);
 -- Asking again for a form the client has not handed in yet asks nothing new.
 CREATE UNIQUE INDEX client_forms_one_open ON client_forms(client_id, form_id) WHERE submitted_at IS NULL;
+
+-- Whether the practice got shared::forms::seeded. Practices created before
+-- intake forms get them when a server starts (server::forms::seed_existing).
+ALTER TABLE practices ADD COLUMN forms_seeded BOOLEAN NOT NULL DEFAULT FALSE;

@@ -177,12 +177,38 @@ async fn insert(
     Ok(id)
 }
 
-/// A new practice's forms (`shared::forms::seeded`), sent by default.
+/// A new practice's forms (`shared::forms::seeded`), sent by default; once
+/// per practice, whichever server gets there first.
 pub(crate) async fn seed(tx: &mut Tx, practice: PracticeId, now: i64) -> ServiceResult<()> {
-    for definition in shared::forms::seeded() {
-        insert(tx, practice, &definition, true, now).await?;
+    let first = on_tx!(&mut *tx, c => {
+        sqlx::query("UPDATE practices SET forms_seeded = TRUE WHERE id = $1 AND NOT forms_seeded")
+            .bind(practice)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
+    })?;
+    if first == 1 {
+        for definition in shared::forms::seeded() {
+            insert(tx, practice, &definition, true, now).await?;
+        }
     }
     Ok(())
+}
+
+/// Gives the practices created before intake forms existed their starting
+/// forms; run as a server starts. Answers how many practices got them.
+pub async fn seed_existing(backend: &Backend) -> ServiceResult<usize> {
+    let waiting: Vec<PracticeId> = on_pool!(&backend.db, pool => {
+        sqlx::query_scalar("SELECT id FROM practices WHERE NOT forms_seeded")
+            .fetch_all(pool)
+            .await
+    })?;
+    for &practice in &waiting {
+        let mut tx = backend.db.begin().await?;
+        seed(&mut tx, practice, backend.now_ms()).await?;
+        tx.commit().await?;
+    }
+    Ok(waiting.len())
 }
 
 /// Makes exactly `forms` the practice's defaults; answers whether that changed anything.

@@ -451,7 +451,41 @@ async fn save_as_default_keeps_the_chosen_forms(env: &TestEnv) {
     ));
 }
 
+async fn practices_from_before_intake_forms_get_them_once(env: &TestEnv) {
+    let owner = person(env, "owner@example.org").await;
+    let practice = open_practice(env, owner, "Harbour Clinic").await;
+    // As a database migrated from before intake forms leaves a practice.
+    for sql in [
+        "DELETE FROM intake_forms",
+        "UPDATE practices SET forms_seeded = FALSE",
+    ] {
+        server::on_pool!(env.db(), pool => sqlx::query(sql).execute(pool).await.map(drop)).unwrap();
+    }
+    assert!(forms::list(&env.backend, owner, practice)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(forms::seed_existing(&env.backend).await.unwrap(), 1);
+    assert_eq!(
+        forms::list(&env.backend, owner, practice)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    // A second start (or a second server) adds nothing.
+    assert_eq!(forms::seed_existing(&env.backend).await.unwrap(), 0);
+    assert_eq!(
+        forms::list(&env.backend, owner, practice)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
 on_both_backends!(
+    practices_from_before_intake_forms_get_them_once,
     a_new_practice_starts_with_two_forms_and_admins_define_more,
     a_client_fills_a_draft_returns_to_it_and_submits,
     send_forms_reaches_clients_with_a_login_once,
