@@ -1,6 +1,6 @@
 import { devices, expect, test, type Page } from "@playwright/test";
 import { APP_URL } from "../playwright.config";
-import { createPractice, expectNoHorizontalScroll, linkIn, mailsTo, nthMailTo, open, signUp, uniqueEmail } from "./helpers";
+import { createPractice, expectNoHorizontalScroll, linkIn, logIn, logOut, mailsTo, nthMailTo, open, signUp, uniqueEmail } from "./helpers";
 
 // Clients and Invite to Client Portal (issue "Clients and the client portal").
 
@@ -159,7 +159,7 @@ test("a client opens the emailed link on a phone, creates the portal login and f
   await expect(phone.getByRole("heading", { name: "Harbour Clinic" })).toBeVisible();
   await expectNoHorizontalScroll(phone);
 
-  // Health history: half-way, a draft; leave, come back, it is all there.
+  // Health history: half-way, a draft; log out, come back later, it is all there.
   await phone.getByRole("link", { name: "Health history" }).click();
   const reason = phone.getByLabel("Reason for your visit");
   await expect(reason).toBeVisible();
@@ -167,7 +167,9 @@ test("a client opens the emailed link on a phone, creates the portal login and f
   await phone.getByRole("group", { name: "Do you have a chronic condition?" }).getByLabel("No").check();
   await phone.getByRole("button", { name: "Save draft" }).click();
   await expect(phone.getByRole("status")).toContainText("Draft saved");
-  await phone.getByRole("link", { name: "← Your forms" }).click();
+  await logOut(phone);
+  await logIn(phone, ana, "a long patient password");
+  await expect(phone).toHaveURL(/\/portal$/);
   await expect(phone.getByRole("listitem").filter({ hasText: "Health history" })).toContainText("Draft");
   await phone.getByRole("link", { name: "Health history" }).click();
   await expect(phone.getByLabel("Reason for your visit")).toHaveValue("Pain in my left knee");

@@ -45,7 +45,8 @@ pub async fn list_for(
 }
 
 /// Where a person lands after logging in: the local path they asked for,
-/// else their first practice, else the page to create one.
+/// else their first practice, else their forms if they are some practice's
+/// client, else the page to create a practice.
 pub async fn landing_path(
     backend: &Backend,
     account: AccountId,
@@ -54,10 +55,16 @@ pub async fn landing_path(
     if let Some(next) = next.and_then(shared::validation::local_path) {
         return Ok(next.to_owned());
     }
-    Ok(match list_for(backend, account).await?.first() {
-        Some(p) => format!("/p/{}", p.id),
-        None => "/practices/new".into(),
-    })
+    if let Some(p) = list_for(backend, account).await?.first() {
+        return Ok(format!("/p/{}", p.id));
+    }
+    let client: bool = on_pool!(&backend.db, pool => {
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM portal_logins WHERE account_id = $1)")
+            .bind(account)
+            .fetch_one(pool)
+            .await
+    })?;
+    Ok(if client { "/portal" } else { "/practices/new" }.into())
 }
 
 /// Opens a write transaction on `practice`, takes its lock, and checks that

@@ -219,6 +219,19 @@ async fn a_client_fills_a_draft_returns_to_it_and_submits(env: &TestEnv) {
     )
     .await;
 
+    // Coming back later, a client who logs in lands on their forms.
+    assert_eq!(
+        server::practices::landing_path(&env.backend, ana, None)
+            .await
+            .unwrap(),
+        "/portal"
+    );
+    assert_eq!(
+        server::practices::landing_path(&env.backend, owner, None)
+            .await
+            .unwrap(),
+        format!("/p/{practice}")
+    );
     let places = portal::places(&env.backend, ana).await.unwrap();
     assert_eq!(places[0].forms.len(), 2);
     assert!(places[0]
