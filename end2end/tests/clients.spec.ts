@@ -1,6 +1,6 @@
 import { devices, expect, test, type Page } from "@playwright/test";
 import { APP_URL } from "../playwright.config";
-import { createPractice, expectNoHorizontalScroll, linkIn, logIn, logOut, mailsTo, nthMailTo, open, signUp, uniqueEmail } from "./helpers";
+import { createPractice, expectAccessible, expectNoHorizontalScroll, linkIn, logIn, logOut, mailsTo, nthMailTo, open, signUp, uniqueEmail } from "./helpers";
 
 // Clients and Invite to Client Portal (issue "Clients and the client portal").
 
@@ -149,6 +149,7 @@ test("a client opens the emailed link on a phone, creates the portal login and f
   await expect(phone.getByText("Hello Ana, Harbour Clinic invites you")).toBeVisible();
   await expect(phone.getByLabel("Your login")).toHaveValue(ana);
   await expectNoHorizontalScroll(phone);
+  await expectAccessible(phone);
   await phone.getByLabel("Choose a password").fill("short");
   await phone.getByRole("button", { name: "Create my portal login" }).click();
   await expect(phone.getByText("at least 10 characters", { exact: false }).last()).toBeVisible();
@@ -171,10 +172,12 @@ test("a client opens the emailed link on a phone, creates the portal login and f
   await logIn(phone, ana, "a long patient password");
   await expect(phone).toHaveURL(/\/portal$/);
   await expect(phone.getByRole("listitem").filter({ hasText: "Health history" })).toContainText("Draft");
+  await expectAccessible(phone);
   await phone.getByRole("link", { name: "Health history" }).click();
   await expect(phone.getByLabel("Reason for your visit")).toHaveValue("Pain in my left knee");
   await expect(phone.getByRole("group", { name: "Do you have a chronic condition?" }).getByLabel("No")).toBeChecked();
   await expectNoHorizontalScroll(phone);
+  await expectAccessible(phone);
   await phone.getByRole("button", { name: "Submit form" }).click();
   await expect(phone.getByText("Answer \"Smoking\": it is required.")).toBeVisible();
   await phone.getByRole("group", { name: "Smoking" }).getByLabel("Never").check();
@@ -191,6 +194,12 @@ test("a client opens the emailed link on a phone, creates the portal login and f
   await phone.getByLabel("Full name").fill("Ana Silva");
   await phone.getByRole("button", { name: "Submit form" }).click();
   await expect(phone.getByText("Answer \"Signature\": it is required.")).toBeVisible();
+  await expectAccessible(phone);
+  // Without a pointer, the typed name is drawn; cleared, the box is back.
+  await phone.getByLabel("Or type your name to sign").fill("Ana Silva");
+  await phone.getByRole("button", { name: "Sign with this name" }).click();
+  await expect(phone.getByRole("img", { name: "Your signature" })).toBeVisible();
+  await phone.getByRole("button", { name: "Clear signature" }).click();
   const pad = phone.getByRole("img", { name: "Signature box" });
   const box = (await pad.boundingBox())!;
   await phone.mouse.move(box.x + 20, box.y + box.height / 2);
@@ -204,6 +213,7 @@ test("a client opens the emailed link on a phone, creates the portal login and f
   await phone.getByRole("button", { name: "Submit form" }).click();
   await expect(phone.getByRole("status")).toContainText("Submitted on");
   await expect(phone.getByRole("img", { name: "Signature (drawn)" })).toBeVisible();
+  await expectAccessible(phone);
   await phone.getByRole("link", { name: "← Your forms" }).click();
   await expect(phone.getByText("Submitted")).toHaveCount(2);
 

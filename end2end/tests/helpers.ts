@@ -126,3 +126,13 @@ export async function expectNoHorizontalScroll(page: Page) {
   const sideways = await page.locator(".table-wrap").evaluateAll((wraps) => wraps.filter((w) => w.scrollWidth > w.clientWidth).length);
   expect(sideways, "tables that scroll sideways").toBe(0);
 }
+
+/** axe-core's WCAG 2.2 A/AA rules find nothing on the page as it is now (ui.md). */
+export async function expectAccessible(page: Page) {
+  const { default: AxeBuilder } = await import("@axe-core/playwright");
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
+    .analyze();
+  const found = results.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  expect(found, "axe-core violations").toEqual([]);
+}

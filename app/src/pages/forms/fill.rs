@@ -206,14 +206,36 @@ fn SignaturePad(id: String, value: RwSignal<String>) -> impl IntoView {
             }
         }
     };
+    // Without a pointer (a keyboard, a switch), the typed name is drawn instead.
+    let typed = RwSignal::new(String::new());
+    let sign_typed = move |_| {
+        let name = typed.get_untracked();
+        if let (Some(c), Some(ctx)) = (canvas.get_untracked(), context()) {
+            let (w, h) = (f64::from(c.width()), f64::from(c.height()));
+            ctx.clear_rect(0.0, 0.0, w, h);
+            ctx.set_font("italic 56px cursive, serif");
+            ctx.set_text_baseline("middle");
+            let _ = ctx.fill_text_with_max_width(name.trim(), 20.0, h / 2.0, w - 40.0);
+            if let Ok(url) = c.to_data_url() {
+                value.set(url);
+            }
+        }
+    };
     let hint_id = format!("{id}-hint");
+    let typed_id = format!("{id}-typed");
     view! {
-        <p class="hint" id=hint_id.clone()>"Sign in the box with your finger or the mouse."</p>
+        <p class="hint" id=hint_id.clone()>"Sign in the box with your finger or the mouse, or type your name below it."</p>
         {move || if value.with(String::is_empty) {
             view! {
                 <canvas id=id.clone() class="signature-pad" width="600" height="200" node_ref=canvas
                     role="img" aria-label="Signature box" aria-describedby=hint_id.clone()
                     on:pointerdown=start on:pointermove=draw on:pointerup=end on:pointerleave=end></canvas>
+                <div class="typed-signature">
+                    <label for=typed_id.clone()>"Or type your name to sign"</label>
+                    <input id=typed_id.clone() type="text" autocomplete="name" bind:value=typed/>
+                    <button type="button" class="button small secondary" on:click=sign_typed
+                        disabled=move || typed.with(|t| t.trim().is_empty())>"Sign with this name"</button>
+                </div>
             }
             .into_any()
         } else {
