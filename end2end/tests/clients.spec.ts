@@ -77,6 +77,7 @@ test("an admin invites three clients to the portal with a message of their own",
     await forms.getByRole("checkbox", { name: title }).check();
   }
   await page.getByLabel("Save message and forms as the practice's default").check();
+  await expectAccessible(page);
   await page.getByRole("button", { name: "Send 3 invitation(s)" }).click();
   await expect(page.getByRole("status")).toContainText("3 invitation(s) sent.");
 

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { APP_URL } from "../playwright.config";
-import { createPractice, linkIn, nthMailTo, open, signUp, uniqueEmail } from "./helpers";
+import { createPractice, expectAccessible, linkIn, nthMailTo, open, signUp, uniqueEmail } from "./helpers";
 
 // Intake forms at the practice's desk: the builder in Settings, and Send forms
 // to a client who already has a portal login (issue "Clients and the client portal").
@@ -37,6 +37,7 @@ test("an admin builds a form, and sends it to a client who has a portal login", 
   await page.getByLabel("Options, one per line").fill("Only here");
   await page.getByRole("button", { name: "Save form" }).click();
   await expect(page.getByText("Give at least two options, one per line.")).toBeVisible();
+  await expectAccessible(page);
   await page.getByLabel("Options, one per line").fill("Nowhere\nWithin Europe\nOutside Europe");
   await page.getByLabel("Required").check();
   await page.getByRole("button", { name: "Save form" }).click();
@@ -66,6 +67,7 @@ test("an admin builds a form, and sends it to a client who has a portal login", 
   expect(mail.subject).toBe("Harbour Clinic asks you to fill in forms");
   expect(mail.text).toContain("- Travel");
   await expect(forms.getByText("To fill in")).toBeVisible();
+  await expectAccessible(page);
 
   // Not handed in yet: sending it again says so, and sends nothing.
   await forms.getByRole("checkbox", { name: "Travel" }).check();
