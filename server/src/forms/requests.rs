@@ -155,6 +155,7 @@ pub(super) async fn filled(
     let (practice_name, client_name, definition, answers, submitted, zone, practice) =
         row.ok_or(ServiceError::NotFound)?;
     let definition: FormDefinition = decode(&definition)?;
+    let status = status(answers.is_some(), submitted.is_some());
     let answers = match &answers {
         Some(json) => decode(json)?,
         None => Answers::empty(&definition),
@@ -164,7 +165,7 @@ pub(super) async fn filled(
             id,
             practice_name,
             client_name,
-            status: status(true, submitted.is_some()),
+            status,
             submitted: submitted.map(|s| practice_time(s, &zone)),
             answers,
             definition,

@@ -248,6 +248,7 @@ async fn a_client_fills_a_draft_returns_to_it_and_submits(env: &TestEnv) {
     let form = forms::open(&env.backend, ana, request).await.unwrap();
     assert_eq!(form.practice_name, "Harbour Clinic");
     assert_eq!(form.answers, Answers::empty(&form.definition));
+    assert_eq!(form.status, FormStatus::ToFill);
     let save = |answers: [&str; 3], completion| FormSave {
         answers: Answers(answers.iter().map(|a| a.to_string()).collect()),
         completion,
