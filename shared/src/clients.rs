@@ -155,6 +155,11 @@ impl ClientRow {
         format!("{} {}", self.first_name, self.last_name)
     }
 
+    /// Whether *Send forms* can reach this client: a portal login, not archived.
+    pub fn receives_forms(&self) -> bool {
+        !self.archived && self.portal == PortalStatus::HasAccount
+    }
+
     /// Why this client cannot be invited to the portal now (the disabled
     /// checkbox's tooltip, and the server's answer for them).
     pub fn not_invitable(&self) -> Option<&'static str> {
@@ -322,5 +327,9 @@ mod tests {
             .contains("Archived"));
         assert_eq!(why(Some("a@b.org"), PortalStatus::Invited, false), None);
         assert_eq!(why(Some("a@b.org"), PortalStatus::NoAccount, false), None);
+        // Forms go to green rows only, and never to the archive.
+        assert!(client(Some("a@b.org"), PortalStatus::HasAccount, false).receives_forms());
+        assert!(!client(Some("a@b.org"), PortalStatus::HasAccount, true).receives_forms());
+        assert!(!client(Some("a@b.org"), PortalStatus::Invited, false).receives_forms());
     }
 }

@@ -11,7 +11,7 @@ use crate::audit::{self, Event};
 use crate::backend::{Backend, Caller};
 use crate::db::Tx;
 use crate::error::{ServiceError, ServiceResult};
-use crate::{memberships, on_tx, practices};
+use crate::{on_tx, practices};
 
 fn audited(details: &ClientDetails) -> serde_json::Value {
     serde_json::json!({
@@ -65,18 +65,13 @@ pub async fn add(
 }
 
 /// Locks the practice, and checks that `account` may change this client.
-async fn change(
+pub(crate) async fn change(
     backend: &Backend,
     account: AccountId,
     practice: PracticeId,
     client: ClientId,
 ) -> ServiceResult<(Tx, ClientRow)> {
-    let mut tx = backend.db.begin().await?;
-    if !tx.lock_practice(practice).await? {
-        return Err(ServiceError::NotFound);
-    }
-    let actor =
-        memberships::require_in(&mut tx, account, practice, Capability::ViewClients).await?;
+    let (mut tx, actor) = super::change_some(backend, account, practice).await?;
     let row = row(&mut tx, practice, account, client, backend.now_ms()).await?;
     if !may_edit(&actor, &row) {
         return Err(ServiceError::Forbidden);

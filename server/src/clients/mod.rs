@@ -19,6 +19,7 @@ use crate::{memberships, on_pool, on_tx};
 
 mod change;
 
+pub(crate) use change::change;
 pub use change::{add, assign, edit, set_archived};
 
 /// A client as stored, with the viewer's relation to them.

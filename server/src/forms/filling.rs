@@ -76,14 +76,13 @@ pub async fn save(
     let event = Event::new(action, id.to_string())
         .in_practice(practice)
         .after(serde_json::json!({ "form": form.definition.title, "client": form.client_name }));
-    audit::append(
-        &mut tx,
+    audit::commit(
+        tx,
         &backend.audit_key,
         &caller.as_actor(account),
         now,
         event,
     )
     .await?;
-    tx.commit().await?;
     Ok(status)
 }

@@ -138,15 +138,14 @@ pub async fn save_definition(
     if let Some(before) = before {
         event = event.before(before);
     }
-    audit::append(
-        &mut tx,
+    audit::commit(
+        tx,
         &backend.audit_key,
         &caller.as_actor(account),
         now,
         event,
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 

@@ -2,7 +2,6 @@
 //! *Send forms* to a client who has a portal login; and what the team reads
 //! of them in Client details.
 
-use shared::clients::PortalStatus;
 use shared::forms::{Answers, ClientFormRow, FilledForm, FormDefinition, FormStatus};
 use shared::ids::{AccountId, ClientFormId, ClientId, FormId, PracticeId};
 use shared::roles::Capability;
@@ -198,13 +197,9 @@ pub async fn send(
     forms: &[FormId],
 ) -> ServiceResult<Vec<String>> {
     let now = backend.now_ms();
-    let (mut tx, actor) = clients::change_some(backend, account, practice).await?;
-    let row = clients::row(&mut tx, practice, account, client, now).await?;
-    if !clients::may_edit(&actor, &row) {
-        return Err(ServiceError::Forbidden);
-    }
+    let (mut tx, row) = clients::change(backend, account, practice, client).await?;
     let refused = |message: &str| ServiceError::Validation(FieldErrors::single("forms", message));
-    if row.archived || row.portal != PortalStatus::HasAccount {
+    if !row.receives_forms() {
         return Err(refused(
             "Forms are sent to clients with a portal login: invite them to the portal first.",
         ));
@@ -244,14 +239,13 @@ pub async fn send(
     let event = Event::new("forms.requested", client.to_string())
         .in_practice(practice)
         .after(serde_json::json!({ "name": row.full_name(), "forms": asked }));
-    audit::append(
-        &mut tx,
+    audit::commit(
+        tx,
         &backend.audit_key,
         &caller.as_actor(account),
         now,
         event,
     )
     .await?;
-    tx.commit().await?;
     Ok(asked)
 }

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use shared::clients::{ClientView, PortalStatus, StaffChoice};
+use shared::clients::{ClientView, StaffChoice};
 use shared::ids::{AccountId, ClientId};
 use std::collections::BTreeSet;
 
@@ -150,7 +150,7 @@ fn Details(view: ClientView, practice: PracticeContext, actions: Actions) -> imp
                     label="Save" read_only=!may_edit/>
             </div>
             <ClientForms practice client=id forms action=actions.send_forms
-                may_send=may_edit && !archived && client.portal == PortalStatus::HasAccount/>
+                may_send=may_edit && client.receives_forms()/>
             <AssignedStaff staff client=id may_manage practice action=actions.assign/>
         </section>
     }

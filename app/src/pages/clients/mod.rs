@@ -176,7 +176,7 @@ fn ClientLine(
     let class = (client.portal == PortalStatus::HasAccount).then_some("row-green");
     let href = practice.path(&format!("clients/{}", client.id));
     // A green row offers more forms (§5): Client details → Forms.
-    let send_forms = (client.portal == PortalStatus::HasAccount && !client.archived).then(|| {
+    let send_forms = client.receives_forms().then(|| {
         let label = format!("Send forms to {}", client.full_name());
         view! { " "<a class="button small secondary" href=format!("{href}#forms") aria-label=label>"Send forms"</a> }
     });
