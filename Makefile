@@ -42,7 +42,7 @@ test-tools:
 
 # cargo-leptos regenerates the WASM bundle on every call (about 40 s), so the
 # release is rebuilt only when a source file is newer than the last build.
-SOURCES := $(shell find app/src server/src server/migrations shared/src style public -type f 2>/dev/null) \
+SOURCES := $(shell find app/src server/src server/migrations shared/src style public tools/portal-bundle.sh -type f 2>/dev/null) \
 	Cargo.toml Cargo.lock app/Cargo.toml server/Cargo.toml shared/Cargo.toml
 RELEASE_STAMP := target/.release-built
 FRONT_STAMP := target/.front-built
@@ -54,9 +54,11 @@ build-front: $(FRONT_STAMP)
 # --split: each page of `app::pages::lazy` in its own WASM pieces, fetched
 # when a page first needs them; split-manifest repairs the list of pieces
 # that cargo-leptos 0.3.8 garbles when it adds content hashes.
+# portal-bundle.sh: the client portal's own small bundle (app/src/portal_app.rs).
 $(RELEASE_STAMP): $(SOURCES) | tools
 	cargo leptos build --release --precompress --split
 	cargo run -q -p split-manifest -- target/site/pkg
+	bash tools/portal-bundle.sh
 	@touch $@ $(FRONT_STAMP)
 
 # The browser tests load the release front end exactly as people get it (WASM,
@@ -64,6 +66,7 @@ $(RELEASE_STAMP): $(SOURCES) | tools
 $(FRONT_STAMP): $(SOURCES) | tools
 	cargo leptos build --release --precompress --split --frontend-only
 	cargo run -q -p split-manifest -- target/site/pkg
+	bash tools/portal-bundle.sh
 	@touch $@
 
 # One invocation: cargo sees the three crates' build as one graph.

@@ -14,6 +14,22 @@ use crate::pages::NotFound;
 /// The HTML document around the app. On the server it also sets the page's
 /// Content-Security-Policy with this response's nonce.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    document(options.clone(), options, App)
+}
+
+/// The same document around the client portal: the browser hydrates it with
+/// the portal's own small WASM bundle (see `portal_app`), not the console's.
+pub fn portal_shell(options: LeptosOptions) -> impl IntoView {
+    let scripts = crate::portal_app::bundle_options(&options);
+    document(options, scripts, crate::portal_app::PortalApp)
+}
+
+/// `options` names the stylesheet; `scripts` the WASM bundle that hydrates `app`.
+fn document<V: IntoView + 'static>(
+    options: LeptosOptions,
+    scripts: LeptosOptions,
+    app: fn() -> V,
+) -> impl IntoView {
     #[cfg(feature = "ssr")]
     if let (Some(nonce), Some(response)) = (
         leptos::nonce::use_nonce(),
@@ -34,12 +50,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
                 // The release's hashed file names, when it has them.
-                <HashedStylesheet id="leptos" options=options.clone()/>
-                <HydrationScripts options/>
+                <HashedStylesheet id="leptos" options/>
+                <HydrationScripts options=scripts/>
                 <MetaTags/>
             </head>
             <body>
-                <App/>
+                {app()}
             </body>
         </html>
     }
@@ -90,9 +106,6 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("audit") view={Lazy::<lazy::AuditLog>::new()}/>
                         <Route path=path!("login-requests/:request") view={Lazy::<lazy::Decision>::new()}/>
                     </ParentRoute>
-                    <Route path=path!("/portal") view={Lazy::<lazy::Portal>::new()}/>
-                    <Route path=path!("/portal/invitation") view={Lazy::<lazy::PortalInvitation>::new()}/>
-                    <Route path=path!("/portal/forms/:id") view={Lazy::<lazy::PortalForm>::new()}/>
                     <Route path=path!("/invitation") view={Lazy::<lazy::Invitation>::new()}/>
                     <Route path=path!("/join/:code") view={Lazy::<lazy::Join>::new()}/>
                     <Route path=path!("/dev/mailbox") view={Lazy::<lazy::Mailbox>::new()}/>

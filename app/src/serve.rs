@@ -14,7 +14,8 @@ use server::clock::ManualClock;
 use server::http::delivery;
 use std::sync::Arc;
 
-use crate::app::{shell, App};
+use crate::app::{portal_shell, shell, App};
+use crate::portal_app::PortalApp;
 
 #[derive(Clone, axum::extract::FromRef)]
 struct AppState {
@@ -109,7 +110,9 @@ pub fn router_with_test_clock(
     } else {
         delivery::AssetNames::Plain
     };
-    let routes = generate_route_list(App);
+    // One list: each call of `leptos_routes_with_context` also adds every server function.
+    let mut routes = generate_route_list(App);
+    routes.extend(generate_route_list(PortalApp));
     let state = AppState {
         leptos_options: leptos_options.clone(),
         backend: backend.clone(),
@@ -136,14 +139,16 @@ pub fn router_with_test_clock(
             &state,
             routes,
             move || provide_context(backend.clone()),
-            move || shell(leptos_options.clone()),
+            move || document_for(leptos_options.clone()),
         )
-        // A page that does not exist still renders the header for whoever is signed in.
+        // A page that does not exist still renders the header for whoever is
+        // signed in, inside the portal or the console as its address says.
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
         >(
-            move || provide_context(fallback_backend.clone()), shell
+            move || provide_context(fallback_backend.clone()),
+            document_for,
         ))
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(
@@ -157,6 +162,18 @@ pub fn router_with_test_clock(
             server::http::security_headers,
         ))
         .with_state(state)
+}
+
+/// The document for the page this request asks for: the portal's under
+/// `/portal` (hydrated by the portal's own bundle), the console's elsewhere.
+fn document_for(options: LeptosOptions) -> AnyView {
+    let in_portal = use_context::<http::request::Parts>()
+        .is_some_and(|parts| crate::portal_app::holds(parts.uri.path()));
+    if in_portal {
+        portal_shell(options).into_any()
+    } else {
+        shell(options).into_any()
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -1,17 +1,8 @@
 import { devices, expect, test, type Page } from "@playwright/test";
 import { APP_URL } from "../playwright.config";
-import { createPractice, expectAccessible, expectNoHorizontalScroll, linkIn, logIn, logOut, mailsTo, nthMailTo, open, signUp, uniqueEmail } from "./helpers";
+import { addClient, createPractice, expectAccessible, expectNoHorizontalScroll, inviteToPortal, linkIn, logIn, logOut, mailsTo, nthMailTo, open, signUp, uniqueEmail } from "./helpers";
 
 // Clients and Invite to Client Portal (issue "Clients and the client portal").
-
-/** Adds a client through the server function the Add client form calls. */
-async function addClient(page: Page, practice: string, first: string, last: string, email: string) {
-  const response = await page.request.post("/api/add_client", {
-    headers: { Origin: APP_URL, "Content-Type": "application/json" },
-    data: { practice, form: { first_name: first, last_name: last, email, date_of_birth: "" } },
-  });
-  expect(response.ok(), await response.text()).toBeTruthy();
-}
 
 test("an admin invites three clients to the portal with a message of their own", async ({ page, request }, testInfo) => {
   test.skip(testInfo.project.name !== "desktop", "admins invite from the Clients list at a desk");
@@ -111,15 +102,6 @@ test("an admin invites three clients to the portal with a message of their own",
   await expect(page.getByText("Preview for Dinis Dias (1 of 1)")).toBeVisible();
 });
 
-/** Sends a portal invitation through the server function the Invite form calls. */
-async function inviteToPortal(page: Page, practice: string, client: string, forms: string[] = []) {
-  const response = await page.request.post("/api/invite_to_portal", {
-    headers: { Origin: APP_URL, "Content-Type": "application/json" },
-    data: { practice, request: { clients: [client], message: "Hi {client_first_name}: {invite_link}", forms, save_as_default: false } },
-  });
-  expect(response.ok(), await response.text()).toBeTruthy();
-}
-
 test("a client opens the emailed link on a phone, creates the portal login and fills both forms", async ({ browser, page, request }, testInfo) => {
   test.skip(testInfo.project.name !== "mobile", "patients open their invitation on a phone");
   const owner = uniqueEmail(testInfo, "owner");
@@ -127,12 +109,7 @@ test("a client opens the emailed link on a phone, creates the portal login and f
   await signUp(page, request, owner);
   await createPractice(page, "Harbour Clinic");
   const practice = new URL(page.url()).pathname.split("/")[2];
-  await addClient(page, practice, "Ana", "Silva", ana);
-  const clients = await page.request.post("/api/clients", {
-    headers: { Origin: APP_URL, "Content-Type": "application/json" },
-    data: { practice, query: { search: "", archived: false, page: 0 } },
-  });
-  const client = (await clients.json()).clients.rows[0].id as string;
+  const client = await addClient(page, practice, "Ana", "Silva", ana);
   const practiceForms = await page.request.post("/api/intake_forms", {
     headers: { Origin: APP_URL, "Content-Type": "application/json" },
     data: { practice },
@@ -245,12 +222,7 @@ test("a dead portal link says so and asks the practice for a new one", async ({ 
   await signUp(page, request, owner);
   await createPractice(page, "Harbour Clinic");
   const practice = new URL(page.url()).pathname.split("/")[2];
-  await addClient(page, practice, "Bea", "Lopes", bea);
-  const clients = await page.request.post("/api/clients", {
-    headers: { Origin: APP_URL, "Content-Type": "application/json" },
-    data: { practice, query: { search: "", archived: false, page: 0 } },
-  });
-  const client = (await clients.json()).clients.rows[0].id as string;
+  const client = await addClient(page, practice, "Bea", "Lopes", bea);
   await inviteToPortal(page, practice, client);
   const first = linkIn(await nthMailTo(request, bea, 1));
   await inviteToPortal(page, practice, client); // resent: the first link dies

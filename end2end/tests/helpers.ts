@@ -136,3 +136,22 @@ export async function expectAccessible(page: Page) {
   const found = results.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
   expect(found, "axe-core violations").toEqual([]);
 }
+
+/** Adds a client through the server function the Add client form calls; returns the client's id. */
+export async function addClient(page: Page, practice: string, first: string, last: string, email: string): Promise<string> {
+  const response = await page.request.post("/api/add_client", {
+    headers: { Origin: APP_URL, "Content-Type": "application/json" },
+    data: { practice, form: { first_name: first, last_name: last, email, date_of_birth: "" } },
+  });
+  expect(response.ok(), await response.text()).toBeTruthy();
+  return (await response.json()) as string;
+}
+
+/** Sends a portal invitation through the server function the Invite form calls. */
+export async function inviteToPortal(page: Page, practice: string, client: string, forms: string[] = []) {
+  const response = await page.request.post("/api/invite_to_portal", {
+    headers: { Origin: APP_URL, "Content-Type": "application/json" },
+    data: { practice, request: { clients: [client], message: "Hi {client_first_name}: {invite_link}", forms, save_as_default: false } },
+  });
+  expect(response.ok(), await response.text()).toBeTruthy();
+}

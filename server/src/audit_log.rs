@@ -94,13 +94,6 @@ fn readable(json: Option<String>) -> Option<String> {
     })
 }
 
-async fn time_zone(backend: &Backend, practice: PracticeId) -> ServiceResult<String> {
-    let (zone,): (String,) = on_pool!(&backend.db, pool => {
-        sqlx::query_as("SELECT time_zone FROM practices WHERE id = $1").bind(practice).fetch_one(pool).await
-    })?;
-    Ok(zone)
-}
-
 async fn entries(
     backend: &Backend,
     practice: PracticeId,
@@ -108,7 +101,7 @@ async fn entries(
     limit: i64,
     offset: i64,
 ) -> ServiceResult<(Vec<AuditEntry>, u64)> {
-    let zone = time_zone(backend, practice).await?;
+    let zone = crate::practices::zone_name(backend, practice).await?;
     let (from, to) = bounds(query, &zone)?;
     let action = query.action.as_deref().filter(|a| !a.is_empty());
     let rows: Vec<EntryRow> = on_pool!(&backend.db, pool => {

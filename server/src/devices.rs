@@ -157,9 +157,7 @@ pub async fn list(
 ) -> ServiceResult<DevicesView> {
     let actor = memberships::require(backend, account, practice, Capability::ViewClients).await?;
     let everyone = may_manage_devices_of(&actor, false);
-    let (zone,): (String,) = on_pool!(&backend.db, pool => {
-        sqlx::query_as("SELECT time_zone FROM practices WHERE id = $1").bind(practice).fetch_one(pool).await
-    })?;
+    let zone = crate::practices::zone_name(backend, practice).await?;
     let rows: Vec<DeviceRow> = on_pool!(&backend.db, pool => {
         sqlx::query_as(
             "SELECT t.device_id, t.account_id, a.full_name, d.label, d.created_at, t.trusted_at, t.last_seen_at, t.last_ip

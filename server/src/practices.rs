@@ -20,6 +20,22 @@ pub fn known_time_zone(name: &str) -> bool {
 }
 
 /// Every zone name, for the form's list.
+/// The practice's time zone as stored (an IANA name).
+pub async fn zone_name(backend: &Backend, practice: PracticeId) -> ServiceResult<String> {
+    let (zone,): (String,) = on_pool!(&backend.db, pool => {
+        sqlx::query_as("SELECT time_zone FROM practices WHERE id = $1").bind(practice).fetch_one(pool).await
+    })?;
+    Ok(zone)
+}
+
+/// The practice's time zone; UTC for a name this build does not know.
+pub async fn time_zone(backend: &Backend, practice: PracticeId) -> ServiceResult<chrono_tz::Tz> {
+    Ok(zone_name(backend, practice)
+        .await?
+        .parse()
+        .unwrap_or(chrono_tz::Tz::UTC))
+}
+
 pub fn time_zone_names() -> Vec<String> {
     chrono_tz::TZ_VARIANTS
         .iter()

@@ -88,9 +88,7 @@ pub async fn view(
 ) -> ServiceResult<TeamView> {
     memberships::require(backend, account, practice, Capability::ManageTeam).await?;
     let now = backend.now_ms();
-    let (time_zone,): (String,) = on_pool!(&backend.db, pool => {
-        sqlx::query_as("SELECT time_zone FROM practices WHERE id = $1").bind(practice).fetch_one(pool).await
-    })?;
+    let time_zone = crate::practices::zone_name(backend, practice).await?;
     let pattern = query.like_pattern();
     let member_status = match query.status {
         Some(TeamStatus::Member(status)) => Some(status),

@@ -17,16 +17,20 @@ pub enum ReadingKind {
     Systolic,
     Diastolic,
     HeartRate,
+    Steps,
+    Sleep,
 }
 
 impl ReadingKind {
-    pub const ALL: [ReadingKind; 6] = [
+    pub const ALL: [ReadingKind; 8] = [
         ReadingKind::Glucose,
         ReadingKind::Ketones,
         ReadingKind::Weight,
         ReadingKind::Systolic,
         ReadingKind::Diastolic,
         ReadingKind::HeartRate,
+        ReadingKind::Steps,
+        ReadingKind::Sleep,
     ];
 
     pub fn label(self) -> &'static str {
@@ -37,6 +41,8 @@ impl ReadingKind {
             ReadingKind::Systolic => "Blood pressure, systolic",
             ReadingKind::Diastolic => "Blood pressure, diastolic",
             ReadingKind::HeartRate => "Resting heart rate",
+            ReadingKind::Steps => "Steps",
+            ReadingKind::Sleep => "Sleep",
         }
     }
 
@@ -47,6 +53,8 @@ impl ReadingKind {
             ReadingKind::Weight => "kg",
             ReadingKind::Systolic | ReadingKind::Diastolic => "mmHg",
             ReadingKind::HeartRate => "bpm",
+            ReadingKind::Steps => "steps",
+            ReadingKind::Sleep => "hours",
         }
     }
 
@@ -59,6 +67,8 @@ impl ReadingKind {
             ReadingKind::Systolic => "systolic",
             ReadingKind::Diastolic => "diastolic",
             ReadingKind::HeartRate => "heart_rate",
+            ReadingKind::Steps => "steps",
+            ReadingKind::Sleep => "sleep",
         }
     }
 
@@ -66,7 +76,16 @@ impl ReadingKind {
         ReadingKind::ALL.into_iter().find(|k| k.code() == code)
     }
 
-    /// Values outside these bounds are typos, not goals (in hundredths).
+    /// `amount`, if it is plausible for this kind; otherwise the range that is.
+    pub fn check(self, amount: Amount) -> Result<Amount, String> {
+        let (min, max) = self.plausible();
+        if amount < min || amount > max {
+            return Err(format!("Use a value from {min} to {max} {}.", self.unit()));
+        }
+        Ok(amount)
+    }
+
+    /// Values outside these bounds are typos, not goals or readings (in hundredths).
     fn plausible(self) -> (Amount, Amount) {
         let (low, high) = match self {
             ReadingKind::Glucose => (20, 600),
@@ -75,6 +94,8 @@ impl ReadingKind {
             ReadingKind::Systolic => (60, 260),
             ReadingKind::Diastolic => (30, 160),
             ReadingKind::HeartRate => (25, 230),
+            ReadingKind::Steps => (0, 100_000),
+            ReadingKind::Sleep => (0, 24),
         };
         (Amount(low * 100), Amount(high * 100))
     }
@@ -167,18 +188,13 @@ impl GoalsForm {
             if low_text.is_empty() && high_text.is_empty() {
                 continue;
             }
-            let (min, max) = row.kind.plausible();
             let unit = row.kind.unit();
             let mut side = |field: &str, text: &str| -> Option<Amount> {
                 if text.is_empty() {
                     errors.add(field, "Enter both ends of the range, or neither.");
                     return None;
                 }
-                match Amount::parse(text) {
-                    Ok(amount) if amount < min || amount > max => {
-                        errors.add(field, format!("Use a value from {min} to {max} {unit}."));
-                        None
-                    }
+                match Amount::parse(text).and_then(|amount| row.kind.check(amount)) {
                     Ok(amount) => Some(amount),
                     Err(problem) => {
                         errors.add(field, problem);

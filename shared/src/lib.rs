@@ -9,6 +9,7 @@ pub mod audit_log;
 pub mod clients;
 #[cfg(feature = "sqlx")]
 pub mod columns;
+pub mod community;
 pub mod csv_import;
 pub mod devices;
 pub mod email;
@@ -22,6 +23,7 @@ pub mod membership;
 pub mod names;
 pub mod portal;
 pub mod practice;
+pub mod readings;
 pub mod roles;
 pub mod staff;
 pub mod team;

@@ -26,7 +26,6 @@ use crate::pages::join::JoinPage;
 use crate::pages::mailbox::MailboxPage;
 use crate::pages::new_practice::NewPracticePage;
 use crate::pages::password::{ChangePasswordPage, ForgotPasswordPage, ResetPasswordPage};
-use crate::pages::portal::{PortalFormPage, PortalHomePage, PortalInvitationPage};
 use crate::pages::settings::{
     SettingsDetailsPage, SettingsDevicesPage, SettingsGoalsPage, SettingsLayout, SettingsRolesPage,
 };
@@ -80,9 +79,6 @@ lazy_pages! {
     AuditLog => AuditLogPage;
     Decision => DecisionPage;
     Invitation => InvitationPage;
-    Portal => PortalHomePage;
-    PortalInvitation => PortalInvitationPage;
-    PortalForm => PortalFormPage;
     Join => JoinPage;
     Mailbox => MailboxPage;
 }

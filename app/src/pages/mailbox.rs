@@ -44,7 +44,11 @@ fn linkify(text: &str) -> Vec<AnyView> {
                 parts.push(" ".into_any());
             }
             if word.starts_with("http://") || word.starts_with("https://") {
-                parts.push(view! { <a href=word.to_owned()>{word.to_owned()}</a> }.into_any());
+                // A fresh page load, as from a mail program: a portal link belongs to the portal bundle.
+                parts.push(
+                    view! { <a href=word.to_owned() rel="external">{word.to_owned()}</a> }
+                        .into_any(),
+                );
             } else {
                 parts.push(word.to_owned().into_any());
             }

@@ -6,6 +6,8 @@ pub mod forms;
 pub mod home;
 pub mod invitation;
 pub mod join;
+// Not in the portal's bundle: each lazy page is an export of the module, which the linker would keep.
+#[cfg(not(feature = "portal-bundle"))]
 pub mod lazy;
 pub mod log_in;
 pub mod mailbox;

@@ -213,6 +213,41 @@ async fn an_unknown_page_is_a_404_page() {
     assert!(body_of(response).await.contains("Page not found"));
 }
 
+/// A patient's pages name the portal's own bundle, and only that; the
+/// console's pages name the console's.
+#[tokio::test]
+async fn portal_pages_load_the_portal_bundle_and_console_pages_the_console() {
+    let app = app().await;
+    let page = |path: &str| {
+        let request = Request::get(path).body(Body::empty()).unwrap();
+        let app = app.clone();
+        async move {
+            let response = app.oneshot(request).await.unwrap();
+            (response.status(), body_of(response).await)
+        }
+    };
+    // Your forms, to nobody signed in, is a 401 page: still the portal's.
+    for (path, expected) in [
+        ("/portal/invitation?token=nothing", StatusCode::OK),
+        ("/portal", StatusCode::UNAUTHORIZED),
+    ] {
+        let (status, html) = page(path).await;
+        assert_eq!(status, expected, "{path}");
+        assert!(html.contains("/pkg/portal.js"), "{path}: {html}");
+        assert!(!html.contains("/pkg/carekeys.js"), "{path}: {html}");
+        assert!(!html.contains("carekeys_bg.wasm"), "{path}: {html}");
+        // One stylesheet for both.
+        assert!(html.contains("/pkg/carekeys.css"), "{path}: {html}");
+    }
+    let (_, html) = page("/login").await;
+    assert!(html.contains("/pkg/carekeys.js"), "{html}");
+    assert!(!html.contains("/pkg/portal"), "{html}");
+    // The portal's own "not found", still with its bundle.
+    let (status, html) = page("/portal/no/such/page").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("Page not found") && html.contains("/pkg/portal.js"));
+}
+
 /// Signs `email` up through the server functions (the emailed link read from
 /// the outbox), presenting `cookie` if given; returns the new session cookie.
 async fn signed_up(

@@ -9,6 +9,7 @@ mod support;
 mod accounts;
 mod audit_log_page;
 mod clients;
+mod community_health;
 mod devices;
 mod goals;
 mod hardening;
