@@ -5,9 +5,7 @@
 mod support;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use server::backend::Caller;
 use shared::clients::ClientQuery;
-use shared::validation::PracticeForm;
 use std::time::Duration;
 
 const CLIENTS: usize = 10_000;
@@ -15,15 +13,7 @@ const CLIENTS: usize = 10_000;
 fn clients_page(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let (backend, owner, practice) = runtime.block_on(async {
-        let (backend, owner) = support::backend_with_owner().await;
-        let form = PracticeForm {
-            name: "Bench".into(),
-            contact_email: "desk@bench.example".into(),
-            time_zone: "UTC".into(),
-        };
-        let practice = server::practices::create(&backend, &Caller::default(), owner, &form)
-            .await
-            .unwrap();
+        let (backend, owner, practice) = support::practice_with_owner().await;
         // Straight into the tables: the list's queries are what is measured.
         let server::db::Db::Sqlite(pool) = &backend.db else {
             unreachable!("the benchmark runs on SQLite")

@@ -9,7 +9,6 @@ use server::backend::Caller;
 use shared::invitation::{InviteRequest, InviteSource};
 use shared::roles::{MembershipStatus, Role};
 use shared::team::TeamQuery;
-use shared::validation::PracticeForm;
 use std::time::Duration;
 
 const MEMBERS: usize = 2_000;
@@ -18,15 +17,7 @@ const INVITATIONS: usize = 10_000;
 fn team_page(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let (backend, owner, practice) = runtime.block_on(async {
-        let (backend, owner) = support::backend_with_owner().await;
-        let form = PracticeForm {
-            name: "Bench".into(),
-            contact_email: "desk@bench.example".into(),
-            time_zone: "UTC".into(),
-        };
-        let practice = server::practices::create(&backend, &Caller::default(), owner, &form)
-            .await
-            .unwrap();
+        let (backend, owner, practice) = support::practice_with_owner().await;
         // Members straight into the tables: 2,000 argon2 sign-ups would take minutes.
         let server::db::Db::Sqlite(pool) = &backend.db else {
             unreachable!("the benchmark runs on SQLite")

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod approval;
 pub mod audit;
 pub mod clients;
+pub mod community;
 pub mod devices;
 pub mod forms;
 pub mod mailbox;

@@ -133,6 +133,9 @@ pub fn nav_entries(practice: PracticeId, actor: &Actor) -> Vec<(&'static str, St
     if can(actor, Capability::ManageTeam).permits(false) {
         entries.push(("Team", format!("/p/{practice}/team")));
     }
+    if can(actor, Capability::ViewReports).permits(false) {
+        entries.push(("Community", format!("/p/{practice}/community")));
+    }
     if can(actor, Capability::ViewAudit).permits(false) {
         entries.push(("Audit log", format!("/p/{practice}/audit")));
     }

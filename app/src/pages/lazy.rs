@@ -19,6 +19,7 @@ use crate::components::practice::PracticeLayout;
 use crate::pages::approval::{DecisionPage, WaitingPage};
 use crate::pages::audit::AuditLogPage;
 use crate::pages::clients::{ClientDetailsPage, ClientsPage};
+use crate::pages::community::CommunityHealthPage;
 use crate::pages::dashboard::DashboardPage;
 use crate::pages::forms::builder::{FormBuilderPage, SettingsFormsPage};
 use crate::pages::invitation::InvitationPage;
@@ -76,6 +77,7 @@ lazy_pages! {
     EditUser => EditUserPage;
     Clients => ClientsPage;
     ClientDetails => ClientDetailsPage;
+    CommunityHealth => CommunityHealthPage;
     AuditLog => AuditLogPage;
     Decision => DecisionPage;
     Invitation => InvitationPage;

@@ -1,6 +1,7 @@
 pub mod approval;
 pub mod audit;
 pub mod clients;
+pub mod community;
 pub mod dashboard;
 pub mod forms;
 pub mod home;

@@ -8,7 +8,8 @@
 //! [`exercised_by`] fails the build (the match has no catch-all).
 
 use app::api::{
-    accounts, approval, audit, clients, devices, forms, mailbox, portal, practices, staff, team,
+    accounts, approval, audit, clients, community, devices, forms, mailbox, portal, practices,
+    staff, team,
 };
 use app::error::AppError;
 use axum::body::{to_bytes, Body};
@@ -18,6 +19,7 @@ use serde::Serialize;
 use server::backend::{Backend, Caller};
 use shared::audit_log::AuditQuery;
 use shared::clients::{ClientForm, ClientQuery};
+use shared::community::health::HealthQuery;
 use shared::forms::{Answers, Completion, FormDefinition, FormSave};
 use shared::goals::GoalsForm;
 use shared::ids::{
@@ -88,6 +90,22 @@ fn doors() -> Vec<(&'static str, Door)> {
             SignedIn(Body::from("token=not-a-token")),
         ),
         (portal::MyPortal::PATH, SignedIn(Body::empty())),
+        (
+            community::SetSharing::PATH,
+            SignedIn(json(community::SetSharing {
+                practice: PracticeId::from_uuid(uuid::Uuid::new_v4()),
+                sharing: true,
+            })),
+        ),
+        (
+            community::CommunityHealth::PATH,
+            Practice(ViewReports, |p| {
+                json(community::CommunityHealth {
+                    practice: p.id,
+                    query: HealthQuery { weeks: 12 },
+                })
+            }),
+        ),
         (
             forms::PortalForm::PATH,
             SignedIn(json(forms::PortalForm {
@@ -498,8 +516,9 @@ fn exercised_by(capability: Capability) -> Vec<&'static str> {
             portal::InviteToPortal::PATH,
             forms::SendForms::PATH,
         ],
-        // Reports and messages arrive with #11 and #12.
-        ViewReports | MessageClient | BatchMessage => vec![],
+        ViewReports => vec![community::CommunityHealth::PATH],
+        // Messages arrive with #12.
+        MessageClient | BatchMessage => vec![],
         ChangeGoals => vec![practices::SetGoals::PATH],
         ChangeSettings => vec![
             devices::SetDeviceApproval::PATH,

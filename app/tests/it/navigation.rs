@@ -36,6 +36,12 @@ fn the_practice_navigation_follows_the_role_table_for_every_role() {
             grant(role, Capability::ViewAudit) == Grant::Yes,
             "{role:?}: {html}"
         );
+        let community_link = format!(r#"href="/p/{practice}/community""#);
+        assert_eq!(
+            html.contains(&community_link),
+            grant(role, Capability::ViewReports) == Grant::Yes,
+            "{role:?}: {html}"
+        );
         let clients_link = format!(r#"href="/p/{practice}/clients""#);
         assert_eq!(
             html.contains(&clients_link),

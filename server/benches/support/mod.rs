@@ -4,8 +4,8 @@ use server::backend::{Backend, Caller};
 use server::clock::{SharedClock, SystemClock};
 use server::config::Config;
 use server::db::Db;
-use shared::ids::AccountId;
-use shared::validation::SignUpForm;
+use shared::ids::{AccountId, PracticeId};
+use shared::validation::{PracticeForm, SignUpForm};
 use std::sync::Arc;
 
 pub const OWNER_EMAIL: &str = "owner@bench.example";
@@ -23,6 +23,20 @@ pub async fn backend_with_owner() -> (Backend, AccountId) {
     let backend = Backend::new(db, clock, config).unwrap();
     let owner = account(&backend, OWNER_EMAIL, "10.0.0.1").await;
     (backend, owner)
+}
+
+/// [`backend_with_owner`], and a practice in UTC that the owner created.
+pub async fn practice_with_owner() -> (Backend, AccountId, PracticeId) {
+    let (backend, owner) = backend_with_owner().await;
+    let form = PracticeForm {
+        name: "Bench".into(),
+        contact_email: "desk@bench.example".into(),
+        time_zone: "UTC".into(),
+    };
+    let practice = server::practices::create(&backend, &Caller::default(), owner, &form)
+        .await
+        .unwrap();
+    (backend, owner, practice)
 }
 
 /// Signs `email` up (from `ip`) through the emailed link; returns the account.
