@@ -26,6 +26,8 @@ pub async fn backend_with_owner() -> (Backend, AccountId) {
 }
 
 /// [`backend_with_owner`], and a practice in UTC that the owner created.
+// Each benchmark compiles this module on its own; the login one has no practice.
+#[allow(dead_code)]
 pub async fn practice_with_owner() -> (Backend, AccountId, PracticeId) {
     let (backend, owner) = backend_with_owner().await;
     let form = PracticeForm {

@@ -39,3 +39,6 @@ CREATE TABLE readings (
 );
 -- Covers Community Health's weekly means and a person's own list.
 CREATE INDEX readings_account_time ON readings(account_id, taken_at, kind, value);
+
+-- Whether a member is also a client of the practice, asked per member.
+CREATE INDEX portal_logins_account ON portal_logins(account_id, practice_id);
