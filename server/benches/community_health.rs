@@ -28,14 +28,7 @@ fn community_health(c: &mut Criterion) {
         let mut tx = pool.begin().await.unwrap();
         let mut accounts = Vec::with_capacity(MEMBERS);
         for i in 0..MEMBERS {
-            let account = uuid::Uuid::new_v4().to_string();
-            sqlx::query("INSERT INTO accounts (id, email, full_name, password_hash, created_at) VALUES ($1, $2, $3, 'not-a-hash', 0)")
-                .bind(&account)
-                .bind(format!("member{i}@bench.example"))
-                .bind(format!("Member {i:04}"))
-                .execute(&mut *tx)
-                .await
-                .unwrap();
+            let account = support::insert_account(&mut tx, i).await;
             sqlx::query("INSERT INTO community_members (id, practice_id, email, status, account_id, sharing, added_at) VALUES ($1, $2, $3, 'accepted', $4, $5, 0)")
                 .bind(uuid::Uuid::new_v4().to_string())
                 .bind(practice)

@@ -24,14 +24,7 @@ fn team_page(c: &mut Criterion) {
         };
         let mut tx = pool.begin().await.unwrap();
         for i in 0..MEMBERS {
-            let account = uuid::Uuid::new_v4().to_string();
-            sqlx::query("INSERT INTO accounts (id, email, full_name, password_hash, created_at) VALUES ($1, $2, $3, 'not-a-hash', 0)")
-                .bind(&account)
-                .bind(format!("member{i}@bench.example"))
-                .bind(format!("Member {i:04}"))
-                .execute(&mut *tx)
-                .await
-                .unwrap();
+            let account = support::insert_account(&mut tx, i).await;
             sqlx::query("INSERT INTO memberships (id, practice_id, account_id, role, status, created_at) VALUES ($1, $2, $3, $4, $5, 0)")
                 .bind(uuid::Uuid::new_v4().to_string())
                 .bind(practice)

@@ -1,8 +1,9 @@
 //! The pages that arrive in their own piece of WASM. Built with `cargo leptos
 //! build --split`, each route below is cut out of the main bundle: a browser
-//! downloads the code of a page when it first opens it, so a patient opening
-//! an invitation does not download the admin console, and an admin's first
-//! page does not download every other page. On the server they render as any
+//! downloads the code of a page when it first opens it, so someone opening a
+//! team invitation does not download the admin console, and an admin's first
+//! page does not download every other page. (The client portal's pages are
+//! not here: they have a bundle of their own, `portal_app`.) On the server they render as any
 //! page does (and name the pieces the browser will need, so it fetches them
 //! in parallel with the main bundle).
 //!

@@ -41,6 +41,22 @@ pub async fn practice_with_owner() -> (Backend, AccountId, PracticeId) {
     (backend, owner, practice)
 }
 
+/// Account `member{i}@bench.example` straight into its table: thousands of
+/// argon2 sign-ups would take minutes. Returns its id.
+// Each benchmark compiles this module on its own; not all add people.
+#[allow(dead_code)]
+pub async fn insert_account(tx: &mut sqlx::SqliteConnection, i: usize) -> String {
+    let account = uuid::Uuid::new_v4().to_string();
+    sqlx::query("INSERT INTO accounts (id, email, full_name, password_hash, created_at) VALUES ($1, $2, $3, 'not-a-hash', 0)")
+        .bind(&account)
+        .bind(format!("member{i}@bench.example"))
+        .bind(format!("Member {i:04}"))
+        .execute(tx)
+        .await
+        .unwrap();
+    account
+}
+
 /// Signs `email` up (from `ip`) through the emailed link; returns the account.
 pub async fn account(backend: &Backend, email: &str, ip: &str) -> AccountId {
     let caller = Caller {

@@ -71,6 +71,15 @@ pub fn CommunityHealthPage() -> impl IntoView {
     .into_any()
 }
 
+/// "Glucose (mg/dL)"; "Steps", not "Steps (steps)".
+fn heading(kind: ReadingKind) -> String {
+    if kind.label().eq_ignore_ascii_case(kind.unit()) {
+        kind.label().to_owned()
+    } else {
+        format!("{} ({})", kind.label(), kind.unit())
+    }
+}
+
 /// One kind of reading: a chart of the weeks and the table behind it.
 #[component]
 fn KindFigures(
@@ -78,7 +87,6 @@ fn KindFigures(
     view: StoredValue<HealthView>,
     cohort: RwSignal<Cohort>,
 ) -> impl IntoView {
-    let unit = kind.unit();
     let heading_id = format!("health-{}", kind.code());
     let labelled_by = heading_id.clone();
     let rows = move || -> Vec<(String, Cell)> {
@@ -100,7 +108,7 @@ fn KindFigures(
     };
     view! {
         <section class="health-kind" aria-labelledby=labelled_by>
-            <h2 id=heading_id>{format!("{} ({unit})", kind.label())}</h2>
+            <h2 id=heading_id>{heading(kind)}</h2>
             {move || view! { <WeeklyChart kind rows=rows()/> }}
             <table class="health-table">
                 <caption class="visually-hidden">{format!("{} by week", kind.label())}</caption>
@@ -110,7 +118,7 @@ fn KindFigures(
                         <th scope="col">"People"</th>
                         <th scope="col">"Mean"</th>
                         <th scope="col">"Median"</th>
-                        <th scope="col">"10th–90th percentile"</th>
+                        <th scope="col"><abbr title="10th to 90th percentile">"P10–P90"</abbr></th>
                     </tr>
                 </thead>
                 <tbody>
