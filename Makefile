@@ -83,8 +83,13 @@ build-e2e-server:
 test-e2e: build-front build-e2e-server test-tools
 	cd end2end && npx playwright test
 
-## make wasm-size: the release WASM, raw and brotli-compressed: the main bundle and the pieces split from it
+## make bench: the server's benchmarks on SQLite in a release build (criterion): inviting, memory
+## through a burst of logins, and the Team, Clients and Community Health pages; each prints its figure
+bench:
+	cargo bench -p server
+
+## make wasm-size: the release WASM, raw and brotli-compressed: the console's main bundle, the portal's bundle, and the pieces split from the console
 wasm-size: build-release
-	@cd target/site/pkg && for f in carekeys.*.wasm $$(ls *.wasm | grep -v '^carekeys\.' | sort); do \
+	@cd target/site/pkg && for f in carekeys.*.wasm portal.*.wasm $$(ls *.wasm | grep -v '^carekeys\.\|^portal\.' | sort); do \
 		printf '%-48s %9s raw %8s brotli\n' "$$f" "$$(stat -c %s $$f)" "$$(stat -c %s $$f.br)"; done; \
 		echo "all WASM, brotli: $$(cat *.wasm.br | wc -c) bytes"

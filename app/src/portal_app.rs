@@ -15,7 +15,9 @@ use leptos_router::path;
 
 use crate::api::accounts::current_user;
 use crate::components::header::{Header, MeResource};
-use crate::pages::portal::{PortalFormPage, PortalHomePage, PortalInvitationPage};
+use crate::pages::portal::{
+    PortalFormPage, PortalHomePage, PortalInvitationPage, PortalSharingPage,
+};
 use crate::pages::NotFound;
 
 /// Where the portal's pages live; the console's router has none of them.
@@ -53,11 +55,21 @@ pub fn PortalApp() -> impl IntoView {
         <Router base=BASE>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <Header/>
+            // The portal's sections, for whoever is signed in.
+            <Transition fallback=|| ()>
+                {move || me.get().and_then(Result::ok).flatten().map(|_| view! {
+                    <nav class="portal-nav" aria-label="Portal">
+                        <a href="/portal">"Your forms"</a>
+                        <a href="/portal/sharing">"Sharing"</a>
+                    </nav>
+                })}
+            </Transition>
             <main id="main">
                 <Routes fallback=NotFound>
                     <Route path=path!("") view=PortalHomePage/>
                     <Route path=path!("/invitation") view=PortalInvitationPage/>
                     <Route path=path!("/forms/:id") view=PortalFormPage/>
+                    <Route path=path!("/sharing") view=PortalSharingPage/>
                 </Routes>
             </main>
         </Router>

@@ -20,6 +20,13 @@ pub async fn community_health(
     .await
 }
 
+#[server(endpoint = "my_communities")]
+pub async fn my_communities() -> Result<Vec<shared::community::Membership>, AppError> {
+    use super::request::as_person;
+    as_person(|r| async move { server::community::memberships(&r.backend, r.person.account).await })
+        .await
+}
+
 #[server(endpoint = "set_sharing", input = Json)]
 pub async fn set_sharing(practice: PracticeId, sharing: bool) -> Result<(), AppError> {
     use super::request::as_person;

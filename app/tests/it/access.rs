@@ -90,6 +90,7 @@ fn doors() -> Vec<(&'static str, Door)> {
             SignedIn(Body::from("token=not-a-token")),
         ),
         (portal::MyPortal::PATH, SignedIn(Body::empty())),
+        (community::MyCommunities::PATH, SignedIn(Body::empty())),
         (
             community::SetSharing::PATH,
             SignedIn(json(community::SetSharing {

@@ -6,4 +6,4 @@ mod health;
 mod sharing;
 
 pub use health::{health, HEALTH_SQL};
-pub use sharing::set_sharing;
+pub use sharing::{memberships, set_sharing};

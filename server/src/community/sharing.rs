@@ -1,12 +1,34 @@
 //! Sharing / Not sharing (product.md §8): a registered member's own choice,
 //! changeable at any time; the next Community Health counts them or not.
 
+use shared::community::Membership;
 use shared::ids::{AccountId, PracticeId};
 
 use crate::audit::{self, Event};
 use crate::backend::{Backend, Caller};
 use crate::error::{ServiceError, ServiceResult};
-use crate::on_tx;
+use crate::{on_pool, on_tx};
+
+/// The communities `account` has registered with, by practice name.
+pub async fn memberships(backend: &Backend, account: AccountId) -> ServiceResult<Vec<Membership>> {
+    let rows: Vec<(PracticeId, String, bool)> = on_pool!(&backend.db, pool => {
+        sqlx::query_as(
+            "SELECT p.id, p.name, m.sharing FROM community_members m JOIN practices p ON p.id = m.practice_id
+             WHERE m.account_id = $1 AND m.status = 'accepted' ORDER BY p.name",
+        )
+        .bind(account)
+        .fetch_all(pool)
+        .await
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|(practice, practice_name, sharing)| Membership {
+            practice,
+            practice_name,
+            sharing,
+        })
+        .collect())
+}
 
 /// Sets whether `account`'s readings count in `practice`'s Community Health.
 /// Only a registered member decides, and only for themselves; another

@@ -108,6 +108,23 @@ async fn sharing_members_make_the_figures_and_one_who_stops_leaves_the_next(env:
         assert!(!json.contains(&member.to_string()));
         assert!(!json.contains(&format!("m{i}@example.org")));
     }
+    // The member sees their own choice; someone who never joined sees no community.
+    let mine = community::memberships(&env.backend, members[0])
+        .await
+        .unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(
+        (
+            mine[0].practice,
+            mine[0].practice_name.as_str(),
+            mine[0].sharing
+        ),
+        (practice, "Harbour Clinic", false)
+    );
+    assert!(community::memberships(&env.backend, owner)
+        .await
+        .unwrap()
+        .is_empty());
     // Each choice is in the trail.
     let (changes,): (i64,) = server::on_pool!(env.db(), pool => {
         sqlx::query_as("SELECT COUNT(*) FROM audit_events WHERE action = 'community.sharing_changed'").fetch_one(pool).await

@@ -3,9 +3,11 @@
 
 mod form;
 mod invitation;
+mod sharing;
 
 pub use form::PortalFormPage;
 pub use invitation::PortalInvitationPage;
+pub use sharing::PortalSharingPage;
 
 use leptos::prelude::*;
 
