@@ -24,7 +24,6 @@ test("the team opens Community Health: a chart and a table per kind, weeks witho
   await expect(glucose.getByRole("row")).toHaveCount(5);
   await page.getByLabel("Who").selectOption({ label: "Clients of the practice" });
   await expect(glucose.getByText("Not shown: too few people")).toHaveCount(4);
-  await page.screenshot({ path: `/tmp/community-${testInfo.project.name}.png`, fullPage: true });
   if (testInfo.project.name === "mobile") await expectNoHorizontalScroll(page);
   await expectAccessible(page);
 });
