@@ -28,7 +28,7 @@ test("an owner promotes, demotes and suspends a practitioner who is logged in on
   await expect(pat.getByText("Your role:")).toContainText("Practitioner");
   await open(pat, practicePath);
   const patNav = pat.getByRole("navigation", { name: "Practice" });
-  await expect(patNav.getByRole("link")).toHaveText(["Dashboard", "Clients", "Settings"]);
+  await expect(patNav.getByRole("link")).toHaveText(["Dashboard", "Clients", "Community", "Settings"]);
   await expect(pat.getByRole("link", { name: "Invite people" })).toHaveCount(0);
   // Goals and ranges are for reading only, on a phone as anywhere.
   await open(pat, `${practicePath}/settings/goals`);
@@ -166,7 +166,7 @@ test("an owner adds a username user, who logs in with the one-time password and 
   await them.getByLabel("New password", { exact: true }).fill(PASSWORD);
   await them.getByRole("button", { name: "Save password" }).click();
   await expect(them.getByText("Your role:")).toContainText("Staff (Read only)");
-  await expect(them.getByRole("navigation", { name: "Practice" }).getByRole("link")).toHaveText(["Dashboard", "Clients", "Settings"]);
+  await expect(them.getByRole("navigation", { name: "Practice" }).getByRole("link")).toHaveText(["Dashboard", "Clients", "Community", "Settings"]);
   await desk.close();
 
   // The owner edits their details; the login stays as it is.
