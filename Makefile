@@ -69,9 +69,11 @@ $(FRONT_STAMP): $(SOURCES) | tools
 	bash tools/portal-bundle.sh
 	@touch $@
 
-# One invocation: cargo sees the three crates' build as one graph.
+# One invocation: cargo sees the crates' build as one graph. cargo-nextest runs
+# every test in a process of its own, and ends one that hangs (.config/nextest.toml).
 test-rust:
-	cargo test -p shared -p server -p app -p split-manifest --features shared/sqlx,app/ssr
+	@cargo nextest --version >/dev/null 2>&1 || cargo install cargo-nextest --locked
+	cargo nextest run -p shared -p server -p app -p split-manifest --features shared/sqlx,app/ssr
 
 # ... from the server built in the test profile with the test clock (binary
 # carekeys-e2e): the Rust tests have compiled its dependencies already, where a
