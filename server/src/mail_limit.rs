@@ -20,6 +20,8 @@ pub enum MailRequest {
     SignUp,
     PasswordReset,
     InviteeSignUp,
+    /// A link asked for at the community join page.
+    CommunityJoin,
 }
 
 impl MailRequest {
@@ -28,6 +30,7 @@ impl MailRequest {
             MailRequest::SignUp => "sign_up",
             MailRequest::PasswordReset => "password_reset",
             MailRequest::InviteeSignUp => "invitee_sign_up",
+            MailRequest::CommunityJoin => "community_join",
         }
     }
 }

@@ -9,8 +9,8 @@ use sqlx::error::BoxDynError;
 use sqlx::{Database, Decode, Encode, Type};
 
 use crate::ids::{
-    AccountId, ClientFormId, ClientId, DeviceId, FormId, InvitationId, LoginRequestId,
-    MembershipId, MessageId, PracticeId,
+    AccountId, ClientFormId, ClientId, CommunityMemberId, DeviceId, FormId, InvitationId,
+    LoginRequestId, MembershipId, MessageId, PracticeId,
 };
 use crate::invitation::InvitationStatus;
 use crate::roles::{MembershipStatus, Role};
@@ -43,7 +43,8 @@ ids_as_text!(
     LoginRequestId,
     ClientId,
     FormId,
-    ClientFormId
+    ClientFormId,
+    CommunityMemberId
 );
 
 impl TextColumn for Role {
@@ -123,6 +124,7 @@ text_columns!(
     ClientId,
     FormId,
     ClientFormId,
+    CommunityMemberId,
     Role,
     InvitationStatus,
     MembershipStatus

@@ -57,6 +57,8 @@ typed_id!(
     FormId,
     /// One form a client was asked to fill, with their answers.
     ClientFormId,
+    /// One address in a practice's community, invited or not.
+    CommunityMemberId,
 );
 
 #[cfg(test)]

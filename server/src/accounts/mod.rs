@@ -93,7 +93,7 @@ pub async fn request_sign_up(
     Ok(sign_up.email)
 }
 
-async fn account_id_by_email(
+pub(crate) async fn account_id_by_email(
     tx: &mut Tx,
     email: &EmailAddress,
 ) -> Result<Option<AccountId>, sqlx::Error> {

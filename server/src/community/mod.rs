@@ -3,6 +3,8 @@
 //! practice's anonymous Community Health.
 
 mod health;
+pub mod joining;
+pub mod members;
 mod sharing;
 
 pub use health::{health, HEALTH_SQL};

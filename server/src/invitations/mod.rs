@@ -12,6 +12,7 @@ mod send;
 pub use bulk::{resend, revoke};
 pub use respond::{accept, reject, sign_up_invitee, view};
 pub use send::invite;
+pub(crate) use send::parse_source;
 
 use chrono_tz::Tz;
 use shared::email::EmailAddress;

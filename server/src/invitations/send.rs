@@ -19,7 +19,7 @@ use crate::error::ServiceResult;
 use crate::mail::outbox;
 use crate::{on_tx, practices};
 
-fn parse_source(source: &InviteSource) -> ServiceResult<Vec<Entry>> {
+pub(crate) fn parse_source(source: &InviteSource) -> ServiceResult<Vec<Entry>> {
     match source {
         InviteSource::Typed(text) => addresses::parse_list(text)
             .map_err(|e| FieldErrors::single("addresses", e.to_string()).into()),

@@ -207,3 +207,20 @@ pub fn forms_to_fill(
         ),
     )
 }
+
+/// A community invitation: the practice chose *Notify by email*, or the
+/// person asked for it at the community join page.
+pub fn community_invitation(to: &EmailAddress, practice: &str, link: &str, expires: &str) -> Email {
+    let practice = shown(practice, "A practice");
+    Email::new(
+        to,
+        format!("{practice} invites you to its community on Carekeys"),
+        format!(
+            "{practice} invites you to join its community on Carekeys.\n\n\
+             Open this link to accept or decline:\n\n{link}\n\n\
+             It works until {expires}. As a member you choose whether your readings count in the \
+             community's anonymous weekly figures; nobody there sees your own readings.\n\n\
+             If you did not expect this, ignore this email: nothing happens without you.\n"
+        ),
+    )
+}

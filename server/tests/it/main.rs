@@ -10,6 +10,7 @@ mod accounts;
 mod audit_log_page;
 mod clients;
 mod community_health;
+mod community_members;
 mod devices;
 mod goals;
 mod hardening;

@@ -2,6 +2,7 @@
 //! and choose whether their readings count in its anonymous figures.
 
 pub mod health;
+pub mod members;
 
 use serde::{Deserialize, Serialize};
 
