@@ -104,6 +104,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("clients") view={Lazy::<lazy::Clients>::new()}/>
                         <Route path=path!("clients/:client") view={Lazy::<lazy::ClientDetails>::new()}/>
                         <Route path=path!("community") view={Lazy::<lazy::CommunityHealth>::new()}/>
+                        <Route path=path!("community/members") view={Lazy::<lazy::CommunityMembers>::new()}/>
                         <Route path=path!("audit") view={Lazy::<lazy::AuditLog>::new()}/>
                         <Route path=path!("login-requests/:request") view={Lazy::<lazy::Decision>::new()}/>
                     </ParentRoute>

@@ -16,7 +16,8 @@ use leptos_router::path;
 use crate::api::accounts::current_user;
 use crate::components::header::{Header, MeResource};
 use crate::pages::portal::{
-    PortalFormPage, PortalHomePage, PortalInvitationPage, PortalSharingPage,
+    CommunityInvitationPage, CommunityJoinPage, PortalFormPage, PortalHomePage,
+    PortalInvitationPage, PortalSharingPage,
 };
 use crate::pages::NotFound;
 
@@ -70,6 +71,8 @@ pub fn PortalApp() -> impl IntoView {
                     <Route path=path!("/invitation") view=PortalInvitationPage/>
                     <Route path=path!("/forms/:id") view=PortalFormPage/>
                     <Route path=path!("/sharing") view=PortalSharingPage/>
+                    <Route path=path!("/community") view=CommunityInvitationPage/>
+                    <Route path=path!("/join") view=CommunityJoinPage/>
                 </Routes>
             </main>
         </Router>

@@ -141,7 +141,9 @@ impl Capability {
             Capability::MessageClient => "Send a message to a client; opt a client out",
             Capability::BatchMessage => "Send a batch message",
             Capability::ChangeGoals => "Change practice goals and ranges",
-            Capability::ChangeSettings => "Change practice settings, join link, templates",
+            Capability::ChangeSettings => {
+                "Change practice settings, join links, templates, community members"
+            }
             Capability::ManageTeam => "Invite, edit, suspend and remove team members",
             Capability::ChangeAdminRights => "Promote to / demote from Admin",
             Capability::ApproveDevices => "Approve or decline new-device logins",

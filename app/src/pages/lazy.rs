@@ -20,7 +20,7 @@ use crate::components::practice::PracticeLayout;
 use crate::pages::approval::{DecisionPage, WaitingPage};
 use crate::pages::audit::AuditLogPage;
 use crate::pages::clients::{ClientDetailsPage, ClientsPage};
-use crate::pages::community::CommunityHealthPage;
+use crate::pages::community::{CommunityHealthPage, CommunityMembersPage};
 use crate::pages::dashboard::DashboardPage;
 use crate::pages::forms::builder::{FormBuilderPage, SettingsFormsPage};
 use crate::pages::invitation::InvitationPage;
@@ -79,6 +79,7 @@ lazy_pages! {
     Clients => ClientsPage;
     ClientDetails => ClientDetailsPage;
     CommunityHealth => CommunityHealthPage;
+    CommunityMembers => CommunityMembersPage;
     AuditLog => AuditLogPage;
     Decision => DecisionPage;
     Invitation => InvitationPage;

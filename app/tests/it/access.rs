@@ -20,6 +20,7 @@ use server::backend::{Backend, Caller};
 use shared::audit_log::AuditQuery;
 use shared::clients::{ClientForm, ClientQuery};
 use shared::community::health::HealthQuery;
+use shared::community::members::{MemberQuery, Notify, Selection};
 use shared::forms::{Answers, Completion, FormDefinition, FormSave};
 use shared::goals::GoalsForm;
 use shared::ids::{
@@ -97,6 +98,66 @@ fn doors() -> Vec<(&'static str, Door)> {
                 practice: PracticeId::from_uuid(uuid::Uuid::new_v4()),
                 sharing: true,
             })),
+        ),
+        (community::CommunityInvitation::PATH, Anyone),
+        (community::CommunitySignUp::PATH, Anyone),
+        (community::CommunityReject::PATH, Anyone),
+        (community::JoinCommunity::PATH, Anyone),
+        (
+            community::CommunityAccept::PATH,
+            SignedIn(Body::from("token=not-a-token")),
+        ),
+        (
+            community::CommunityMembers::PATH,
+            Practice(ChangeSettings, |p| {
+                json(community::CommunityMembers {
+                    practice: p.id,
+                    query: MemberQuery::default(),
+                })
+            }),
+        ),
+        (
+            community::AddCommunityMembers::PATH,
+            Practice(ChangeSettings, |p| {
+                json(community::AddCommunityMembers {
+                    practice: p.id,
+                    source: InviteSource::Typed("member@example.org".into()),
+                })
+            }),
+        ),
+        (
+            community::InviteCommunityMembers::PATH,
+            Practice(ChangeSettings, |p| {
+                json(community::InviteCommunityMembers {
+                    practice: p.id,
+                    selection: Selection::Matching(MemberQuery::default()),
+                    notify: Notify::DontNotify,
+                })
+            }),
+        ),
+        (
+            community::RemoveCommunityMembers::PATH,
+            Practice(ChangeSettings, |p| {
+                json(community::RemoveCommunityMembers {
+                    practice: p.id,
+                    selection: Selection::These(vec![]),
+                })
+            }),
+        ),
+        (
+            community::SetCommunityValidity::PATH,
+            Practice(ChangeSettings, |p| {
+                json(community::SetCommunityValidity {
+                    practice: p.id,
+                    days: 7,
+                })
+            }),
+        ),
+        (
+            community::CommunityJoinScreen::PATH,
+            Practice(ChangeSettings, |p| {
+                json(community::CommunityJoinScreen { practice: p.id })
+            }),
         ),
         (
             community::CommunityHealth::PATH,
@@ -528,6 +589,12 @@ fn exercised_by(capability: Capability) -> Vec<&'static str> {
             team::JoinLink::PATH,
             team::ChangeJoinLink::PATH,
             forms::SaveIntakeForm::PATH,
+            community::CommunityMembers::PATH,
+            community::AddCommunityMembers::PATH,
+            community::InviteCommunityMembers::PATH,
+            community::RemoveCommunityMembers::PATH,
+            community::SetCommunityValidity::PATH,
+            community::CommunityJoinScreen::PATH,
         ],
         ManageTeam => vec![
             staff::GetStaffPage::PATH,

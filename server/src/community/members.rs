@@ -1,7 +1,7 @@
 //! The practice's side of its community (product.md §5): adding addresses
 //! without a word to anyone, inviting with or without an email, removing, and
 //! the paged, filtered list. Managing the community is a practice setting
-//! (the role table's "change practice settings, join link, templates").
+//! (the role table's "change practice settings, join links, templates, community members").
 
 use shared::addresses::Parsed;
 use shared::community::members::{

@@ -178,6 +178,15 @@ impl JoinRequest {
     }
 }
 
+/// What the practice shows on a screen in the room: the join page's code,
+/// its address, and that address as a QR code (an SVG image).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinScreen {
+    pub code: String,
+    pub link: String,
+    pub qr_svg: String,
+}
+
 /// A community invitation as the invited person's page shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CommunityInvitationView {

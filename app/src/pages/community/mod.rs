@@ -1,7 +1,9 @@
 //! The practice's community (product.md §5, §8). Community Health: the
-//! anonymous weekly figures of the members who share, for the whole team.
+//! anonymous weekly figures of the members who share, for the whole team;
+//! Members: who is in it, for those who manage the practice's settings.
 
 mod chart;
+mod members;
 
 use leptos::prelude::*;
 use shared::community::health::{Cell, Cohort, HealthQuery, HealthView};
@@ -9,7 +11,7 @@ use shared::goals::ReadingKind;
 use shared::roles::Capability;
 
 use crate::api::community::community_health;
-use crate::components::practice::{use_practice, PracticeProblem};
+use crate::components::practice::{use_practice, PracticeContext, PracticeProblem};
 use crate::error::AppError;
 use chart::WeeklyChart;
 
@@ -31,6 +33,7 @@ pub fn CommunityHealthPage() -> impl IntoView {
     view! {
         <section class="page">
             <div class="page-head"><h1>"Community Health"</h1></div>
+            <Tabs practice current="Health"/>
             <p class="hint">"Weekly figures over the community members who share their readings: each person counts once a week, with their mean. No figure comes from fewer than 5 people, nor one that comparing two figures would narrow down to fewer than 5. No one's name or own readings appear here."</p>
             <div class="filters" role="search" aria-label="Community Health">
                 <div class="field">
@@ -69,6 +72,41 @@ pub fn CommunityHealthPage() -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// Community → Members: who is in the community (product.md §5).
+#[component]
+pub fn CommunityMembersPage() -> impl IntoView {
+    let practice = use_practice();
+    if !practice.may(Capability::ChangeSettings) {
+        return view! { <PracticeProblem error=AppError::Forbidden/> }.into_any();
+    }
+    view! {
+        <section class="page">
+            <div class="page-head"><h1>"Community members"</h1></div>
+            <Tabs practice current="Members"/>
+            <members::CommunityMembers practice/>
+        </section>
+    }
+    .into_any()
+}
+
+/// Health and Members, for those who see both.
+#[component]
+fn Tabs(practice: PracticeContext, current: &'static str) -> impl IntoView {
+    practice.may(Capability::ChangeSettings).then(|| {
+        let tabs = [
+            ("Health", practice.path("community")),
+            ("Members", practice.path("community/members")),
+        ];
+        view! {
+            <nav class="tabs" aria-label="Community">
+                {tabs.into_iter().map(|(label, href)| view! {
+                    <a href=href aria-current=(label == current).then_some("page")>{label}</a>
+                }).collect_view()}
+            </nav>
+        }
+    })
 }
 
 /// "Glucose (mg/dL)"; "Steps", not "Steps (steps)".

@@ -1,10 +1,12 @@
 //! The client portal (product.md §5, §7), mobile first: one column, the
 //! primary button in reach of a thumb.
 
+mod community;
 mod form;
 mod invitation;
 mod sharing;
 
+pub use community::{CommunityInvitationPage, CommunityJoinPage};
 pub use form::PortalFormPage;
 pub use invitation::PortalInvitationPage;
 pub use sharing::PortalSharingPage;
