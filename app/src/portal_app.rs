@@ -17,7 +17,7 @@ use crate::api::accounts::current_user;
 use crate::components::header::{Header, MeResource};
 use crate::pages::portal::{
     CommunityInvitationPage, CommunityJoinPage, PortalFormPage, PortalHomePage,
-    PortalInvitationPage, PortalSharingPage,
+    PortalInvitationPage, PortalReadingsPage, PortalSharingPage,
 };
 use crate::pages::NotFound;
 
@@ -61,6 +61,7 @@ pub fn PortalApp() -> impl IntoView {
                 {move || me.get().and_then(Result::ok).flatten().map(|_| view! {
                     <nav class="portal-nav" aria-label="Portal">
                         <a href="/portal">"Your forms"</a>
+                        <a href="/portal/readings">"Readings"</a>
                         <a href="/portal/sharing">"Sharing"</a>
                     </nav>
                 })}
@@ -70,6 +71,7 @@ pub fn PortalApp() -> impl IntoView {
                     <Route path=path!("") view=PortalHomePage/>
                     <Route path=path!("/invitation") view=PortalInvitationPage/>
                     <Route path=path!("/forms/:id") view=PortalFormPage/>
+                    <Route path=path!("/readings") view=PortalReadingsPage/>
                     <Route path=path!("/sharing") view=PortalSharingPage/>
                     <Route path=path!("/community") view=CommunityInvitationPage/>
                     <Route path=path!("/join") view=CommunityJoinPage/>

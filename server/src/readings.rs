@@ -4,13 +4,13 @@
 
 use shared::goals::{Amount, ReadingKind};
 use shared::ids::AccountId;
-use shared::readings::Reading;
+use shared::readings::{Reading, ReadingEntry, ReadingLine};
 use uuid::Uuid;
 
 use crate::audit::{self, Event};
 use crate::backend::{Backend, Caller};
 use crate::error::ServiceResult;
-use crate::on_tx;
+use crate::{on_pool, on_tx};
 
 /// Logs a reading for `account`, checked again here whatever the page did;
 /// audited without its value.
@@ -22,14 +22,35 @@ pub async fn log(
     value: Amount,
     taken_at_ms: i64,
 ) -> ServiceResult<()> {
+    let reading = Reading::new(kind, value, taken_at_ms, backend.now_ms())?;
+    store(backend, caller, account, reading, 0).await
+}
+
+/// Logs a reading as the person typed it on their phone (unit, local time).
+pub async fn log_entry(
+    backend: &Backend,
+    caller: &Caller,
+    account: AccountId,
+    entry: &ReadingEntry,
+) -> ServiceResult<()> {
+    let reading = entry.reading(backend.now_ms())?;
+    store(backend, caller, account, reading, entry.utc_offset_minutes).await
+}
+
+async fn store(
+    backend: &Backend,
+    caller: &Caller,
+    account: AccountId,
+    reading: Reading,
+    utc_offset_minutes: i32,
+) -> ServiceResult<()> {
     let now = backend.now_ms();
-    let reading = Reading::new(kind, value, taken_at_ms, now)?;
     let id = Uuid::new_v4().to_string();
     let mut tx = backend.db.begin().await?;
     on_tx!(&mut tx, c => {
         sqlx::query(
-            "INSERT INTO readings (id, account_id, kind, value, taken_at, recorded_at)
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO readings (id, account_id, kind, value, taken_at, recorded_at, utc_offset_minutes)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(&id)
         .bind(account)
@@ -37,6 +58,7 @@ pub async fn log(
         .bind(reading.value.0)
         .bind(reading.taken_at_ms)
         .bind(now)
+        .bind(utc_offset_minutes)
         .execute(c)
         .await
         .map(|r| r.rows_affected())
@@ -53,4 +75,38 @@ pub async fn log(
     )
     .await?;
     Ok(())
+}
+
+/// `account`'s newest readings, each with its time as the person wrote it.
+pub async fn recent(
+    backend: &Backend,
+    account: AccountId,
+    limit: i64,
+) -> ServiceResult<Vec<ReadingLine>> {
+    let rows: Vec<(String, i64, i64, i32)> = on_pool!(&backend.db, pool => {
+        sqlx::query_as(
+            "SELECT kind, value, taken_at, utc_offset_minutes FROM readings WHERE account_id = $1
+             ORDER BY taken_at DESC LIMIT $2",
+        )
+        .bind(account)
+        .bind(limit)
+        .fetch_all(pool)
+        .await
+    })?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(kind, value, taken_at, offset)| {
+            let kind = ReadingKind::from_code(&kind)?;
+            let zone = chrono::FixedOffset::east_opt(offset * 60)?;
+            let taken = crate::clock::from_ms(taken_at)
+                .with_timezone(&zone)
+                .format("%-d %b %Y, %H:%M")
+                .to_string();
+            Some(ReadingLine {
+                kind,
+                value: Amount(value),
+                taken,
+            })
+        })
+        .collect())
 }

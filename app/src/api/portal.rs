@@ -97,3 +97,21 @@ pub async fn my_portal() -> Result<Vec<shared::portal::PortalPlace>, AppError> {
     use super::request::as_person;
     as_person(|r| async move { server::portal::places(&r.backend, r.person.account).await }).await
 }
+
+/// Logs a reading the signed-in person typed (product.md §7).
+#[server(endpoint = "log_reading", input = Json)]
+pub async fn log_reading(entry: shared::readings::ReadingEntry) -> Result<(), AppError> {
+    use super::request::as_person;
+    as_person(|r| async move {
+        server::readings::log_entry(&r.backend, &r.caller, r.person.account, &entry).await
+    })
+    .await
+}
+
+/// The signed-in person's newest readings.
+#[server(endpoint = "my_readings")]
+pub async fn my_readings() -> Result<Vec<shared::readings::ReadingLine>, AppError> {
+    use super::request::as_person;
+    as_person(|r| async move { server::readings::recent(&r.backend, r.person.account, 50).await })
+        .await
+}

@@ -22,7 +22,7 @@ use shared::clients::{ClientForm, ClientQuery};
 use shared::community::health::HealthQuery;
 use shared::community::members::{MemberQuery, Notify, Selection};
 use shared::forms::{Answers, Completion, FormDefinition, FormSave};
-use shared::goals::GoalsForm;
+use shared::goals::{GoalsForm, ReadingKind};
 use shared::ids::{
     AccountId, ClientFormId, ClientId, DeviceId, FormId, InvitationId, LoginRequestId, PracticeId,
 };
@@ -30,6 +30,7 @@ use shared::invitation::{InviteRequest, InviteSource, Validity};
 use shared::login_request::Decision;
 use shared::membership::{MemberChange, PermissionFlags};
 use shared::portal::InviteRequest as PortalInvite;
+use shared::readings::{ReadingEntry, Unit};
 use shared::roles::{can, AccessLevel, Actor, Capability, MembershipStatus, Role};
 use shared::staff::StaffForm;
 use shared::team::{JoinLinkChange, RequestDecision, TeamQuery};
@@ -91,6 +92,19 @@ fn doors() -> Vec<(&'static str, Door)> {
             SignedIn(Body::from("token=not-a-token")),
         ),
         (portal::MyPortal::PATH, SignedIn(Body::empty())),
+        (portal::MyReadings::PATH, SignedIn(Body::empty())),
+        (
+            portal::LogReading::PATH,
+            SignedIn(json(portal::LogReading {
+                entry: ReadingEntry {
+                    kind: ReadingKind::Steps,
+                    value: "4000".into(),
+                    unit: Unit::Stored,
+                    taken_at: "2026-01-05T08:30".into(),
+                    utc_offset_minutes: 0,
+                },
+            })),
+        ),
         (community::MyCommunities::PATH, SignedIn(Body::empty())),
         (
             community::SetSharing::PATH,

@@ -7,8 +7,10 @@ use crate::support::{caller, link_param, one_with_each_role, open_practice, pers
 use server::community::{joining, members};
 use server::error::ServiceError;
 use shared::community::members::{AddOutcome, JoinRequest, MemberQuery, Notify, Selection};
+use shared::goals::ReadingKind;
 use shared::ids::{AccountId, CommunityMemberId, PracticeId};
 use shared::invitation::{InvitationStatus, InviteSource};
+use shared::readings::{ReadingEntry, Unit};
 use shared::roles::{AccessLevel, Role};
 use shared::validation::NewAccountForm;
 
@@ -156,6 +158,49 @@ async fn adding_sends_nothing_and_only_notify_emails(env: &TestEnv) {
         sqlx::query_scalar("SELECT id FROM accounts WHERE email = 'm11@example.org'").fetch_one(pool).await
     })
     .unwrap();
+    // Two readings from her phone in Oslo (UTC+1): one in mmol/L, one in pounds.
+    for (kind, value, unit) in [
+        (ReadingKind::Glucose, "5.4", Unit::MmolPerL),
+        (ReadingKind::Weight, "154", Unit::Pounds),
+    ] {
+        let entry = ReadingEntry {
+            kind,
+            value: value.into(),
+            unit,
+            taken_at: "2026-01-05T08:30".into(),
+            utc_offset_minutes: 60,
+        };
+        server::readings::log_entry(&env.backend, &caller("10.0.0.7"), member, &entry)
+            .await
+            .unwrap();
+    }
+    let mine = server::readings::recent(&env.backend, member, 10)
+        .await
+        .unwrap();
+    let shown: Vec<(String, String)> = mine
+        .iter()
+        .map(|r| (r.value.to_string(), r.taken.clone()))
+        .collect();
+    assert!(
+        shown.contains(&("97.29".into(), "5 Jan 2026, 08:30".into())),
+        "{shown:?}"
+    );
+    assert!(
+        shown.contains(&("69.85".into(), "5 Jan 2026, 08:30".into())),
+        "{shown:?}"
+    );
+    // A time ahead of the clock is refused by field.
+    let future = ReadingEntry {
+        kind: ReadingKind::Steps,
+        value: "4000".into(),
+        unit: Unit::Stored,
+        taken_at: "2026-01-06T08:30".into(),
+        utc_offset_minutes: 60,
+    };
+    match server::readings::log_entry(&env.backend, &caller("10.0.0.7"), member, &future).await {
+        Err(ServiceError::Validation(errors)) => assert!(errors.get("taken_at").is_some()),
+        other => panic!("{other:?}"),
+    }
     server::community::set_sharing(&env.backend, &caller("10.0.0.7"), member, practice, true)
         .await
         .unwrap();

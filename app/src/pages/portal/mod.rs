@@ -4,11 +4,13 @@
 mod community;
 mod form;
 mod invitation;
+mod readings;
 mod sharing;
 
 pub use community::{CommunityInvitationPage, CommunityJoinPage};
 pub use form::PortalFormPage;
 pub use invitation::PortalInvitationPage;
+pub use readings::PortalReadingsPage;
 pub use sharing::PortalSharingPage;
 
 use leptos::prelude::*;
