@@ -184,6 +184,18 @@ pub async fn commit(
     tx.commit().await
 }
 
+/// [`commit`] for the many events of one bulk change.
+pub async fn commit_all(
+    mut tx: Tx,
+    key: &Key,
+    origin: &Origin,
+    at_ms: i64,
+    events: Vec<Event>,
+) -> Result<(), sqlx::Error> {
+    append_all(&mut tx, key, origin, at_ms, events).await?;
+    tx.commit().await
+}
+
 /// Rows per multi-row INSERT: well under both backends' limits on bound values.
 const BATCH: usize = 500;
 

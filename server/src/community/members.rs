@@ -182,15 +182,14 @@ pub async fn add(
             outcome,
         });
     }
-    audit::append_all(
-        &mut tx,
+    audit::commit_all(
+        tx,
         &backend.audit_key,
         &caller.as_actor(account),
         now,
         events,
     )
     .await?;
-    tx.commit().await?;
     Ok(report)
 }
 
@@ -346,15 +345,14 @@ pub async fn invite(
                 })),
         );
     }
-    audit::append_all(
-        &mut tx,
+    audit::commit_all(
+        tx,
         &backend.audit_key,
         &caller.as_actor(account),
         now,
         events,
     )
     .await?;
-    tx.commit().await?;
     Ok(report)
 }
 
@@ -390,15 +388,14 @@ pub async fn remove(
                 })),
         );
     }
-    audit::append_all(
-        &mut tx,
+    audit::commit_all(
+        tx,
         &backend.audit_key,
         &caller.as_actor(account),
         now,
         events,
     )
     .await?;
-    tx.commit().await?;
     Ok(rows.len() as u32)
 }
 

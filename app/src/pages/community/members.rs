@@ -367,7 +367,8 @@ fn JoinScreenPanel(practice: PracticeContext) -> impl IntoView {
                     Ok(Some(screen)) => view! {
                         <div class="join-code">
                             <div class="qr" inner_html=screen.qr_svg role="img" aria-label="QR code of the join page"></div>
-                            <p class="code" aria-label="Community code">{code::display(&screen.code)}</p>
+                            <p class="hint">"Community code"</p>
+                            <p class="code">{code::display(&screen.code)}</p>
                             <p class="hint">{screen.link}</p>
                         </div>
                     }.into_any(),
