@@ -43,7 +43,7 @@ pub async fn form(
     Ok(GoalsForm::showing(&goals(rows)?))
 }
 
-async fn stored(tx: &mut Tx, practice: PracticeId) -> ServiceResult<Vec<Goal>> {
+pub(crate) async fn stored(tx: &mut Tx, practice: PracticeId) -> ServiceResult<Vec<Goal>> {
     let rows: Vec<(String, i64, i64)> = on_tx!(tx, c => {
         sqlx::query_as(GOALS_SQL).bind(practice).fetch_all(c).await
     })?;

@@ -3,12 +3,13 @@
 //! business of the pages that show them.
 
 use shared::goals::{Amount, ReadingKind};
-use shared::ids::AccountId;
+use shared::ids::{AccountId, ClientId, PracticeId};
 use shared::readings::{Reading, ReadingEntry, ReadingLine};
 use uuid::Uuid;
 
 use crate::audit::{self, Event};
 use crate::backend::{Backend, Caller};
+use crate::db::Tx;
 use crate::error::ServiceResult;
 use crate::{on_pool, on_tx};
 
@@ -77,24 +78,12 @@ async fn store(
     Ok(())
 }
 
-/// `account`'s newest readings, each with its time as the person wrote it.
-pub async fn recent(
-    backend: &Backend,
-    account: AccountId,
-    limit: i64,
-) -> ServiceResult<Vec<ReadingLine>> {
-    let rows: Vec<(String, i64, i64, i32)> = on_pool!(&backend.db, pool => {
-        sqlx::query_as(
-            "SELECT kind, value, taken_at, utc_offset_minutes FROM readings WHERE account_id = $1
-             ORDER BY taken_at DESC LIMIT $2",
-        )
-        .bind(account)
-        .bind(limit)
-        .fetch_all(pool)
-        .await
-    })?;
-    Ok(rows
-        .into_iter()
+/// A reading as stored: kind code, hundredths, when, and the phone's offset.
+type Stored = (String, i64, i64, i32);
+
+/// Stored readings with their time as the person wrote it.
+fn lines(rows: Vec<Stored>) -> Vec<ReadingLine> {
+    rows.into_iter()
         .filter_map(|(kind, value, taken_at, offset)| {
             let kind = ReadingKind::from_code(&kind)?;
             let zone = chrono::FixedOffset::east_opt(offset * 60)?;
@@ -105,8 +94,52 @@ pub async fn recent(
             Some(ReadingLine {
                 kind,
                 value: Amount(value),
+                taken_at_ms: taken_at,
                 taken,
             })
         })
-        .collect())
+        .collect()
+}
+
+/// `account`'s newest readings.
+pub async fn recent(
+    backend: &Backend,
+    account: AccountId,
+    limit: i64,
+) -> ServiceResult<Vec<ReadingLine>> {
+    let rows: Vec<Stored> = on_pool!(&backend.db, pool => {
+        sqlx::query_as(
+            "SELECT kind, value, taken_at, utc_offset_minutes FROM readings WHERE account_id = $1
+             ORDER BY taken_at DESC LIMIT $2",
+        )
+        .bind(account)
+        .bind(limit)
+        .fetch_all(pool)
+        .await
+    })?;
+    Ok(lines(rows))
+}
+
+/// A client's newest readings, logged through their portal login with
+/// `practice`; the caller has checked who may see them (Client details).
+pub(crate) async fn of_client(
+    tx: &mut Tx,
+    practice: PracticeId,
+    client: ClientId,
+    limit: i64,
+) -> ServiceResult<Vec<ReadingLine>> {
+    let rows: Vec<Stored> = on_tx!(tx, c => {
+        sqlx::query_as(
+            "SELECT r.kind, r.value, r.taken_at, r.utc_offset_minutes
+             FROM portal_logins l JOIN readings r ON r.account_id = l.account_id
+             WHERE l.client_id = $1 AND l.practice_id = $2
+             ORDER BY r.taken_at DESC LIMIT $3",
+        )
+        .bind(client)
+        .bind(practice)
+        .bind(limit)
+        .fetch_all(c)
+        .await
+    })?;
+    Ok(lines(rows))
 }

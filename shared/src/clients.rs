@@ -210,6 +210,10 @@ pub struct ClientView {
     pub may_manage: bool,
     /// The practice's today, which bounds a date of birth as the form is typed.
     pub today: Date,
+    /// The client's newest readings (from their portal login), newest first.
+    pub readings: Vec<crate::readings::ReadingLine>,
+    /// The practice's goals and ranges they are read against.
+    pub goals: Vec<crate::goals::Goal>,
 }
 
 /// Someone on the team a client can be assigned to.

@@ -143,6 +143,37 @@ pub struct Goal {
     pub high: Amount,
 }
 
+/// Where a reading falls against its kind's goal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Placement {
+    Below,
+    Within,
+    Above,
+}
+
+impl Placement {
+    pub fn label(self) -> &'static str {
+        match self {
+            Placement::Below => "Below goal",
+            Placement::Within => "In range",
+            Placement::Above => "Above goal",
+        }
+    }
+}
+
+impl Goal {
+    /// Whether `value` is under, inside (bounds included) or over the range.
+    pub fn place(&self, value: Amount) -> Placement {
+        if value < self.low {
+            Placement::Below
+        } else if value > self.high {
+            Placement::Above
+        } else {
+            Placement::Within
+        }
+    }
+}
+
 /// One row of the form as typed; both empty means "no goal for this kind".
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GoalInput {

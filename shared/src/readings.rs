@@ -47,6 +47,7 @@ impl Reading {
 pub struct ReadingLine {
     pub kind: ReadingKind,
     pub value: Amount,
+    pub taken_at_ms: i64,
     /// When it was taken, as the person wrote it ("1 Dec 2026, 08:30").
     pub taken: String,
 }

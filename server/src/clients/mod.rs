@@ -178,6 +178,9 @@ pub(crate) fn may_edit(actor: &Actor, client: &ClientRow) -> bool {
     can(actor, Capability::EditClients).permits(client.assigned_to_viewer)
 }
 
+/// How many of a client's newest readings Client details shows.
+const READINGS_SHOWN: i64 = 100;
+
 /// Client details, for anyone on the practice's team.
 pub async fn view(
     backend: &Backend,
@@ -203,6 +206,8 @@ pub async fn view(
         may_edit: may_edit(&actor, &row),
         may_manage: can(&actor, Capability::EditClients).permits(false),
         today: today_in(&zone, backend.now_ms())?,
+        readings: crate::readings::of_client(&mut tx, practice, client, READINGS_SHOWN).await?,
+        goals: crate::goals::stored(&mut tx, practice).await?,
         client: row,
         staff,
     };

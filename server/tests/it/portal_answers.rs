@@ -244,7 +244,92 @@ async fn a_dead_link_says_why_and_asks_the_practice_once(env: &TestEnv) {
     );
 }
 
+/// What a client logs in the portal, their practice's team reads in Client
+/// details against its goals; another practice's client shows none of it.
+async fn the_team_reads_a_clients_readings_against_the_goals(env: &TestEnv) {
+    use shared::goals::{GoalInput, GoalsForm, Placement, ReadingKind};
+    let owner = person(env, "owner@example.org").await;
+    let practice = open_practice(env, owner, "Harbour Clinic").await;
+    let (client, token) = invited(env, owner, practice, "ana@example.org").await;
+    let session = portal::sign_up(
+        &env.backend,
+        &caller("10.0.0.7"),
+        &token,
+        "a long patient password",
+        None,
+    )
+    .await
+    .unwrap();
+    let ana = sessions::resolve(env.db(), &session, env.backend.now_ms())
+        .await
+        .unwrap()
+        .unwrap()
+        .account;
+    let mut goals = GoalsForm::showing(&[]);
+    for row in goals
+        .rows
+        .iter_mut()
+        .filter(|r| r.kind == ReadingKind::Glucose)
+    {
+        *row = GoalInput {
+            kind: ReadingKind::Glucose,
+            low: "70".into(),
+            high: "140".into(),
+        };
+    }
+    server::goals::set(&env.backend, &caller("10.0.0.2"), owner, practice, &goals)
+        .await
+        .unwrap();
+    let an_hour_ago = env.backend.now_ms() - 3_600_000;
+    for hundredths in [9_500, 18_000] {
+        server::readings::log(
+            &env.backend,
+            &caller("10.0.0.7"),
+            ana,
+            ReadingKind::Glucose,
+            shared::goals::Amount(hundredths),
+            an_hour_ago,
+        )
+        .await
+        .unwrap();
+    }
+    let view = clients::view(&env.backend, owner, practice, client)
+        .await
+        .unwrap();
+    let goal = view
+        .goals
+        .iter()
+        .find(|g| g.kind == ReadingKind::Glucose)
+        .copied()
+        .unwrap();
+    let mut placed: Vec<Placement> = view.readings.iter().map(|r| goal.place(r.value)).collect();
+    placed.sort_by_key(|p| *p as u8);
+    assert_eq!(placed, [Placement::Within, Placement::Above]);
+    // The same person as a client of another practice: its team sees their readings there only through its own login.
+    let other_owner = person(env, "other@example.org").await;
+    let other = open_practice(env, other_owner, "Other Clinic").await;
+    let form = ClientForm {
+        first_name: "Ana".into(),
+        last_name: "Silva".into(),
+        email: "ana@example.org".into(),
+        date_of_birth: String::new(),
+    };
+    let stranger = clients::add(&env.backend, &caller("10.0.0.3"), other_owner, other, &form)
+        .await
+        .unwrap();
+    assert!(clients::view(&env.backend, other_owner, other, stranger)
+        .await
+        .unwrap()
+        .readings
+        .is_empty());
+    assert!(matches!(
+        clients::view(&env.backend, other_owner, other, client).await,
+        Err(ServiceError::NotFound)
+    ));
+}
+
 on_both_backends!(
+    the_team_reads_a_clients_readings_against_the_goals,
     a_new_client_chooses_a_password_and_the_link_is_spent,
     an_existing_account_accepts_signed_in_as_that_address,
     a_dead_link_says_why_and_asks_the_practice_once,

@@ -12,6 +12,7 @@ use super::form::ClientFields;
 use super::forms::ClientForms;
 use super::invite::InvitePanel;
 use super::portal_badge;
+use super::readings::ClientReadings;
 use crate::api::clients::{get_client, ArchiveClient, AssignClient, EditClient};
 use crate::api::forms::SendForms;
 use crate::components::confirm::{Confirm, ConfirmDialog};
@@ -82,6 +83,8 @@ fn Details(view: ClientView, practice: PracticeContext, actions: Actions) -> imp
         may_edit,
         may_manage,
         today,
+        readings,
+        goals,
     } = view;
     let id = client.id;
     let name = client.full_name();
@@ -151,6 +154,7 @@ fn Details(view: ClientView, practice: PracticeContext, actions: Actions) -> imp
             </div>
             <ClientForms practice client=id forms action=actions.send_forms
                 may_send=may_edit && client.receives_forms()/>
+            <ClientReadings readings goals/>
             <AssignedStaff staff client=id may_manage practice action=actions.assign/>
         </section>
     }

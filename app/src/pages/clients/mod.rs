@@ -5,6 +5,7 @@ mod details;
 mod form;
 mod forms;
 mod invite;
+mod readings;
 
 pub use details::ClientDetailsPage;
 
