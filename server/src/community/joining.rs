@@ -9,7 +9,7 @@ use shared::invitation::InvitationStatus;
 use shared::validation::{FieldErrors, NewAccountForm};
 use uuid::Uuid;
 
-use super::members::{invitation_mail, Row, ROW_SQL};
+use super::members::{invitation_mail, mark_invited, Row, ROW_SQL};
 use crate::audit::{self, Event, Origin};
 use crate::backend::{Backend, Caller};
 use crate::db::Tx;
@@ -241,20 +241,14 @@ pub async fn join(backend: &Backend, caller: &Caller, request: &JoinRequest) -> 
     let sent = invitation_mail(backend, &mut tx, practice, email.as_str(), now).await?;
     let id = match &row {
         Some(row) => {
-            on_tx!(&mut tx, c => {
-                sqlx::query(
-                    "UPDATE community_members SET status = $1, token_hash = $2, expires_at = $3, notified = TRUE,
-                     invited_at = $4, responded_at = NULL WHERE id = $5",
-                )
-                .bind(InvitationStatus::Invited)
-                .bind(&sent.token_hash)
-                .bind(sent.expires_at)
-                .bind(now)
-                .bind(row.id)
-                .execute(c)
-                .await
-                .map(|r| r.rows_affected())
-            })?;
+            mark_invited(
+                &mut tx,
+                row.id,
+                Some(&sent.token_hash),
+                sent.expires_at,
+                now,
+            )
+            .await?;
             row.id
         }
         None => {

@@ -260,6 +260,33 @@ pub(super) async fn invitation_mail(
     })
 }
 
+/// Makes a member Invited from `now` until `expires_at`; `link` is the hash of
+/// the emailed link's token (None: told in the room, no link sent).
+pub(super) async fn mark_invited(
+    tx: &mut Tx,
+    id: CommunityMemberId,
+    link: Option<&str>,
+    expires_at: i64,
+    now: i64,
+) -> ServiceResult<()> {
+    on_tx!(&mut *tx, c => {
+        sqlx::query(
+            "UPDATE community_members SET status = $1, token_hash = $2, expires_at = $3, notified = $4,
+             invited_at = $5, responded_at = NULL WHERE id = $6",
+        )
+        .bind(InvitationStatus::Invited)
+        .bind(link)
+        .bind(expires_at)
+        .bind(link.is_some())
+        .bind(now)
+        .bind(id)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
 /// Invites the selected members (or sends again to those invited before),
 /// by email or not. Registered members are skipped and reported.
 pub async fn invite(
@@ -318,21 +345,7 @@ pub async fn invite(
             // Handed over in the room: the person joins at the join page with this address.
             Notify::DontNotify => (None, now + days * DAY_MS),
         };
-        on_tx!(&mut tx, c => {
-            sqlx::query(
-                "UPDATE community_members SET status = $1, token_hash = $2, expires_at = $3, notified = $4,
-                 invited_at = $5, responded_at = NULL WHERE id = $6",
-            )
-            .bind(InvitationStatus::Invited)
-            .bind(&token_hash)
-            .bind(expires_at)
-            .bind(notify == Notify::ByEmail)
-            .bind(now)
-            .bind(row.id)
-            .execute(c)
-            .await
-            .map(|r| r.rows_affected())
-        })?;
+        mark_invited(&mut tx, row.id, token_hash.as_deref(), expires_at, now).await?;
         report.invited += 1;
         events.push(
             Event::new("community.member_invited", row.id.to_string())
