@@ -117,6 +117,7 @@ test("paste 12 without mail, invite 10 quietly and 2 by email; one registers on 
   await expect(cells("Status", "Registered")).toHaveCount(1);
   await expect(cells("Sharing", "Sharing")).toHaveCount(1);
   await expectAccessible(page);
+  await member.context().close();
 });
 
 test("a person in the room joins with the code on a 360 px phone", async ({ page, request, browser }, testInfo) => {
@@ -151,4 +152,5 @@ test("a person in the room joins with the code on a 360 px phone", async ({ page
   const row = page.locator(".members-table tbody tr").filter({ hasText: email });
   await expect(row.locator('td[data-label="Status"]')).toHaveText("Registered");
   await expect(row.locator('td[data-label="Sharing"]')).toHaveText("Not sharing");
+  await joiner.context().close();
 });

@@ -10,14 +10,16 @@ const FIRST_VISIT_BUDGET = 400 * 1024;
 const REPEAT_VISIT_BUDGET = 30 * 1024;
 // Issue "Performance and scale", item 7: the main bundle and the pieces of
 // the practice console's first page, not every page (`pages::lazy`). The
-// issue's aim is 300 KB; this guards what splitting reached (334 KB).
-const ADMIN_FIRST_PAGE_BUDGET = 350 * 1024;
+// issue's aim is 300 KB; this guards what splitting reached (334 KB). The
+// community's pages (Members, Client details' readings) brought it to 360 KB.
+const ADMIN_FIRST_PAGE_BUDGET = 365 * 1024;
 // Issue "Clients and the client portal": the WASM and JavaScript of a
 // patient's first visit, which the portal's own bundle carries (`portal_app`).
 // The issue aims at 150 KB; the bundle measured 265 KB, nearly all of it
 // Leptos, serde_json and the standard library (our code: ~43 KB raw of
-// 918 KB), so this guards that no console code comes back.
-const PORTAL_FIRST_CODE_BUDGET = 280 * 1024;
+// 918 KB), so this guards that no console code comes back. The community's
+// pages (invitation, join page, readings) joined the portal: 299 KB.
+const PORTAL_FIRST_CODE_BUDGET = 310 * 1024;
 
 /** The hashed WASM, JS and CSS a page names. */
 async function assetPaths(request: Parameters<typeof signUp>[1]): Promise<string[]> {

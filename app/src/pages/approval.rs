@@ -23,6 +23,9 @@ pub fn WaitingPage() -> impl IntoView {
     let next = super::query_param("next");
     let tick = RwSignal::new(0u32);
     let code = ServerAction::<ConfirmLoginCode>::new();
+    // Kept here, not in the form: the page asks again every few seconds and
+    // draws the form anew, which must not wipe a code being typed.
+    let typed = RwSignal::new(String::new());
     let state = Resource::new(
         move || (tick.get(), code.version().get()),
         move |_| login_wait(next.get_untracked()),
@@ -58,7 +61,7 @@ pub fn WaitingPage() -> impl IntoView {
                         <p class="hint">"The request lapses after 30 minutes. Ask an admin of your practice if it takes long."</p>
                     }.into_any(),
                     Waiting::ForCode { sent_to, tries_left } => view! {
-                        <CodeForm code sent_to tries_left next/>
+                        <CodeForm code typed sent_to tries_left next/>
                     }.into_any(),
                     Waiting::In { .. } => view! { <p role="status" class="alert alert-success">"Approved. Opening Carekeys…"</p> }.into_any(),
                     Waiting::Declined { practice } => view! {
@@ -88,11 +91,11 @@ pub fn WaitingPage() -> impl IntoView {
 #[component]
 fn CodeForm(
     code: ServerAction<ConfirmLoginCode>,
+    typed: RwSignal<String>,
     sent_to: String,
     tries_left: i64,
     next: Memo<Option<String>>,
 ) -> impl IntoView {
-    let typed = RwSignal::new(String::new());
     let errors = FormErrors::of(code);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
