@@ -114,7 +114,7 @@ pub async fn remove_community_members(
 pub async fn set_community_validity(practice: PracticeId, days: u32) -> Result<(), AppError> {
     use super::request::as_person;
     as_person(|r| async move {
-        server::community::members::set_validity(
+        server::community::settings::set_validity(
             &r.backend,
             &r.caller,
             r.person.account,
@@ -131,7 +131,7 @@ pub async fn set_community_validity(practice: PracticeId, days: u32) -> Result<(
 pub async fn community_join_screen(practice: PracticeId) -> Result<JoinScreen, AppError> {
     use super::request::as_person;
     as_person(|r| async move {
-        let code = server::community::members::join_code(
+        let code = server::community::settings::join_code(
             &r.backend,
             &r.caller,
             r.person.account,

@@ -5,6 +5,7 @@
 mod health;
 pub mod joining;
 pub mod members;
+pub mod settings;
 mod sharing;
 
 pub use health::{health, HEALTH_SQL};

@@ -4,7 +4,7 @@
 //! its community, and never another practice's.
 
 use crate::support::{caller, link_param, one_with_each_role, open_practice, person, TestEnv};
-use server::community::{joining, members};
+use server::community::{joining, members, settings};
 use server::error::ServiceError;
 use shared::community::members::{AddOutcome, JoinRequest, MemberQuery, Notify, Selection};
 use shared::goals::ReadingKind;
@@ -298,11 +298,11 @@ async fn adding_sends_nothing_and_only_notify_emails(env: &TestEnv) {
 async fn people_join_with_the_code_and_their_invitation_is_matched(env: &TestEnv) {
     let owner = person(env, "owner@example.org").await;
     let practice = open_practice(env, owner, "Harbour Clinic").await;
-    let code = members::join_code(&env.backend, &caller("10.0.0.1"), owner, practice)
+    let code = settings::join_code(&env.backend, &caller("10.0.0.1"), owner, practice)
         .await
         .unwrap();
     assert_eq!(
-        members::join_code(&env.backend, &caller("10.0.0.1"), owner, practice)
+        settings::join_code(&env.backend, &caller("10.0.0.1"), owner, practice)
             .await
             .unwrap(),
         code,
@@ -475,10 +475,12 @@ async fn only_settings_managers_manage_the_community_of_their_own_practice(env: 
             members::remove(&env.backend, &c, who, place, &these)
                 .await
                 .err(),
-            members::set_validity(&env.backend, &c, who, place, 3)
+            settings::set_validity(&env.backend, &c, who, place, 3)
                 .await
                 .err(),
-            members::join_code(&env.backend, &c, who, place).await.err(),
+            settings::join_code(&env.backend, &c, who, place)
+                .await
+                .err(),
         ];
         for result in results {
             assert!(
@@ -516,11 +518,11 @@ async fn only_settings_managers_manage_the_community_of_their_own_practice(env: 
         "nothing changed"
     );
     // Bad validity names its field; a good one is kept.
-    match members::set_validity(&env.backend, &c, owner, practice, 0).await {
+    match settings::set_validity(&env.backend, &c, owner, practice, 0).await {
         Err(ServiceError::Validation(errors)) => assert!(errors.get("validity").is_some()),
         other => panic!("{other:?}"),
     }
-    members::set_validity(&env.backend, &c, owner, practice, 3)
+    settings::set_validity(&env.backend, &c, owner, practice, 3)
         .await
         .unwrap();
     let view = members::list(&env.backend, owner, practice, &MemberQuery::default())
