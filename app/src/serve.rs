@@ -128,6 +128,10 @@ pub fn router_with_test_clock(
         .route("/health", get(health))
         .route("/p/{practice}/audit.csv", get(crate::api::audit::audit_csv))
         .route(
+            "/mail/unsubscribe",
+            axum::routing::post(crate::api::messages::one_click_unsubscribe),
+        )
+        .route(
             "/p/{practice}/photos/{member}",
             get(crate::api::staff::photo).put(crate::api::staff::upload_photo),
         )

@@ -62,6 +62,14 @@ impl Caller {
         }
     }
 
+    /// The audit trail's origin for someone who is not signed in (a link from an email).
+    pub fn anonymous(&self) -> Origin {
+        Origin {
+            actor: None,
+            ip: self.ip.clone(),
+        }
+    }
+
     /// The key rate limits use when the peer address is unknown (tests, proxies misconfigured).
     pub fn ip_key(&self) -> &str {
         self.ip.as_deref().unwrap_or("unknown")

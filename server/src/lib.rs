@@ -23,6 +23,7 @@ pub mod login_requests;
 pub mod mail;
 pub mod mail_limit;
 pub mod memberships;
+pub mod messages;
 pub mod passwords;
 pub mod photos;
 pub mod portal;

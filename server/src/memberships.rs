@@ -102,6 +102,23 @@ pub(crate) fn active_admin_capable(alias: &str) -> String {
     )
 }
 
+/// The name of the practice's active default doctor, if it has one (§3):
+/// it fills `{doctor_name}`.
+pub(crate) async fn default_doctor(
+    tx: &mut Tx,
+    practice: PracticeId,
+) -> ServiceResult<Option<String>> {
+    Ok(on_tx!(tx, c => {
+        sqlx::query_scalar(
+            "SELECT a.full_name FROM memberships m JOIN accounts a ON a.id = m.account_id
+             WHERE m.practice_id = $1 AND m.default_doctor AND m.status = 'active'",
+        )
+        .bind(practice)
+        .fetch_optional(c)
+        .await
+    })?)
+}
+
 /// Whether `account` is on the team of `practice` (active or not).
 pub async fn is_member(
     tx: &mut Tx,

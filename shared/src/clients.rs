@@ -148,6 +148,8 @@ pub struct ClientRow {
     /// Whether the viewer is one of the client's assigned staff.
     pub assigned_to_viewer: bool,
     pub archived: bool,
+    /// Receives no messages (§7).
+    pub opted_out: bool,
 }
 
 impl ClientRow {
@@ -318,6 +320,7 @@ mod tests {
             portal,
             assigned_to_viewer: false,
             archived,
+            opted_out: false,
         };
         let why = |email, portal, archived| client(email, portal, archived).not_invitable();
         assert!(why(None, PortalStatus::NoAccount, false)

@@ -9,7 +9,7 @@ use sqlx::error::BoxDynError;
 use sqlx::{Database, Decode, Encode, Type};
 
 use crate::ids::{
-    AccountId, ClientFormId, ClientId, CommunityMemberId, DeviceId, FormId, InvitationId,
+    AccountId, BatchId, ClientFormId, ClientId, ClientMessageId, CommunityMemberId, DeviceId, FormId, InvitationId,
     LoginRequestId, MembershipId, MessageId, PracticeId,
 };
 use crate::invitation::InvitationStatus;
@@ -44,7 +44,9 @@ ids_as_text!(
     ClientId,
     FormId,
     ClientFormId,
-    CommunityMemberId
+    CommunityMemberId,
+    ClientMessageId,
+    BatchId
 );
 
 impl TextColumn for Role {
@@ -125,6 +127,8 @@ text_columns!(
     FormId,
     ClientFormId,
     CommunityMemberId,
+    ClientMessageId,
+    BatchId,
     Role,
     InvitationStatus,
     MembershipStatus

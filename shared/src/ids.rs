@@ -59,6 +59,10 @@ typed_id!(
     ClientFormId,
     /// One address in a practice's community, invited or not.
     CommunityMemberId,
+    /// One message the team sent a client, kept in their communication history.
+    ClientMessageId,
+    /// The messages of one batch send, whose delivery is followed together.
+    BatchId,
 );
 
 #[cfg(test)]

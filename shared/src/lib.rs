@@ -20,6 +20,7 @@ pub mod invitation;
 pub mod login_request;
 pub mod mailbox;
 pub mod membership;
+pub mod messages;
 pub mod names;
 pub mod portal;
 pub mod practice;

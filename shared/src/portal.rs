@@ -6,10 +6,13 @@ use serde::{Deserialize, Serialize};
 use crate::clients::ClientRow;
 use crate::forms::{ClientFormRow, FormSummary};
 use crate::ids::{ClientId, FormId};
-use crate::templates::{Placeholder, Template, TemplateError, Values};
+use crate::templates::{Grammar, Placeholder, Template, TemplateError, Values};
 
-/// What every portal invitation must name: without its link, nobody gets in.
-pub const REQUIRED: [Placeholder; 1] = [Placeholder::InviteLink];
+/// What a portal invitation may name, and must: without its link, nobody gets in.
+pub const GRAMMAR: Grammar = Grammar {
+    allowed: &Placeholder::ALL,
+    required: &[Placeholder::InviteLink],
+};
 
 /// How long a portal link works.
 pub const VALIDITY_HOURS: i64 = 7 * 24;
@@ -34,7 +37,7 @@ pub fn subject(practice_name: &str) -> String {
 
 /// Parses a practice's message with the placeholders an invitation requires.
 pub fn message(source: &str) -> Result<Template, TemplateError> {
-    Template::parse(source, &REQUIRED)
+    Template::parse(source, &GRAMMAR)
 }
 
 /// What the invite form starts from and previews with.

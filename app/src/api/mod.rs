@@ -9,6 +9,7 @@ pub mod community;
 pub mod devices;
 pub mod forms;
 pub mod mailbox;
+pub mod messages;
 pub mod portal;
 pub mod practices;
 #[cfg(feature = "ssr")]

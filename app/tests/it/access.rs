@@ -8,8 +8,8 @@
 //! [`exercised_by`] fails the build (the match has no catch-all).
 
 use app::api::{
-    accounts, approval, audit, clients, community, devices, forms, mailbox, portal, practices,
-    staff, team,
+    accounts, approval, audit, clients, community, devices, forms, mailbox, messages, portal,
+    practices, staff, team,
 };
 use app::error::AppError;
 use axum::body::{to_bytes, Body};
@@ -24,11 +24,13 @@ use shared::community::members::{MemberQuery, Notify, Selection};
 use shared::forms::{Answers, Completion, FormDefinition, FormSave};
 use shared::goals::{GoalsForm, ReadingKind};
 use shared::ids::{
-    AccountId, ClientFormId, ClientId, DeviceId, FormId, InvitationId, LoginRequestId, PracticeId,
+    AccountId, BatchId, ClientFormId, ClientId, DeviceId, FormId, InvitationId, LoginRequestId,
+    PracticeId,
 };
 use shared::invitation::{InviteRequest, InviteSource, Validity};
 use shared::login_request::Decision;
 use shared::membership::{MemberChange, PermissionFlags};
+use shared::messages::{BatchRequest, Draft, Recipients};
 use shared::portal::InviteRequest as PortalInvite;
 use shared::readings::{ReadingEntry, Unit};
 use shared::roles::{can, AccessLevel, Actor, Capability, MembershipStatus, Role};
@@ -546,6 +548,71 @@ fn doors() -> Vec<(&'static str, Door)> {
                 })
             }),
         ),
+        (messages::UnsubscribeView::PATH, Anyone),
+        (messages::Unsubscribe::PATH, Anyone),
+        (
+            messages::ClientHistory::PATH,
+            Practice(ViewClients, |p| {
+                json(messages::ClientHistory {
+                    practice: p.id,
+                    client: p.client,
+                    page: 0,
+                })
+            }),
+        ),
+        (
+            messages::BatchProgress::PATH,
+            Practice(ViewClients, |p| {
+                json(messages::BatchProgress {
+                    practice: p.id,
+                    batch: BatchId::from_uuid(uuid::Uuid::nil()),
+                })
+            }),
+        ),
+        (
+            messages::MessageSetup::PATH,
+            Practice(MessageClient, |p| {
+                json(messages::MessageSetup { practice: p.id })
+            }),
+        ),
+        (
+            messages::SendMessage::PATH,
+            Practice(MessageClient, |p| {
+                json(messages::SendMessage {
+                    practice: p.id,
+                    client: p.client,
+                    draft: Draft {
+                        subject: "Hello".into(),
+                        body: "Dear {client_first_name}".into(),
+                    },
+                })
+            }),
+        ),
+        (
+            messages::SetOptedOut::PATH,
+            Practice(MessageClient, |p| {
+                json(messages::SetOptedOut {
+                    practice: p.id,
+                    client: p.client,
+                    out: false,
+                })
+            }),
+        ),
+        (
+            messages::SendBatch::PATH,
+            Practice(BatchMessage, |p| {
+                json(messages::SendBatch {
+                    practice: p.id,
+                    request: BatchRequest {
+                        recipients: Recipients::These(vec![p.client]),
+                        draft: Draft {
+                            subject: "Hello".into(),
+                            body: "Dear {client_first_name}".into(),
+                        },
+                    },
+                })
+            }),
+        ),
         (
             team::JoinLink::PATH,
             Practice(ChangeSettings, |p| json(team::JoinLink { practice: p.id })),
@@ -581,6 +648,8 @@ fn exercised_by(capability: Capability) -> Vec<&'static str> {
             forms::IntakeForms::PATH,
             forms::IntakeForm::PATH,
             forms::FormSubmission::PATH,
+            messages::ClientHistory::PATH,
+            messages::BatchProgress::PATH,
         ],
         EditClients => vec![
             clients::AddClient::PATH,
@@ -593,8 +662,12 @@ fn exercised_by(capability: Capability) -> Vec<&'static str> {
             forms::SendForms::PATH,
         ],
         ViewReports => vec![community::CommunityHealth::PATH],
-        // Messages arrive with #12.
-        MessageClient | BatchMessage => vec![],
+        MessageClient => vec![
+            messages::MessageSetup::PATH,
+            messages::SendMessage::PATH,
+            messages::SetOptedOut::PATH,
+        ],
+        BatchMessage => vec![messages::SendBatch::PATH],
         ChangeGoals => vec![practices::SetGoals::PATH],
         ChangeSettings => vec![
             devices::SetDeviceApproval::PATH,

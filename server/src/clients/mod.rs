@@ -34,6 +34,7 @@ struct Row {
     has_login: bool,
     invited: bool,
     assigned_to_viewer: bool,
+    opted_out: bool,
 }
 
 impl From<Row> for ClientRow {
@@ -52,13 +53,14 @@ impl From<Row> for ClientRow {
             portal,
             assigned_to_viewer: row.assigned_to_viewer,
             archived: row.archived,
+            opted_out: row.opted_out,
         }
     }
 }
 
 /// $1 practice, $2 viewer, $3 now (ms); the caller adds its WHERE clauses.
 const ROW_SQL: &str = "SELECT c.id, c.first_name, c.last_name, c.email, c.date_of_birth,
-        c.archived_at IS NOT NULL AS archived,
+        c.archived_at IS NOT NULL AS archived, c.opted_out_at IS NOT NULL AS opted_out,
         EXISTS (SELECT 1 FROM portal_logins l WHERE l.client_id = c.id) AS has_login,
         EXISTS (SELECT 1 FROM portal_invitations i
                 WHERE i.client_id = c.id AND i.status = 'invited' AND i.expires_at > $3) AS invited,
@@ -124,16 +126,44 @@ pub async fn invitable(
     if !can(&actor, Capability::EditClients).permits(false) {
         return Err(ServiceError::Forbidden);
     }
+    let mut tx = backend.db.begin().await?;
+    let rows = select(
+        &mut tx,
+        (practice, account, backend.now_ms()),
+        query,
+        " AND c.email IS NOT NULL AND NOT EXISTS (SELECT 1 FROM portal_logins l WHERE l.client_id = c.id)",
+        limit,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(rows)
+}
+
+/// Every client matching `query`, at most `limit`, in the list's order.
+pub(crate) async fn matching(
+    tx: &mut Tx,
+    (practice, viewer, now): (PracticeId, AccountId, i64),
+    query: &ClientQuery,
+    limit: usize,
+) -> ServiceResult<Vec<ClientRow>> {
+    select(tx, (practice, viewer, now), query, "", limit).await
+}
+
+async fn select(
+    tx: &mut Tx,
+    (practice, viewer, now): (PracticeId, AccountId, i64),
+    query: &ClientQuery,
+    extra: &str,
+    limit: usize,
+) -> ServiceResult<Vec<ClientRow>> {
     let sql = format!(
-        "{ROW_SQL}{MATCHES_SQL} AND c.email IS NOT NULL
-           AND NOT EXISTS (SELECT 1 FROM portal_logins l WHERE l.client_id = c.id)
-         ORDER BY lower(c.last_name), lower(c.first_name), c.id LIMIT $6"
+        "{ROW_SQL}{MATCHES_SQL}{extra} ORDER BY lower(c.last_name), lower(c.first_name), c.id LIMIT $6"
     );
-    let rows: Vec<Row> = on_pool!(&backend.db, pool => {
+    let rows: Vec<Row> = on_tx!(tx, c => {
         sqlx::query_as(&sql)
-            .bind(practice).bind(account).bind(backend.now_ms()).bind(query.archived).bind(like_pattern(&query.search))
+            .bind(practice).bind(viewer).bind(now).bind(query.archived).bind(like_pattern(&query.search))
             .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-            .fetch_all(pool).await
+            .fetch_all(c).await
     })?;
     Ok(rows.into_iter().map(ClientRow::from).collect())
 }

@@ -189,10 +189,7 @@ pub async fn reject(backend: &Backend, caller: &Caller, token: &str) -> ServiceR
     let mut tx = backend.db.begin().await?;
     let invitation = by_token(&mut tx, token).await?;
     usable(&invitation, now)?;
-    let origin = Origin {
-        actor: None,
-        ip: caller.ip.clone(),
-    };
+    let origin = caller.anonymous();
     answer(backend, &mut tx, &origin, &invitation, None, now).await?;
     Ok(tx.commit().await?)
 }
@@ -277,10 +274,7 @@ pub async fn join(backend: &Backend, caller: &Caller, request: &JoinRequest) -> 
         .in_practice(practice)
         .before(serde_json::json!({ "status": before.map(InvitationStatus::code) }))
         .after(serde_json::json!({ "email": email.as_str(), "status": InvitationStatus::Invited.code() }));
-    let origin = Origin {
-        actor: None,
-        ip: caller.ip.clone(),
-    };
+    let origin = caller.anonymous();
     audit::append(&mut tx, &backend.audit_key, &origin, now, event).await?;
     Ok(tx.commit().await?)
 }

@@ -18,6 +18,8 @@ pub struct Email {
     /// in it escaped by whoever made it (`shared::templates`).
     pub html: Option<String>,
     pub secret: Option<String>,
+    /// RFC 8058's one-click unsubscribe address, sent as `List-Unsubscribe`.
+    pub list_unsubscribe: Option<String>,
 }
 
 impl Email {
@@ -32,6 +34,7 @@ impl Email {
             body: body.into(),
             html: None,
             secret: None,
+            list_unsubscribe: None,
         }
     }
 
@@ -44,6 +47,12 @@ impl Email {
     /// Marks the token the body's link carries, so the stored copy loses it once sent.
     pub fn carrying(mut self, secret: &crate::tokens::Secret) -> Self {
         self.secret = Some(secret.expose().to_owned());
+        self
+    }
+
+    /// Lets mail clients offer one-click unsubscribing through `url` (RFC 8058).
+    pub fn unsubscribing(mut self, url: impl Into<String>) -> Self {
+        self.list_unsubscribe = Some(url.into());
         self
     }
 }

@@ -83,7 +83,7 @@ pub async fn enqueue_all(
     for (chunk_ids, chunk) in ids.chunks(BATCH).zip(emails.chunks(BATCH)) {
         on_tx!(tx, c => {
             let mut insert = sqlx::QueryBuilder::new(
-                "INSERT INTO outbox (id, practice_id, to_address, subject, body_text, body_html, secret, status, attempts, next_attempt_at, created_at) ",
+                "INSERT INTO outbox (id, practice_id, to_address, subject, body_text, body_html, secret, list_unsubscribe, status, attempts, next_attempt_at, created_at) ",
             );
             insert.push_values(chunk_ids.iter().zip(chunk), |mut row, (id, email)| {
                 row.push_bind(id.to_string())
@@ -93,6 +93,7 @@ pub async fn enqueue_all(
                     .push_bind(email.body.as_str())
                     .push_bind(email.html.as_deref())
                     .push_bind(email.secret.as_deref())
+                    .push_bind(email.list_unsubscribe.as_deref())
                     .push_bind("queued")
                     .push_bind(0_i64)
                     .push_bind(now_ms)
@@ -113,6 +114,7 @@ pub struct Claimed {
     pub subject: String,
     pub body_text: String,
     pub body_html: Option<String>,
+    pub list_unsubscribe: Option<String>,
     pub attempts: i64,
 }
 
@@ -129,7 +131,7 @@ pub async fn claim_due(db: &Db, now_ms: i64) -> Result<Option<Claimed>, sqlx::Er
     };
     let sql = format!(
         "UPDATE outbox SET lease_until = $1, attempts = attempts + 1 WHERE id = ({pick})
-         RETURNING id, to_address, subject, body_text, body_html, attempts"
+         RETURNING id, to_address, subject, body_text, body_html, list_unsubscribe, attempts"
     );
     on_pool!(db, pool => {
         sqlx::query_as(&sql).bind(now_ms + LEASE_MS).bind(now_ms).fetch_optional(pool).await
@@ -174,7 +176,7 @@ pub async fn mark_sent(
     };
     let sql = format!(
         "UPDATE outbox SET status = 'sent', sent_at = $1, lease_until = NULL, last_error = NULL,
-         {bodies}secret = NULL
+         {bodies}secret = NULL, list_unsubscribe = NULL
          WHERE id = $2 AND attempts = $3 AND status = 'queued'"
     );
     let changed = on_pool!(db, pool => {
@@ -206,7 +208,10 @@ pub async fn mark_failed(
     let next = now_ms + retry_delay_ms(message.attempts);
     // A message given up on will never be sent: its link's secret has no reason to stay.
     let forget = match outcome {
-        Delivery::Failed => format!(", {}, secret = NULL", redact_bodies(6)),
+        Delivery::Failed => format!(
+            ", {}, secret = NULL, list_unsubscribe = NULL",
+            redact_bodies(6)
+        ),
         _ => String::new(),
     };
     let sql = format!(

@@ -1,7 +1,8 @@
 //! Where messages go: an SMTP server, or — with none configured — a local
 //! mailbox of `.eml` files, so the app works out of the box and nothing is lost.
 
-use lettre::message::{header::ContentType, Mailbox, MultiPart};
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
 
@@ -70,6 +71,19 @@ impl Transport {
             .to(to)
             .subject(message.subject.clone())
             .message_id(Some(format!("<{}@carekeys>", message.id)));
+        // RFC 8058: mail clients offer "Unsubscribe" and POST to the address in one click.
+        let builder = match &message.list_unsubscribe {
+            Some(url) => builder
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                    format!("<{url}>"),
+                ))
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                    "List-Unsubscribe=One-Click".to_owned(),
+                )),
+            None => builder,
+        };
         let email = match &message.body_html {
             Some(html) => builder.multipart(MultiPart::alternative_plain_html(
                 message.body_text.clone(),

@@ -73,6 +73,15 @@ pub async fn view(backend: &Backend, token: &str) -> ServiceResult<InvitationVie
         sqlx::query_as(ROW_SQL).bind(&hash).fetch_optional(pool).await
     })?;
     let row = row.ok_or(ServiceError::Link(crate::error::LinkProblem::Unknown))?;
+    // The communication history shows when the client first opened their link.
+    on_pool!(&backend.db, pool => {
+        sqlx::query("UPDATE portal_invitations SET opened_at = $1 WHERE id = $2 AND opened_at IS NULL")
+            .bind(backend.now_ms())
+            .bind(&row.id)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())
+    })?;
     Ok(InvitationView {
         practice_name: row.practice_name.clone(),
         client_first_name: row.first_name.clone(),

@@ -54,15 +54,7 @@ async fn load(tx: &mut Tx, practice: PracticeId, now: i64) -> ServiceResult<Invi
             .fetch_one(c)
             .await
     })?;
-    let doctor: Option<String> = on_tx!(tx, c => {
-        sqlx::query_scalar(
-            "SELECT a.full_name FROM memberships m JOIN accounts a ON a.id = m.account_id
-             WHERE m.practice_id = $1 AND m.default_doctor AND m.status = 'active'",
-        )
-        .bind(practice)
-        .fetch_optional(c)
-        .await
-    })?;
+    let doctor = memberships::default_doctor(tx, practice).await?;
     Ok(InviteSetup {
         forms: crate::forms::summaries(tx, practice).await?,
         message: message.unwrap_or_else(|| portal::DEFAULT_MESSAGE.to_owned()),

@@ -17,6 +17,7 @@ mod hardening;
 mod intake_forms;
 mod login_requests;
 mod mail_delivery;
+mod messages;
 mod portal_answers;
 mod portal_invitations;
 mod practices_and_audit;

@@ -74,8 +74,13 @@ pub enum TemplateError {
     Empty,
     #[error("The message is {chars} characters long; at most {max} fit in an invitation.")]
     TooLong { chars: usize, max: usize },
-    #[error("Unknown placeholder {{{name}}} at {at}. Use one of: {known}.", known = known_names())]
-    Unknown { name: String, at: Position },
+    #[error("Unknown placeholder {{{name}}} at {at}. Use one of: {known}.")]
+    Unknown {
+        name: String,
+        at: Position,
+        /// The placeholders this kind of message may use, as written.
+        known: String,
+    },
     #[error("The placeholder opened at {at} is not closed with }}.")]
     Unclosed { at: Position },
     #[error("A }} at {at} closes nothing; write }}}} for a literal brace.")]
@@ -84,12 +89,21 @@ pub enum TemplateError {
     Missing(Placeholder),
 }
 
-fn known_names() -> String {
-    Placeholder::ALL
+/// What one kind of message may name, and must.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Grammar {
+    pub allowed: &'static [Placeholder],
+    pub required: &'static [Placeholder],
+}
+
+impl Grammar {
+    fn known_names(&self) -> String {
+        self.allowed
         .iter()
         .map(|p| p.token())
         .collect::<Vec<_>>()
         .join(", ")
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -134,8 +148,8 @@ impl Values<'_> {
 pub const MAX_MESSAGE_CHARS: usize = 10_000;
 
 impl Template {
-    /// Parses `source`, requiring each of `required` to appear.
-    pub fn parse(source: &str, required: &[Placeholder]) -> Result<Template, TemplateError> {
+    /// Parses `source` by `grammar`: only its placeholders, each required one present.
+    pub fn parse(source: &str, grammar: &Grammar) -> Result<Template, TemplateError> {
         if source.trim().is_empty() {
             return Err(TemplateError::Empty);
         }
@@ -146,8 +160,9 @@ impl Template {
                 max: MAX_MESSAGE_CHARS,
             });
         }
-        let pieces = pieces(source)?;
-        if let Some(missing) = required
+        let pieces = pieces(source, grammar)?;
+        if let Some(missing) = grammar
+            .required
             .iter()
             .find(|p| !pieces.contains(&Piece::Value(**p)))
         {
@@ -193,7 +208,7 @@ impl Template {
     }
 }
 
-fn pieces(source: &str) -> Result<Vec<Piece>, TemplateError> {
+fn pieces(source: &str, grammar: &Grammar) -> Result<Vec<Piece>, TemplateError> {
     let mut pieces = Vec::new();
     let mut text = String::new();
     let mut at = Position { line: 1, column: 1 };
@@ -227,8 +242,13 @@ fn pieces(source: &str) -> Result<Vec<Piece>, TemplateError> {
                     }
                 }
                 advance(&mut at, '}');
-                let placeholder =
-                    Placeholder::named(&name).ok_or(TemplateError::Unknown { name, at: here })?;
+                let placeholder = Placeholder::named(&name)
+                    .filter(|p| grammar.allowed.contains(p))
+                    .ok_or_else(|| TemplateError::Unknown {
+                        name,
+                        at: here,
+                        known: grammar.known_names(),
+                    })?;
                 if !text.is_empty() {
                     pieces.push(Piece::Text(std::mem::take(&mut text)));
                 }

@@ -1,6 +1,6 @@
 use super::*;
 
-const REQUIRED: [Placeholder; 1] = [Placeholder::InviteLink];
+const GRAMMAR: Grammar = crate::portal::GRAMMAR;
 
 fn values() -> Values<'static> {
     Values {
@@ -14,7 +14,7 @@ fn values() -> Values<'static> {
 }
 
 fn parse(source: &str) -> Result<Template, TemplateError> {
-    Template::parse(source, &REQUIRED)
+    Template::parse(source, &GRAMMAR)
 }
 
 #[test]
@@ -60,7 +60,8 @@ fn an_unknown_placeholder_is_refused_with_its_line_and_column() {
         err,
         TemplateError::Unknown {
             name: "unknown".into(),
-            at: Position { line: 2, column: 6 }
+            at: Position { line: 2, column: 6 },
+            known: GRAMMAR.known_names(),
         }
     );
     let message = err.to_string();
@@ -78,7 +79,7 @@ fn a_misspelt_or_spaced_name_is_unknown() {
         ("{Invite_Link}", "Invite_Link"),
     ] {
         match parse(source) {
-            Err(TemplateError::Unknown { name: got, at }) => {
+            Err(TemplateError::Unknown { name: got, at, .. }) => {
                 assert_eq!(got, name);
                 assert_eq!(at, Position { line: 1, column: 1 });
             }
@@ -134,7 +135,8 @@ fn columns_count_characters_not_bytes() {
             at: Position {
                 line: 1,
                 column: 12
-            }
+            },
+            known: GRAMMAR.known_names(),
         })
     );
 }
