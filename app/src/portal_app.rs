@@ -17,7 +17,7 @@ use crate::api::accounts::current_user;
 use crate::components::header::{Header, MeResource};
 use crate::pages::portal::{
     CommunityInvitationPage, CommunityJoinPage, PortalFormPage, PortalHomePage,
-    PortalInvitationPage, PortalReadingsPage, PortalSharingPage,
+    PortalInvitationPage, PortalReadingsPage, PortalSharingPage, UnsubscribePage,
 };
 use crate::pages::NotFound;
 
@@ -75,6 +75,7 @@ pub fn PortalApp() -> impl IntoView {
                     <Route path=path!("/sharing") view=PortalSharingPage/>
                     <Route path=path!("/community") view=CommunityInvitationPage/>
                     <Route path=path!("/join") view=CommunityJoinPage/>
+                    <Route path=path!("/unsubscribe") view=UnsubscribePage/>
                 </Routes>
             </main>
         </Router>

@@ -94,8 +94,8 @@ pub async fn set_opted_out(
     .await
 }
 
-#[server(endpoint = "unsubscribe_view")]
-pub async fn unsubscribe_view(token: String) -> Result<UnsubscribeView, AppError> {
+#[server(endpoint = "unsubscribe_link")]
+pub async fn unsubscribe_link(token: String) -> Result<UnsubscribeView, AppError> {
     use super::request::as_anyone;
     as_anyone(|r| async move { server::messages::unsubscribe_view(&r.backend, &token).await })
         .await

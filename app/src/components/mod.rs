@@ -5,3 +5,4 @@ pub mod form;
 pub mod header;
 pub mod pager;
 pub mod practice;
+pub mod template_field;

@@ -548,7 +548,7 @@ fn doors() -> Vec<(&'static str, Door)> {
                 })
             }),
         ),
-        (messages::UnsubscribeView::PATH, Anyone),
+        (messages::UnsubscribeLink::PATH, Anyone),
         (messages::Unsubscribe::PATH, Anyone),
         (
             messages::ClientHistory::PATH,

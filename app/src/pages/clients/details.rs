@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 use super::form::ClientFields;
 use super::forms::ClientForms;
 use super::invite::InvitePanel;
+use super::messages::ClientMessages;
 use super::portal_badge;
 use super::readings::ClientReadings;
 use crate::api::clients::{get_client, ArchiveClient, AssignClient, EditClient};
@@ -154,6 +155,7 @@ fn Details(view: ClientView, practice: PracticeContext, actions: Actions) -> imp
             </div>
             <ClientForms practice client=id forms action=actions.send_forms
                 may_send=may_edit && client.receives_forms()/>
+            <ClientMessages practice client=client.clone()/>
             <ClientReadings readings goals/>
             <AssignedStaff staff client=id may_manage practice action=actions.assign/>
         </section>

@@ -4,16 +4,15 @@
 
 use std::collections::BTreeSet;
 
-use leptos::html::Textarea;
 use leptos::prelude::*;
 use shared::clients::ClientRow;
 use shared::ids::FormId;
 use shared::portal::{self, InviteOutcome, InviteRequest, InviteSetup, PREVIEW_LINK};
 use shared::roles::Capability;
-use shared::templates::Placeholder;
 
 use crate::api::portal::{portal_invite_setup, InviteToPortal};
 use crate::components::practice::{PracticeContext, PracticeProblem};
+use crate::components::template_field::TemplateField;
 
 /// What became of each client, in one sentence per problem.
 fn summary(outcomes: &[InviteOutcome]) -> String {
@@ -63,7 +62,6 @@ fn Editor(
     let form_choices = setup.forms.clone();
     let save_as_default = RwSignal::new(false);
     let shown = RwSignal::new(0_usize);
-    let area = NodeRef::<Textarea>::new();
     let action = ServerAction::<InviteToPortal>::new();
     let problem =
         Memo::new(move |_| message.with(|m| portal::message(m).err().map(|e| e.to_string())));
@@ -72,27 +70,6 @@ fn Editor(
             sent.run(());
         }
     });
-    // A chip puts its placeholder where the cursor is.
-    let insert = move |placeholder: Placeholder| {
-        let token = placeholder.token();
-        let (start, end) = area
-            .get_untracked()
-            .map(|el| {
-                let at = |v: Result<Option<u32>, _>| v.ok().flatten().map(|n| n as usize);
-                (at(el.selection_start()), at(el.selection_end()))
-            })
-            .unwrap_or((None, None));
-        message.update(|m| {
-            let chars: Vec<char> = m.chars().collect();
-            let end = end.unwrap_or(chars.len()).min(chars.len());
-            let start = start.unwrap_or(end).min(end);
-            *m = chars[..start]
-                .iter()
-                .chain(token.chars().collect::<Vec<_>>().iter())
-                .chain(chars[end..].iter())
-                .collect();
-        });
-    };
     let setup = StoredValue::new(setup);
     let preview = move || {
         let clients = chosen.get();
@@ -153,19 +130,9 @@ fn Editor(
             {answer}
             <div class="invite-layout">
             <div class="invite-message">
-            <div class="field">
-                <label for="portal-message">"Message"</label>
-                <p class="hint" id="portal-message-hint">"Placeholders are filled in for each client. {invite_link} is required."</p>
-                <div class="chips" role="group" aria-label="Insert a placeholder">
-                    {Placeholder::ALL.into_iter().map(|p| view! {
-                        <button type="button" class="chip" on:click=move |_| insert(p)>{p.token()}</button>
-                    }).collect_view()}
-                </div>
-                <textarea id="portal-message" rows="12" node_ref=area bind:value=message
-                    aria-invalid=move || problem.get().is_some().to_string()
-                    aria-describedby="portal-message-hint portal-message-error"></textarea>
-                <p class="field-error" id="portal-message-error">{move || problem.get()}</p>
-            </div>
+            <TemplateField id="portal-message" label="Message" value=message
+                hint="Placeholders are filled in for each client. {invite_link} is required."
+                placeholders=portal::GRAMMAR.allowed problem/>
             {preview}
             </div>
             <fieldset class="invite-forms checks">

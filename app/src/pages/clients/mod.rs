@@ -1,10 +1,12 @@
 //! Clients (product.md §7): the practice's clients, searched and paged by the
 //! server; a white row has no portal account, a green one has (§5).
 
+mod batch;
 mod details;
 mod form;
 mod forms;
 mod invite;
+mod messages;
 mod readings;
 
 pub use details::ClientDetailsPage;
@@ -19,8 +21,10 @@ use crate::api::clients::{get_clients, AddClient};
 use crate::api::portal::invitable_clients;
 use crate::components::pager::Pager;
 use crate::components::practice::{use_practice, PracticeContext, PracticeProblem};
+use batch::BatchPanel;
 use form::ClientFields;
 use invite::InvitePanel;
+use shared::roles::Capability;
 
 /// The clients ticked for a portal invitation, across pages and searches.
 type Chosen = RwSignal<BTreeMap<ClientId, ClientRow>>;
@@ -41,6 +45,7 @@ pub fn ClientsPage() -> impl IntoView {
     let add = ServerAction::<AddClient>::new();
     let chosen: Chosen = RwSignal::new(BTreeMap::new());
     let inviting = RwSignal::new(false);
+    let messaging = RwSignal::new(false);
     // Read again after invitations go out: rows change colour.
     let invited = RwSignal::new(0_u32);
     let clients = Resource::new(
@@ -67,10 +72,28 @@ pub fn ClientsPage() -> impl IntoView {
             );
         }
     });
+    // The batch form's recipients when nothing is ticked, and its preview's client.
+    let matching = Signal::derive(move || {
+        clients
+            .get()
+            .and_then(Result::ok)
+            .map(|list| (list.clients.total, list.clients.rows.first().cloned()))
+            .unwrap_or_default()
+    });
+    let may_batch = practice.may(Capability::BatchMessage);
     view! {
         <section class="page">
-            <div class="page-head"><h1>"Clients"</h1></div>
+            <div class="page-head">
+                <h1>"Clients"</h1>
+                {may_batch.then(|| view! {
+                    <div class="actions">
+                        <button type="button" class="button secondary" aria-expanded=move || messaging.get().to_string()
+                            on:click=move |_| messaging.update(|m| *m = !*m)>"Message clients"</button>
+                    </div>
+                })}
+            </div>
             <ClientFilters query/>
+            {move || messaging.get().then(|| view! { <BatchPanel practice query chosen matching/> })}
             {move || inviting.get().then(|| view! { <InvitePanel practice chosen=invite_list sent/> })}
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || clients.get().map(|result| match result {

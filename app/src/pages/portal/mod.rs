@@ -6,12 +6,14 @@ mod form;
 mod invitation;
 mod readings;
 mod sharing;
+mod unsubscribe;
 
 pub use community::{CommunityInvitationPage, CommunityJoinPage};
 pub use form::PortalFormPage;
 pub use invitation::PortalInvitationPage;
 pub use readings::PortalReadingsPage;
 pub use sharing::PortalSharingPage;
+pub use unsubscribe::UnsubscribePage;
 
 use leptos::prelude::*;
 
