@@ -86,7 +86,8 @@ test-e2e: build-front build-e2e-server test-tools
 	cd end2end && npx playwright test
 
 ## make bench: the server's benchmarks on SQLite in a release build (criterion): inviting, memory
-## through a burst of logins, and the Team, Clients and Community Health pages; each prints its figure
+## through a burst of logins, a batch message to 5,000 clients, and the Team, Clients and Community
+## Health pages; each prints its figure
 bench:
 	cargo bench -p server
 

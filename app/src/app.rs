@@ -103,6 +103,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("team/member/:member") view={Lazy::<lazy::EditUser>::new()}/>
                         <Route path=path!("clients") view={Lazy::<lazy::Clients>::new()}/>
                         <Route path=path!("clients/:client") view={Lazy::<lazy::ClientDetails>::new()}/>
+                        <Route path=path!("to-sign") view={Lazy::<lazy::ToSign>::new()}/>
                         <Route path=path!("community") view={Lazy::<lazy::CommunityHealth>::new()}/>
                         <Route path=path!("community/members") view={Lazy::<lazy::CommunityMembers>::new()}/>
                         <Route path=path!("audit") view={Lazy::<lazy::AuditLog>::new()}/>

@@ -102,21 +102,20 @@ pub(crate) fn active_admin_capable(alias: &str) -> String {
     )
 }
 
-/// The name of the practice's active default doctor, if it has one (§3):
-/// it fills `{doctor_name}`.
-pub(crate) async fn default_doctor(
-    tx: &mut Tx,
-    practice: PracticeId,
-) -> ServiceResult<Option<String>> {
-    Ok(on_tx!(tx, c => {
-        sqlx::query_scalar(
-            "SELECT a.full_name FROM memberships m JOIN accounts a ON a.id = m.account_id
-             WHERE m.practice_id = $1 AND m.default_doctor AND m.status = 'active'",
+/// What fills `{doctor_name}` (§3): the practice's active default doctor, or
+/// the practice's own name when it has none.
+pub(crate) async fn doctor_name(tx: &mut Tx, practice: PracticeId) -> ServiceResult<String> {
+    let names: (Option<String>, String) = on_tx!(tx, c => {
+        sqlx::query_as(
+            "SELECT (SELECT a.full_name FROM memberships m JOIN accounts a ON a.id = m.account_id
+                     WHERE m.practice_id = p.id AND m.default_doctor AND m.status = 'active'), p.name
+             FROM practices p WHERE p.id = $1",
         )
         .bind(practice)
-        .fetch_optional(c)
+        .fetch_one(c)
         .await
-    })?)
+    })?;
+    Ok(names.0.unwrap_or(names.1))
 }
 
 /// Whether `account` is on the team of `practice` (active or not).

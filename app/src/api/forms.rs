@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
-use shared::forms::{FilledForm, FormDefinition, FormSave, FormStatus, FormSummary};
+use shared::forms::{FilledForm, FormDefinition, FormSave, FormStatus, FormSummary, ToSign};
 use shared::ids::{ClientFormId, ClientId, FormId, PracticeId};
 
 use crate::error::AppError;
@@ -93,6 +93,35 @@ pub async fn save_portal_form(id: ClientFormId, save: FormSave) -> Result<FormSt
     use super::request::as_person;
     as_person(|r| async move {
         server::forms::save(&r.backend, &r.caller, r.person.account, id, &save).await
+    })
+    .await
+}
+
+/// The *To sign* inbox: submitted forms waiting for a co-signature.
+#[server(endpoint = "forms_to_sign", input = Json)]
+pub async fn forms_to_sign(practice: PracticeId) -> Result<Vec<ToSign>, AppError> {
+    use super::request::as_person;
+    as_person(|r| async move { server::forms::inbox(&r.backend, r.person.account, practice).await })
+        .await
+}
+
+#[server(endpoint = "cosign_form", input = Json)]
+pub async fn cosign_form(
+    practice: PracticeId,
+    form: ClientFormId,
+    signature: String,
+) -> Result<(), AppError> {
+    use super::request::as_person;
+    as_person(|r| async move {
+        server::forms::cosign(
+            &r.backend,
+            &r.caller,
+            r.person.account,
+            practice,
+            form,
+            &signature,
+        )
+        .await
     })
     .await
 }

@@ -130,6 +130,9 @@ pub fn nav_entries(practice: PracticeId, actor: &Actor) -> Vec<(&'static str, St
     if can(actor, Capability::ViewClients).permits(false) {
         entries.push(("Clients", format!("/p/{practice}/clients")));
     }
+    if shared::forms::may_cosign(actor) {
+        entries.push(("To sign", format!("/p/{practice}/to-sign")));
+    }
     if can(actor, Capability::ManageTeam).permits(false) {
         entries.push(("Team", format!("/p/{practice}/team")));
     }

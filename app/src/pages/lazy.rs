@@ -23,6 +23,7 @@ use crate::pages::clients::{ClientDetailsPage, ClientsPage};
 use crate::pages::community::{CommunityHealthPage, CommunityMembersPage};
 use crate::pages::dashboard::DashboardPage;
 use crate::pages::forms::builder::{FormBuilderPage, SettingsFormsPage};
+use crate::pages::forms::to_sign::ToSignPage;
 use crate::pages::invitation::InvitationPage;
 use crate::pages::join::JoinPage;
 use crate::pages::mailbox::MailboxPage;
@@ -78,6 +79,7 @@ lazy_pages! {
     EditUser => EditUserPage;
     Clients => ClientsPage;
     ClientDetails => ClientDetailsPage;
+    ToSign => ToSignPage;
     CommunityHealth => CommunityHealthPage;
     CommunityMembers => CommunityMembersPage;
     AuditLog => AuditLogPage;

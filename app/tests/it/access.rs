@@ -48,6 +48,8 @@ enum Door {
     SignedIn(Body),
     /// A practice's function: the role table's cell for this capability decides.
     Practice(Capability, fn(&Practice) -> Body),
+    /// A practice's function for co-signers: the *can sign forms* flag decides (§3).
+    Cosigners(fn(&Practice) -> Body),
 }
 
 /// What the practice functions are called about.
@@ -548,6 +550,20 @@ fn doors() -> Vec<(&'static str, Door)> {
                 })
             }),
         ),
+        (
+            forms::FormsToSign::PATH,
+            Cosigners(|p| json(forms::FormsToSign { practice: p.id })),
+        ),
+        (
+            forms::CosignForm::PATH,
+            Cosigners(|p| {
+                json(forms::CosignForm {
+                    practice: p.id,
+                    form: p.request,
+                    signature: String::new(),
+                })
+            }),
+        ),
         (messages::UnsubscribeLink::PATH, Anyone),
         (messages::Unsubscribe::PATH, Anyone),
         (
@@ -814,12 +830,14 @@ async fn membership(
     status: &str,
 ) {
     server::on_pool!(&backend.db, pool => {
-        sqlx::query("INSERT INTO memberships (id, practice_id, account_id, role, status, chat_user, created_at) VALUES ($1, $2, $3, $4, $5, TRUE, 0)")
+        sqlx::query("INSERT INTO memberships (id, practice_id, account_id, role, status, chat_user, can_sign_forms, created_at) VALUES ($1, $2, $3, $4, $5, TRUE, $6, 0)")
             .bind(uuid::Uuid::new_v4().to_string())
             .bind(practice)
             .bind(account)
             .bind(role)
             .bind(status)
+            // Practitioners co-sign here, so the flag's door is seen open as well as shut.
+            .bind(role == Role::Practitioner)
             .execute(pool)
             .await
             .map(drop)
@@ -1015,6 +1033,29 @@ async fn every_server_function_admits_exactly_whom_the_role_table_names() {
                         (None, Some(AppError::NotFound)) if may_miss => {}
                         _ => assert_eq!(answer, want, "{path} as {caller:?}"),
                     }
+                    checked += 1;
+                }
+            }
+            Door::Cosigners(body) => {
+                let practice = practice(&world).await;
+                for (caller, cookie, account) in &world.cookies {
+                    let answer = call(&world, path, body(&practice), true, cookie.as_deref()).await;
+                    let want = match caller {
+                        Who::Member(_) => {
+                            let flag: bool = server::on_pool!(&world.backend.db, pool => {
+                                sqlx::query_scalar("SELECT can_sign_forms FROM memberships WHERE practice_id = $1 AND account_id = $2")
+                                    .bind(practice.id)
+                                    .bind(*account)
+                                    .fetch_one(pool)
+                                    .await
+                            })
+                            .unwrap();
+                            (!flag).then_some(AppError::Forbidden)
+                        }
+                        // Refused before any flag is read, as every practice function.
+                        other => expected(*other, Capability::ViewClients),
+                    };
+                    assert_eq!(answer, want, "{path} as {caller:?}");
                     checked += 1;
                 }
             }

@@ -1,14 +1,16 @@
 //! Intake forms (product.md §7): the practice's own forms (this file), the
-//! forms its clients are asked to fill (`requests`), and the client filling
-//! them in the portal (`filling`). Every rule of a form and of its answers is
+//! forms its clients are asked to fill (`requests`), the client filling
+//! them in the portal (`filling`), and co-signing them (`cosigning`). Every rule of a form and of its answers is
 //! `shared::forms`; here they are stored, authorised and audited.
 //!
 //! The whole team reads the practice's forms and its clients' submissions;
 //! defining forms and choosing the defaults is a practice setting.
 
+mod cosigning;
 mod filling;
 mod requests;
 
+pub use cosigning::{cosign, inbox};
 pub use filling::{open, save};
 pub(crate) use requests::{ask, chosen, of_client, Chosen};
 pub use requests::{send, submission};

@@ -2,7 +2,7 @@
 //! *Send forms* to a client who has a portal login; and what the team reads
 //! of them in Client details.
 
-use shared::forms::{Answers, ClientFormRow, FilledForm, FormDefinition, FormStatus};
+use shared::forms::{Answers, ClientFormRow, Cosign, FilledForm, FormDefinition, FormStatus};
 use shared::ids::{AccountId, ClientFormId, ClientId, FormId, PracticeId};
 use shared::roles::Capability;
 use shared::validation::FieldErrors;
@@ -62,19 +62,23 @@ pub(crate) async fn ask(
     forms: &[Chosen],
     now: i64,
 ) -> ServiceResult<Vec<String>> {
+    let doctor = memberships::doctor_name(tx, practice).await?;
     let mut asked = Vec::new();
     for form in forms {
+        let copy = decode::<FormDefinition>(&form.definition)?.for_client(&doctor);
+        let definition = super::encode(&copy)?;
         let added = on_tx!(&mut *tx, c => {
             sqlx::query(
-                "INSERT INTO client_forms (id, practice_id, client_id, form_id, title, definition, requested_by, requested_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT DO NOTHING",
+                "INSERT INTO client_forms (id, practice_id, client_id, form_id, title, definition, needs_cosign, requested_by, requested_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) ON CONFLICT DO NOTHING",
             )
             .bind(ClientFormId::from_uuid(Uuid::new_v4()))
             .bind(practice)
             .bind(client)
             .bind(form.id)
-            .bind(&form.title)
-            .bind(&form.definition)
+            .bind(&copy.title)
+            .bind(&definition)
+            .bind(copy.cosign)
             .bind(by)
             .bind(now)
             .execute(c)
@@ -82,10 +86,22 @@ pub(crate) async fn ask(
             .map(|r| r.rows_affected())
         })?;
         if added == 1 {
-            asked.push(form.title.clone());
+            asked.push(copy.title);
         }
     }
     Ok(asked)
+}
+
+/// Where the co-signature stands, from the row's columns; times in `zone`.
+fn cosign(needs: bool, by: Option<String>, at: Option<i64>, zone: &str) -> Cosign {
+    match (needs, at) {
+        (false, _) => Cosign::NotNeeded,
+        (true, None) => Cosign::Waiting,
+        (true, Some(at)) => Cosign::Signed {
+            by: by.unwrap_or_default(),
+            at: practice_time(at, zone),
+        },
+    }
 }
 
 fn status(has_answers: bool, submitted: bool) -> FormStatus {
@@ -102,10 +118,20 @@ pub(crate) async fn of_client(
     client: ClientId,
     zone: &str,
 ) -> ServiceResult<Vec<ClientFormRow>> {
-    let rows: Vec<(ClientFormId, String, bool, i64, Option<i64>)> = on_tx!(tx, c => {
+    type Row = (
+        ClientFormId,
+        String,
+        bool,
+        i64,
+        Option<i64>,
+        bool,
+        Option<String>,
+        Option<i64>,
+    );
+    let rows: Vec<Row> = on_tx!(tx, c => {
         sqlx::query_as(
-            "SELECT id, title, answers IS NOT NULL, requested_at, submitted_at FROM client_forms
-             WHERE client_id = $1 ORDER BY requested_at DESC, title, id",
+            "SELECT id, title, answers IS NOT NULL, requested_at, submitted_at, needs_cosign, cosigned_by_name, cosigned_at
+             FROM client_forms WHERE client_id = $1 ORDER BY requested_at DESC, title, id",
         )
         .bind(client)
         .fetch_all(c)
@@ -114,10 +140,11 @@ pub(crate) async fn of_client(
     Ok(rows
         .into_iter()
         .map(
-            |(id, title, has_answers, requested, submitted)| ClientFormRow {
+            |(id, title, has_answers, requested, submitted, needs, by, at)| ClientFormRow {
                 id,
                 title,
                 status: status(has_answers, submitted.is_some()),
+                cosign: cosign(needs, by, at, zone),
                 requested: practice_time(requested, zone),
                 submitted: submitted.map(|s| practice_time(s, zone)),
             },
@@ -133,7 +160,8 @@ pub(super) async fn filled(
     who: impl ToString,
 ) -> ServiceResult<(FilledForm, PracticeId)> {
     let sql = format!(
-        "SELECT p.name, c.first_name || ' ' || c.last_name, cf.definition, cf.answers, cf.submitted_at, p.time_zone, p.id
+        "SELECT p.name, c.first_name || ' ' || c.last_name, cf.definition, cf.answers, cf.submitted_at, p.time_zone, p.id,
+                cf.needs_cosign, cf.cosigned_by_name, cf.cosigned_at, cf.cosignature
          FROM client_forms cf JOIN clients c ON c.id = cf.client_id JOIN practices p ON p.id = cf.practice_id
          WHERE cf.id = $1 AND {condition}"
     );
@@ -145,14 +173,29 @@ pub(super) async fn filled(
         Option<i64>,
         String,
         PracticeId,
+        bool,
+        Option<String>,
+        Option<i64>,
+        Option<String>,
     );
     let who = who.to_string();
     let row: Option<Row> = on_tx!(tx, c => {
         sqlx::query_as(&sql).bind(id).bind(&who).fetch_optional(c).await
     })?;
     // Another practice's or another client's form is "not found", as one that does not exist.
-    let (practice_name, client_name, definition, answers, submitted, zone, practice) =
-        row.ok_or(ServiceError::NotFound)?;
+    let (
+        practice_name,
+        client_name,
+        definition,
+        answers,
+        submitted,
+        zone,
+        practice,
+        needs_cosign,
+        cosigned_by,
+        cosigned_at,
+        cosignature,
+    ) = row.ok_or(ServiceError::NotFound)?;
     let definition: FormDefinition = decode(&definition)?;
     let status = status(answers.is_some(), submitted.is_some());
     let answers = match &answers {
@@ -166,6 +209,8 @@ pub(super) async fn filled(
             client_name,
             status,
             submitted: submitted.map(|s| practice_time(s, &zone)),
+            cosign: cosign(needs_cosign, cosigned_by, cosigned_at, &zone),
+            cosignature,
             answers,
             definition,
         },

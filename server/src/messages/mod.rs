@@ -45,9 +45,7 @@ async fn setup(tx: &mut Tx, practice: PracticeId) -> ServiceResult<Setup> {
             .fetch_one(c)
             .await
     })?;
-    let doctor_name = memberships::default_doctor(tx, practice)
-        .await?
-        .unwrap_or_else(|| practice_name.clone());
+    let doctor_name = memberships::doctor_name(tx, practice).await?;
     Ok(Setup {
         practice_name,
         doctor_name,

@@ -54,11 +54,11 @@ async fn load(tx: &mut Tx, practice: PracticeId, now: i64) -> ServiceResult<Invi
             .fetch_one(c)
             .await
     })?;
-    let doctor = memberships::default_doctor(tx, practice).await?;
+    let doctor_name = memberships::doctor_name(tx, practice).await?;
     Ok(InviteSetup {
         forms: crate::forms::summaries(tx, practice).await?,
         message: message.unwrap_or_else(|| portal::DEFAULT_MESSAGE.to_owned()),
-        doctor_name: doctor.unwrap_or_else(|| name.clone()),
+        doctor_name,
         practice_name: name,
         expires_at: practice_time(now + portal::VALIDITY_HOURS * HOUR_MS, &zone),
     })

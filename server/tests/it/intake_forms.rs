@@ -14,14 +14,14 @@ use shared::portal::{InviteRequest, DEFAULT_MESSAGE};
 use shared::roles::{AccessLevel, Role};
 
 /// A PNG `data:` URL of about `bytes` bytes, as a canvas gives one.
-fn signature(bytes: usize) -> String {
+pub(crate) fn signature(bytes: usize) -> String {
     format!(
         "data:image/png;base64,iVBORw0KGgoA{}",
         "AAAA".repeat(bytes / 3)
     )
 }
 
-async fn add_client(
+pub(crate) async fn add_client(
     env: &TestEnv,
     owner: AccountId,
     practice: PracticeId,
@@ -38,12 +38,12 @@ async fn add_client(
         .unwrap()
 }
 
-fn titled<'a>(forms: &'a [FormSummary], title: &str) -> &'a FormSummary {
+pub(crate) fn titled<'a>(forms: &'a [FormSummary], title: &str) -> &'a FormSummary {
     forms.iter().find(|f| f.title == title).unwrap()
 }
 
 /// Invites `client` with `forms`, and signs the client up from the email; answers their account.
-async fn client_with_login(
+pub(crate) async fn client_with_login(
     env: &TestEnv,
     owner: AccountId,
     practice: PracticeId,
@@ -98,6 +98,7 @@ async fn a_new_practice_starts_with_two_forms_and_admins_define_more(env: &TestE
             kind: FieldKind::SingleChoice(vec!["Only".into()]),
             required: false,
         }],
+        cosign: false,
     };
     match forms::save_definition(
         &env.backend,
@@ -125,6 +126,7 @@ async fn a_new_practice_starts_with_two_forms_and_admins_define_more(env: &TestE
             kind: FieldKind::LongText,
             required: false,
         }],
+        cosign: false,
     };
     // Defining forms is a practice setting: a practitioner may not.
     assert!(matches!(

@@ -11,6 +11,7 @@ mod audit_log_page;
 mod clients;
 mod community_health;
 mod community_members;
+mod cosigned_forms;
 mod devices;
 mod goals;
 mod hardening;

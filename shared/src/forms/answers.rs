@@ -88,7 +88,7 @@ fn problem(kind: &FieldKind, answer: &str) -> Option<String> {
 }
 
 /// A signature must be a PNG, as the canvas makes it, of at most 500 KB.
-fn signature_problem(answer: &str) -> Option<String> {
+pub(super) fn signature_problem(answer: &str) -> Option<String> {
     let Some(body) = answer.strip_prefix(PNG_DATA_URL) else {
         return Some("Sign in the box: the signature is not a drawn image.".into());
     };
@@ -136,6 +136,7 @@ mod tests {
                 field("Last visit", FieldKind::Date, false),
                 field("Signature", FieldKind::Signature, true),
             ],
+            cosign: false,
         }
     }
 

@@ -3,9 +3,11 @@
 //! types) and the server (on every save) check with these same functions.
 
 mod answers;
+mod cosign;
 mod seeded;
 
 pub use answers::{Answers, Completion, SIGNATURE_MAX_BYTES};
+pub use cosign::{check_signature, may_cosign, Cosign, ToSign};
 pub use seeded::seeded;
 
 use serde::{Deserialize, Serialize};
@@ -82,6 +84,10 @@ pub struct Field {
 pub struct FormDefinition {
     pub title: String,
     pub fields: Vec<Field>,
+    /// After the client submits, someone with *can sign forms* co-signs (§7).
+    /// Absent from forms stored before co-signing existed.
+    #[serde(default)]
+    pub cosign: bool,
 }
 
 /// The form builder's field names: `title`, `field-3` (its label), `field-3-options`.
@@ -90,6 +96,22 @@ pub fn field_key(index: usize) -> String {
 }
 
 impl FormDefinition {
+    /// The copy a client is asked to fill: `{doctor_name}` in the title and
+    /// the questions becomes the practice's default doctor (§3).
+    pub fn for_client(&self, doctor_name: &str) -> FormDefinition {
+        let fill = |text: &str| text.replace("{doctor_name}", doctor_name);
+        FormDefinition {
+            title: fill(&self.title),
+            fields: (self.fields.iter())
+                .map(|f| Field {
+                    label: fill(&f.label),
+                    ..f.clone()
+                })
+                .collect(),
+            cosign: self.cosign,
+        }
+    }
+
     /// The builder's rules, with each problem on the field it concerns.
     /// Returns the definition trimmed.
     pub fn validate(&self) -> Result<FormDefinition, FieldErrors> {
@@ -135,7 +157,11 @@ impl FormDefinition {
             });
         }
         if errors.is_empty() {
-            Ok(FormDefinition { title, fields })
+            Ok(FormDefinition {
+                title,
+                fields,
+                cosign: self.cosign,
+            })
         } else {
             Err(errors)
         }
@@ -207,6 +233,7 @@ pub struct ClientFormRow {
     pub id: ClientFormId,
     pub title: String,
     pub status: FormStatus,
+    pub cosign: Cosign,
     /// When it was asked for, in the practice's time zone.
     pub requested: String,
     /// When it was submitted, in the practice's time zone.
@@ -223,6 +250,9 @@ pub struct FilledForm {
     pub answers: Answers,
     pub status: FormStatus,
     pub submitted: Option<String>,
+    pub cosign: Cosign,
+    /// The co-signature, a PNG data URL, once given.
+    pub cosignature: Option<String>,
 }
 
 /// What a client sends from the portal's form page.
@@ -256,6 +286,7 @@ mod tests {
                 field("Allergies", FieldKind::ShortText),
                 field(" ", FieldKind::YesNo),
             ],
+            cosign: false,
         };
         let errors = form.validate().unwrap_err();
         assert!(errors.get("field-1").unwrap().contains("distinct"));
@@ -271,6 +302,7 @@ mod tests {
         let form = FormDefinition {
             title: "T".into(),
             fields: vec![field("One", one), field("Twice", twice)],
+            cosign: false,
         };
         let errors = form.validate().unwrap_err();
         assert!(errors.get("field-0-options").unwrap().contains("two"));
@@ -281,6 +313,7 @@ mod tests {
                 "Pick",
                 FieldKind::SingleChoice(vec![" A ".into(), "".into(), "B".into()]),
             )],
+            cosign: false,
         }
         .validate()
         .unwrap();

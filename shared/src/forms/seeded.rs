@@ -25,6 +25,7 @@ pub fn seeded() -> Vec<FormDefinition> {
                 field("Smoking", choice(&["Never", "Former", "Current"]), true),
                 field("Date of your last check-up", Date, false),
             ],
+            cosign: false,
         },
         FormDefinition {
             title: "Consent to treatment".into(),
@@ -37,6 +38,7 @@ pub fn seeded() -> Vec<FormDefinition> {
                 field("Full name", ShortText, true),
                 field("Signature", Signature, true),
             ],
+            cosign: true,
         },
     ]
 }

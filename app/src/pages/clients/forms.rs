@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use leptos::prelude::*;
-use shared::forms::{ClientFormRow, FormStatus};
+use shared::forms::{ClientFormRow, Cosign, FormStatus};
 use shared::ids::{ClientFormId, ClientId, FormId};
 
 use crate::api::forms::{form_submission, intake_forms, SendForms};
@@ -37,6 +37,7 @@ pub fn ClientForms(
                         <li>
                             <div class="client-form-head">
                                 <strong>{form.title.clone()}</strong>{status_badge(form.status)}
+                                {cosign_badge(&form.cosign)}
                                 <span class="hint">{when}</span>
                                 {(form.status != FormStatus::ToFill).then(|| view! {
                                     <button type="button" class="button small secondary"
@@ -63,13 +64,29 @@ pub fn ClientForms(
     }
 }
 
+/// Whether a co-signature is awaited or given; nothing for forms that ask for none.
+fn cosign_badge(cosign: &Cosign) -> Option<impl IntoView> {
+    let class = match cosign {
+        Cosign::NotNeeded => return None,
+        Cosign::Waiting => "badge badge-queued",
+        Cosign::Signed { .. } => "badge badge-sent",
+    };
+    Some(view! { <span class=class>{cosign.label()}</span> })
+}
+
 #[component]
 fn Submission(practice: PracticeContext, id: ClientFormId) -> impl IntoView {
     let form = Resource::new(|| (), move |_| form_submission(practice.id, id));
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || form.get().map(|result| match result {
-                Ok(form) => view! { <FormAnswers definition=form.definition answers=form.answers/> }.into_any(),
+                Ok(form) => view! {
+                    <FormAnswers definition=form.definition answers=form.answers/>
+                    {form.cosignature.map(|src| view! {
+                        <p class="hint">{form.cosign.label()}</p>
+                        <img class="signature-image" src=src alt="Co-signature (drawn)"/>
+                    })}
+                }.into_any(),
                 Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
             })}
         </Suspense>

@@ -246,9 +246,9 @@ fn Compose(
 
 fn delivery_badge(delivery: &Delivery) -> impl IntoView {
     let class = match delivery {
-        Delivery::Queued => "badge badge-invited",
+        Delivery::Queued => "badge badge-queued",
         Delivery::Sent { .. } => "badge badge-sent",
-        Delivery::Failed { .. } => "badge badge-error",
+        Delivery::Failed { .. } => "badge badge-failed",
     };
     view! { <span class=class>{delivery.label()}</span> }
 }

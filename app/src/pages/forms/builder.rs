@@ -110,6 +110,7 @@ fn Builder(
 ) -> impl IntoView {
     let read_only = !practice.may(Capability::ChangeSettings);
     let title = RwSignal::new(definition.title);
+    let cosign = RwSignal::new(definition.cosign);
     let next_key = StoredValue::new(definition.fields.len());
     let fields = RwSignal::new(
         definition
@@ -142,6 +143,7 @@ fn Builder(
         let definition = FormDefinition {
             title: title.get_untracked(),
             fields: fields.with_untracked(|f| f.iter().map(Draft::field).collect()),
+            cosign: cosign.get_untracked(),
         };
         if errors.check(definition.validate()).is_some() {
             action.dispatch(SaveIntakeForm {
@@ -168,6 +170,10 @@ fn Builder(
                 <FieldEditor draft fields errors read_only/>
             </For>
             {move || fields_error.get().map(|m| view! { <p class="field-error">{m}</p> })}
+            <label class="check">
+                <input type="checkbox" bind:checked=cosign disabled=read_only/>
+                "Needs a co-signature: after the client submits it, someone with “Can sign forms” signs it too"
+            </label>
             {(!read_only).then(|| view! {
                 <div class="form-actions">
                     <button type="button" class="button secondary" on:click=add>"Add field"</button>

@@ -157,7 +157,7 @@ fn Answer(
 /// A box to sign in with a finger or the mouse; `value` holds the PNG as a
 /// `data:` URL once a stroke ends, and an image of it replaces the box.
 #[component]
-fn SignaturePad(id: String, value: RwSignal<String>) -> impl IntoView {
+pub(crate) fn SignaturePad(id: String, value: RwSignal<String>) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     let drawing = RwSignal::new(false);
     let context = move || -> Option<CanvasRenderingContext2d> {

@@ -1,9 +1,11 @@
 //! Intake forms in the interface (product.md §7): a client's answers as the
-//! team reads them (here), the client filling a form (`fill`), and the
-//! practice's form builder in Settings (`builder`).
+//! team reads them (here), the client filling a form (`fill`), the
+//! practice's form builder in Settings (`builder`), and the co-signers'
+//! inbox (`to_sign`).
 
 pub mod builder;
 pub mod fill;
+pub mod to_sign;
 
 use leptos::prelude::*;
 use shared::forms::{Answers, FieldKind, FormDefinition, FormStatus};

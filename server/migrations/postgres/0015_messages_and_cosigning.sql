@@ -28,3 +28,13 @@ ALTER TABLE portal_invitations ADD COLUMN opened_at BIGINT;
 -- RFC 8058's one-click unsubscribe address of a queued message; it carries a
 -- token, so it is dropped once the message has left, like `secret`.
 ALTER TABLE outbox ADD COLUMN list_unsubscribe TEXT;
+
+-- Co-signed forms (§7): a submitted form whose definition asks for it waits
+-- for someone with *can sign forms*; who signed, when, and the drawn
+-- signature (a PNG data URL) are kept with it.
+ALTER TABLE client_forms ADD COLUMN needs_cosign BOOLEAN NOT NULL DEFAULT FALSE;
+ALTER TABLE client_forms ADD COLUMN cosigned_by TEXT REFERENCES accounts(id) ON DELETE SET NULL;
+ALTER TABLE client_forms ADD COLUMN cosigned_by_name TEXT;
+ALTER TABLE client_forms ADD COLUMN cosigned_at BIGINT;
+ALTER TABLE client_forms ADD COLUMN cosignature TEXT;
+CREATE INDEX client_forms_to_sign ON client_forms(practice_id, submitted_at) WHERE needs_cosign AND cosigned_at IS NULL;
