@@ -9,8 +9,8 @@ use sqlx::error::BoxDynError;
 use sqlx::{Database, Decode, Encode, Type};
 
 use crate::ids::{
-    AccountId, BatchId, ClientFormId, ClientId, ClientMessageId, CommunityMemberId, DeviceId, FormId, InvitationId,
-    LoginRequestId, MembershipId, MessageId, PracticeId,
+    AccountId, BatchId, ClientFormId, ClientId, ClientMessageId, CommunityMemberId, DeviceId,
+    FormId, InvitationId, LoginRequestId, MembershipId, MessageId, PracticeId,
 };
 use crate::invitation::InvitationStatus;
 use crate::roles::{MembershipStatus, Role};

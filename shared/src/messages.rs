@@ -245,9 +245,13 @@ pub enum HistoryEntry {
 pub enum Subscription {
     Receiving,
     /// The client used an unsubscribe link: only they can undo it.
-    UnsubscribedByClient { at: String },
+    UnsubscribedByClient {
+        at: String,
+    },
     /// Someone on the team opted them out; the team can undo it.
-    OptedOutByStaff { at: String },
+    OptedOutByStaff {
+        at: String,
+    },
 }
 
 /// Client details' Messages tab.
@@ -283,7 +287,9 @@ mod tests {
         let errors = draft(" ", "").check().unwrap_err();
         assert_eq!(errors.get("subject"), Some("Enter a subject."));
         assert_eq!(errors.get("body"), Some("The message is empty."));
-        let errors = draft("Hi\r\nBcc: x@evil.example", "Hello").check().unwrap_err();
+        let errors = draft("Hi\r\nBcc: x@evil.example", "Hello")
+            .check()
+            .unwrap_err();
         assert!(errors.get("subject").unwrap().contains("control"));
         assert_eq!(errors.get("body"), None);
     }
@@ -299,9 +305,12 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        let ok = draft(" Your results ", "Dear {client_first_name}, from {doctor_name}")
-            .check()
-            .unwrap();
+        let ok = draft(
+            " Your results ",
+            "Dear {client_first_name}, from {doctor_name}",
+        )
+        .check()
+        .unwrap();
         assert_eq!(ok.subject, "Your results");
     }
 }

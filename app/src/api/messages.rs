@@ -3,7 +3,9 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use shared::ids::{BatchId, ClientId, PracticeId};
-use shared::messages::{BatchRequest, Draft, History, Progress, SendReport, Setup, UnsubscribeView};
+use shared::messages::{
+    BatchRequest, Draft, History, Progress, SendReport, Setup, UnsubscribeView,
+};
 
 use crate::error::AppError;
 
@@ -97,17 +99,14 @@ pub async fn set_opted_out(
 #[server(endpoint = "unsubscribe_link")]
 pub async fn unsubscribe_link(token: String) -> Result<UnsubscribeView, AppError> {
     use super::request::as_anyone;
-    as_anyone(|r| async move { server::messages::unsubscribe_view(&r.backend, &token).await })
-        .await
+    as_anyone(|r| async move { server::messages::unsubscribe_view(&r.backend, &token).await }).await
 }
 
 #[server(endpoint = "unsubscribe")]
 pub async fn unsubscribe(token: String) -> Result<UnsubscribeView, AppError> {
     use super::request::as_anyone;
-    as_anyone(
-        |r| async move { server::messages::unsubscribe(&r.backend, &r.caller, &token).await },
-    )
-    .await
+    as_anyone(|r| async move { server::messages::unsubscribe(&r.backend, &r.caller, &token).await })
+        .await
 }
 
 /// `POST /mail/unsubscribe?token=…`: a mail client's one-click unsubscribe

@@ -109,6 +109,13 @@ pub async fn cosign(
     let event = Event::new("form.cosigned", id.to_string())
         .in_practice(practice)
         .after(serde_json::json!({ "form": title, "client": client_name, "by": name }));
-    audit::commit(tx, &backend.audit_key, &caller.as_actor(account), now, event).await?;
+    audit::commit(
+        tx,
+        &backend.audit_key,
+        &caller.as_actor(account),
+        now,
+        event,
+    )
+    .await?;
     Ok(())
 }

@@ -73,7 +73,14 @@ pub async fn set_opted_out(
     let event = Event::new(action, client.to_string())
         .in_practice(practice)
         .after(serde_json::json!({ "name": row.full_name() }));
-    audit::commit(tx, &backend.audit_key, &caller.as_actor(account), now, event).await?;
+    audit::commit(
+        tx,
+        &backend.audit_key,
+        &caller.as_actor(account),
+        now,
+        event,
+    )
+    .await?;
     Ok(())
 }
 

@@ -84,9 +84,13 @@ pub async fn send_batch(
                 search: search.clone(),
                 ..ClientQuery::default()
             };
-            let rows =
-                clients::matching(&mut tx, (practice, account, now), &query, messages::MAX_BATCH + 1)
-                    .await?;
+            let rows = clients::matching(
+                &mut tx,
+                (practice, account, now),
+                &query,
+                messages::MAX_BATCH + 1,
+            )
+            .await?;
             if rows.len() > messages::MAX_BATCH {
                 return Err(too_many());
             }
@@ -200,10 +204,9 @@ fn compose(
     let to = EmailAddress::parse(client.email.as_deref().unwrap_or_default())
         .map_err(|e| ServiceError::Internal(format!("stored client address: {e}")))?;
     let token = Secret::generate();
-    let page = backend.config.link(&format!(
-        "/portal/unsubscribe?token={}",
-        token.expose()
-    ));
+    let page = backend
+        .config
+        .link(&format!("/portal/unsubscribe?token={}", token.expose()));
     let one_click = backend
         .config
         .link(&format!("/mail/unsubscribe?token={}", token.expose()));
@@ -214,10 +217,14 @@ fn compose(
         checked.body.render_html(&values),
         setup.footer_html(&page)
     );
-    let email = Email::new(&to, &checked.subject, format!("{body}{}", setup.footer(&page)))
-        .with_html(html)
-        .carrying(&token)
-        .unsubscribing(one_click);
+    let email = Email::new(
+        &to,
+        &checked.subject,
+        format!("{body}{}", setup.footer(&page)),
+    )
+    .with_html(html)
+    .carrying(&token)
+    .unsubscribing(one_click);
     Ok((
         email,
         Kept {

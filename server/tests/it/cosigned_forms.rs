@@ -52,14 +52,21 @@ async fn a_doctor_co_signs_a_submitted_form_and_nobody_without_the_flag_can(env:
         vec![consent, referral],
     )
     .await;
-    let view = server::clients::view(b, owner, practice, client).await.unwrap();
+    let view = server::clients::view(b, owner, practice, client)
+        .await
+        .unwrap();
     let titles: Vec<&str> = view.forms.iter().map(|f| f.title.as_str()).collect();
     assert!(titles.contains(&"Referral by Person doctor"), "{titles:?}");
     assert!(view.forms.iter().all(|f| f.cosign == Cosign::Waiting));
 
     // Not submitted yet: nothing to sign, and signing it is refused.
     assert!(forms::inbox(b, doctor, practice).await.unwrap().is_empty());
-    let request = view.forms.iter().find(|f| f.title.starts_with("Consent")).unwrap().id;
+    let request = view
+        .forms
+        .iter()
+        .find(|f| f.title.starts_with("Consent"))
+        .unwrap()
+        .id;
     let drawn = signature(2_000);
     match forms::cosign(b, &caller("10.0.0.3"), doctor, practice, request, &drawn).await {
         Err(ServiceError::Validation(errors)) => {

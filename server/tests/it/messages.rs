@@ -78,10 +78,7 @@ async fn actions(env: &TestEnv, action: &str) -> i64 {
 }
 
 fn forbidden<T: std::fmt::Debug>(result: Result<T, ServiceError>) {
-    assert!(
-        matches!(result, Err(ServiceError::Forbidden)),
-        "{result:?}"
-    );
+    assert!(matches!(result, Err(ServiceError::Forbidden)), "{result:?}");
 }
 
 async fn a_read_write_member_messages_one_client_who_can_unsubscribe_in_one_click(env: &TestEnv) {
@@ -176,7 +173,9 @@ async fn a_read_write_member_messages_one_client_who_can_unsubscribe_in_one_clic
     sink.stop();
 
     // The whole team sees the exact text, who sent it and that it went.
-    let history = messages::history(b, reader, practice, ana, 0).await.unwrap();
+    let history = messages::history(b, reader, practice, ana, 0)
+        .await
+        .unwrap();
     assert_eq!(history.entries.total, 1);
     match &history.entries.rows[0] {
         HistoryEntry::Message {
@@ -199,12 +198,17 @@ async fn a_read_write_member_messages_one_client_who_can_unsubscribe_in_one_clic
     let done = messages::unsubscribe(b, &caller("203.0.113.9"), &token)
         .await
         .unwrap();
-    assert_eq!((done.practice_name.as_str(), done.done), ("Harbour Clinic", true));
+    assert_eq!(
+        (done.practice_name.as_str(), done.done),
+        ("Harbour Clinic", true)
+    );
     messages::unsubscribe(b, &caller("203.0.113.9"), &token)
         .await
         .unwrap();
     assert_eq!(actions(env, "client.unsubscribed").await, 1);
-    let history = messages::history(b, reader, practice, ana, 0).await.unwrap();
+    let history = messages::history(b, reader, practice, ana, 0)
+        .await
+        .unwrap();
     assert!(matches!(
         history.subscription,
         Subscription::UnsubscribedByClient { .. }
@@ -278,7 +282,10 @@ async fn a_batch_skips_opted_out_clients_and_reports_why(env: &TestEnv) {
     let progress = messages::progress(b, full, practice, report.batch)
         .await
         .unwrap();
-    assert_eq!((progress.queued, progress.sent, progress.done()), (2, 0, false));
+    assert_eq!(
+        (progress.queued, progress.sent, progress.done()),
+        (2, 0, false)
+    );
 
     let sink = SmtpSink::start(0).await;
     let transport = Transport::smtp(&sink.url(), "Carekeys <no-reply@carekeys.test>").unwrap();
@@ -305,7 +312,10 @@ async fn a_batch_skips_opted_out_clients_and_reports_why(env: &TestEnv) {
     assert_eq!(seen.total(), 0);
     // A batch naming another practice's client is refused whole.
     let mixed = BatchRequest {
-        recipients: Recipients::These(vec![ana, client(env, stranger, theirs, "Zed", "z@example.org").await]),
+        recipients: Recipients::These(vec![
+            ana,
+            client(env, stranger, theirs, "Zed", "z@example.org").await,
+        ]),
         draft: draft(),
     };
     assert!(matches!(
@@ -320,7 +330,9 @@ async fn a_batch_skips_opted_out_clients_and_reports_why(env: &TestEnv) {
         forms: vec![],
         save_as_default: false,
     };
-    portal::invite(b, &at, owner, practice, &invite).await.unwrap();
+    portal::invite(b, &at, owner, practice, &invite)
+        .await
+        .unwrap();
     let link = link_param(&env.last_mail_to("cy@example.org").await.body_text, "token");
     portal::view(b, &link).await.unwrap();
     let history = messages::history(b, full, practice, cy, 0).await.unwrap();

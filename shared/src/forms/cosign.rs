@@ -14,7 +14,10 @@ pub enum Cosign {
     NotNeeded,
     /// Needed, and not given yet (the client may not have submitted either).
     Waiting,
-    Signed { by: String, at: String },
+    Signed {
+        by: String,
+        at: String,
+    },
 }
 
 impl Cosign {
@@ -51,8 +54,9 @@ pub fn check_signature(signature: &str) -> Result<(), FieldErrors> {
             "Draw your signature in the box.",
         ));
     }
-    super::answers::signature_problem(signature)
-        .map_or(Ok(()), |problem| Err(FieldErrors::single("signature", problem)))
+    super::answers::signature_problem(signature).map_or(Ok(()), |problem| {
+        Err(FieldErrors::single("signature", problem))
+    })
 }
 
 #[cfg(test)]

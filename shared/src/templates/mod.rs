@@ -99,10 +99,10 @@ pub struct Grammar {
 impl Grammar {
     fn known_names(&self) -> String {
         self.allowed
-        .iter()
-        .map(|p| p.token())
-        .collect::<Vec<_>>()
-        .join(", ")
+            .iter()
+            .map(|p| p.token())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 

@@ -180,7 +180,10 @@ fn Subscribed(
         });
     };
     let (text, switch) = match subscription {
-        Subscription::Receiving => ("Receives messages.".to_owned(), Some(("Opt out of messages", true))),
+        Subscription::Receiving => (
+            "Receives messages.".to_owned(),
+            Some(("Opt out of messages", true)),
+        ),
         Subscription::UnsubscribedByClient { at } => (
             format!("Unsubscribed by the client on {at}: only they can ask for messages again."),
             None,

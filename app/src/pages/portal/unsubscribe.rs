@@ -10,7 +10,8 @@ use crate::components::form::{FormAlert, FormErrors};
 use crate::pages::token_from_query;
 
 /// What still arrives after unsubscribing, said once for both answers.
-const STILL_SENT: &str = "Portal invitations and security emails, such as password resets, still arrive.";
+const STILL_SENT: &str =
+    "Portal invitations and security emails, such as password resets, still arrive.";
 
 #[component]
 pub fn UnsubscribePage() -> impl IntoView {
