@@ -1,5 +1,4 @@
-import { devices, expect, test, type Browser, type Page } from "@playwright/test";
-import { APP_URL } from "../playwright.config";
+import { expect, test, type Page } from "@playwright/test";
 import {
   createPractice,
   expectAccessible,
@@ -9,6 +8,7 @@ import {
   nthMailTo,
   open,
   PASSWORD,
+  phone,
   signUp,
   uniqueEmail,
 } from "./helpers";
@@ -17,17 +17,6 @@ import {
 // sharing", product.md §5, §8). The lifecycle, the role table and another
 // practice's ids are tested on the server (community_members.rs); here: the
 // pages, the real SMTP server, and a phone.
-
-/** A phone of its own (its own cookies), 360 px wide if asked. */
-async function phone(browser: Browser, width?: number): Promise<Page> {
-  const pixel = devices["Pixel 7"];
-  const context = await browser.newContext({
-    ...pixel,
-    viewport: width ? { width, height: 780 } : pixel.viewport,
-    baseURL: APP_URL,
-  });
-  return context.newPage();
-}
 
 async function toMembers(page: Page) {
   await page.getByRole("navigation", { name: "Practice" }).getByRole("link", { name: "Community" }).click();

@@ -1,18 +1,9 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { APP_URL } from "../playwright.config";
-import { createPractice, expectAccessible, linkIn, nthMailTo, open, signUp, uniqueEmail } from "./helpers";
+import { call, createPractice, expectAccessible, linkIn, nthMailTo, open, signUp, uniqueEmail } from "./helpers";
 
 // Intake forms at the practice's desk: the builder in Settings, and Send forms
 // to a client who already has a portal login (issue "Clients and the client portal").
-
-async function call(page: Page, fn: string, data: object) {
-  const response = await page.request.post(`/api/${fn}`, {
-    headers: { Origin: APP_URL, "Content-Type": "application/json" },
-    data,
-  });
-  expect(response.ok(), await response.text()).toBeTruthy();
-  return response.json();
-}
 
 test("an admin builds a form, and sends it to a client who has a portal login", async ({ page, request, playwright }, testInfo) => {
   test.skip(testInfo.project.name !== "desktop", "forms are built and sent at a desk");

@@ -1,4 +1,4 @@
-import { expect, type APIRequestContext, type Page, type TestInfo } from "@playwright/test";
+import { devices, expect, type APIRequestContext, type Browser, type Page, type TestInfo } from "@playwright/test";
 import { APP_URL, MAILDEV_URL } from "../playwright.config";
 
 export const PASSWORD = "correct horse battery";
@@ -154,4 +154,63 @@ export async function inviteToPortal(page: Page, practice: string, client: strin
     data: { practice, request: { clients: [client], message: "Hi {client_first_name}: {invite_link}", forms, save_as_default: false } },
   });
   expect(response.ok(), await response.text()).toBeTruthy();
+}
+
+/** Calls server function `fn` with a JSON body as the page's signed-in person; answers its JSON. */
+export async function call(page: Page, fn: string, data: object) {
+  const response = await page.request.post(`/api/${fn}`, {
+    headers: { Origin: APP_URL, "Content-Type": "application/json" },
+    data,
+  });
+  expect(response.ok(), await response.text()).toBeTruthy();
+  return response.json();
+}
+
+/** A phone of its own (its own cookies), 360 px wide if asked. */
+export async function phone(browser: Browser, width?: number): Promise<Page> {
+  const pixel = devices["Pixel 7"];
+  const context = await browser.newContext({
+    ...pixel,
+    viewport: width ? { width, height: 780 } : pixel.viewport,
+    baseURL: APP_URL,
+  });
+  return context.newPage();
+}
+
+/** What Add user sets for a role: `staff` with a level, or `practitioner`. */
+export interface TeamUser {
+  name: string;
+  role: "admin" | "practitioner" | "staff";
+  level?: "full" | "read_write" | "read_only";
+  chat?: boolean;
+  signs?: boolean;
+}
+
+/**
+ * Adds a username user as Add user does, then logs them in from a browser of
+ * their own and has them choose their password; answers that browser's page,
+ * on the practice's dashboard.
+ */
+export async function teamUserPage(browser: Browser, owner: Page, practice: string, user: TeamUser): Promise<Page> {
+  const username = `${user.name.toLowerCase().replace(/\W/g, "")}-${Date.now() % 1_000_000}${Math.floor(Math.random() * 1000)}`;
+  const added = await call(owner, "add_member", {
+    practice,
+    form: {
+      full_name: user.name, public_name: "", login_kind: "Username", login: username, contact_email: "", mobile: "",
+      pms_id: "", screen_pop: "", position: user.signs ? "doctor" : "receptionist", role: user.role, access_level: user.level ?? "",
+      flags: { show_in_app: false, chat_user: user.chat ?? true, default_doctor: false, can_sign_forms: user.signs ?? false, can_invite_clients: false },
+      active: true,
+    },
+  });
+  const context = await browser.newContext({ baseURL: APP_URL });
+  const page = await context.newPage();
+  await logIn(page, username, added.one_time_password);
+  await expect(page).toHaveURL(/\/change-password\?next=/);
+  await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);
+  await page.getByLabel("Current password", { exact: true }).fill(added.one_time_password);
+  await page.getByLabel("New password", { exact: true }).fill(PASSWORD);
+  await page.getByRole("button", { name: "Save password" }).click();
+  await expect(page.getByText("Your role:")).toBeVisible();
+  await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);
+  return page;
 }
