@@ -387,3 +387,99 @@ async fn photos_need_a_session_and_uploads_this_site() {
     let response = app().await.oneshot(cross_site).await.unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
 }
+
+/// RFC 8058: a mail provider POSTs `List-Unsubscribe=One-Click` to the
+/// message's address (no browser, no Origin); an unknown token changes
+/// nothing, a browser on another site is refused, and GET changes nothing.
+#[tokio::test]
+async fn mail_clients_unsubscribe_in_one_click_and_nothing_else_does() {
+    let (app, backend) = app_and_backend().await;
+    let owner = shared::ids::AccountId::from_uuid(uuid::Uuid::new_v4());
+    server::on_pool!(&backend.db, pool => {
+        sqlx::query("INSERT INTO accounts (id, email, full_name, password_hash, created_at) VALUES ($1, 'owner@example.org', 'Owner', 'unused', 0)")
+            .bind(owner)
+            .execute(pool)
+            .await
+            .map(drop)
+    })
+    .unwrap();
+    let who = server::backend::Caller::default();
+    let form = shared::validation::PracticeForm {
+        name: "Harbour Clinic".into(),
+        contact_email: "desk@harbour.example".into(),
+        time_zone: "UTC".into(),
+    };
+    let practice = server::practices::create(&backend, &who, owner, &form)
+        .await
+        .unwrap();
+    let client = shared::clients::ClientForm {
+        first_name: "Ana".into(),
+        last_name: "Silva".into(),
+        email: "ana@example.org".into(),
+        date_of_birth: String::new(),
+    };
+    let client = server::clients::add(&backend, &who, owner, practice, &client)
+        .await
+        .unwrap();
+    let draft = shared::messages::Draft {
+        subject: "Hello".into(),
+        body: "Dear {client_first_name}".into(),
+    };
+    server::messages::send(&backend, &who, owner, practice, client, &draft)
+        .await
+        .unwrap();
+    let mail = &server::mail::outbox::recent(&backend.db, 1).await.unwrap()[0];
+    let token: String = mail
+        .body_text
+        .split("token=")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    let opted_out = || async {
+        let at: Option<i64> = server::on_pool!(&backend.db, pool => {
+            sqlx::query_scalar("SELECT opted_out_at FROM clients WHERE id = $1")
+                .bind(client)
+                .fetch_one(pool)
+                .await
+        })
+        .unwrap();
+        at.is_some()
+    };
+    let one_click = |token: &str, site: Option<&str>| {
+        let mut request = Request::post(format!("/mail/unsubscribe?token={token}"))
+            .header("content-type", "application/x-www-form-urlencoded");
+        if let Some(site) = site {
+            request = request.header("sec-fetch-site", site);
+        }
+        request
+            .body(Body::from("List-Unsubscribe=One-Click"))
+            .unwrap()
+    };
+    let unknown = app
+        .clone()
+        .oneshot(one_click("not-a-token", None))
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    let cross_site = app
+        .clone()
+        .oneshot(one_click(&token, Some("cross-site")))
+        .await
+        .unwrap();
+    assert_eq!(cross_site.status(), StatusCode::FORBIDDEN);
+    let get = Request::get(format!("/mail/unsubscribe?token={token}"))
+        .body(Body::empty())
+        .unwrap();
+    let get = app.clone().oneshot(get).await.unwrap();
+    assert_ne!(get.status(), StatusCode::OK);
+    assert!(!opted_out().await, "nothing so far unsubscribed Ana");
+
+    let response = app.clone().oneshot(one_click(&token, None)).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(body_of(response)
+        .await
+        .contains("no more messages from Harbour Clinic"));
+    assert!(opted_out().await);
+}

@@ -27,13 +27,16 @@ struct Line {
     done_at: Option<i64>,
 }
 
-/// $1 practice, $2 client; messages and portal invitations as one list.
+/// $1 practice, $2 client, $3 now; messages and portal invitations as one
+/// list (an invitation past its time reads Expired at once, as everywhere).
 const LINES_SQL: &str = "SELECT 'message' AS kind, m.id, m.subject, m.body, a.full_name AS sender,
         o.status, o.last_error, m.created_at AS at, o.sent_at AS done_at
      FROM messages m LEFT JOIN accounts a ON a.id = m.sent_by LEFT JOIN outbox o ON o.id = m.outbox_id
      WHERE m.practice_id = $1 AND m.client_id = $2
      UNION ALL
-     SELECT 'portal', i.id, NULL, NULL, a.full_name, i.status, NULL, i.sent_at, i.opened_at
+     SELECT 'portal', i.id, NULL, NULL, a.full_name,
+        CASE WHEN i.status = 'invited' AND i.expires_at <= $3 THEN 'expired' ELSE i.status END,
+        NULL, i.sent_at, i.opened_at
      FROM portal_invitations i LEFT JOIN accounts a ON a.id = i.invited_by
      WHERE i.practice_id = $1 AND i.client_id = $2";
 
@@ -52,15 +55,15 @@ pub async fn history(
     clients::row(&mut tx, practice, account, client, now).await?;
     let setup = super::setup(&mut tx, practice).await?;
     let page_sql =
-        format!("SELECT * FROM ({LINES_SQL}) lines ORDER BY at DESC, id DESC LIMIT $3 OFFSET $4");
+        format!("SELECT * FROM ({LINES_SQL}) lines ORDER BY at DESC, id DESC LIMIT $4 OFFSET $5");
     let count_sql = format!("SELECT COUNT(*) FROM ({LINES_SQL}) lines");
     let offset = i64::from(page) * i64::from(HISTORY_PAGE);
     let (lines, total, zone, opted_out): (Vec<Line>, i64, String, (Option<i64>, Option<String>)) =
         on_tx!(&mut tx, c => {
             let lines = sqlx::query_as(&page_sql)
-                .bind(practice).bind(client).bind(i64::from(HISTORY_PAGE)).bind(offset)
+                .bind(practice).bind(client).bind(now).bind(i64::from(HISTORY_PAGE)).bind(offset)
                 .fetch_all(&mut *c).await?;
-            let total = sqlx::query_scalar(&count_sql).bind(practice).bind(client).fetch_one(&mut *c).await?;
+            let total = sqlx::query_scalar(&count_sql).bind(practice).bind(client).bind(now).fetch_one(&mut *c).await?;
             let zone = sqlx::query_scalar("SELECT time_zone FROM practices WHERE id = $1")
                 .bind(practice).fetch_one(&mut *c).await?;
             let opted_out = sqlx::query_as("SELECT opted_out_at, opted_out_by FROM clients WHERE id = $1")

@@ -11,6 +11,7 @@ use server::mail::{outbox, worker};
 use server::{clients, messages, portal};
 use shared::clients::ClientForm;
 use shared::ids::{AccountId, ClientId, PracticeId};
+use shared::invitation::InvitationStatus;
 use shared::messages::{
     BatchRequest, Delivery, Draft, HistoryEntry, Recipients, Skip, Subscription,
 };
@@ -337,9 +338,22 @@ async fn a_batch_skips_opted_out_clients_and_reports_why(env: &TestEnv) {
     portal::view(b, &link).await.unwrap();
     let history = messages::history(b, full, practice, cy, 0).await.unwrap();
     match &history.entries.rows[..] {
-        [HistoryEntry::PortalLink { opened, .. }] => assert!(opened.is_some()),
+        [HistoryEntry::PortalLink { opened, status, .. }] => {
+            assert!(opened.is_some());
+            assert_eq!(*status, InvitationStatus::Invited);
+        }
         other => panic!("{other:?}"),
     }
+    // Past its time the link reads Expired at once.
+    env.advance(chrono::Duration::days(8));
+    let later = messages::history(b, full, practice, cy, 0).await.unwrap();
+    assert!(matches!(
+        &later.entries.rows[..],
+        [HistoryEntry::PortalLink {
+            status: InvitationStatus::Expired,
+            ..
+        }]
+    ));
     assert!(matches!(
         history.subscription,
         Subscription::OptedOutByStaff { .. }
