@@ -8,7 +8,6 @@ mod support;
 use criterion::{criterion_group, criterion_main, Criterion};
 use server::backend::Caller;
 use shared::messages::{BatchRequest, Draft, Recipients};
-use shared::validation::PracticeForm;
 use std::time::{Duration, Instant};
 
 const CLIENTS: u32 = 5_000;
@@ -35,15 +34,7 @@ fn batch_5k(c: &mut Criterion) {
                 let mut total = Duration::ZERO;
                 for _ in 0..iterations {
                     // A fresh practice each time: the daily mail quota counts per practice.
-                    let form = PracticeForm {
-                        name: "Bench".into(),
-                        contact_email: "desk@bench.example".into(),
-                        time_zone: "UTC".into(),
-                    };
-                    let practice =
-                        server::practices::create(&backend, &Caller::default(), owner, &form)
-                            .await
-                            .unwrap();
+                    let practice = support::new_practice(&backend, owner).await;
                     let server::db::Db::Sqlite(pool) = &backend.db else {
                         unreachable!("the benchmark runs on SQLite")
                     };

@@ -8,7 +8,6 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use server::backend::Caller;
 use shared::invitation::{InviteRequest, InviteSource};
 use shared::roles::Role;
-use shared::validation::PracticeForm;
 use std::time::{Duration, Instant};
 
 fn pasted(n: usize) -> String {
@@ -35,15 +34,7 @@ fn invite_10k(c: &mut Criterion) {
                 let mut total = Duration::ZERO;
                 for _ in 0..iterations {
                     // A fresh practice each time, so every address is new to it.
-                    let form = PracticeForm {
-                        name: "Bench".into(),
-                        contact_email: "desk@bench.example".into(),
-                        time_zone: "UTC".into(),
-                    };
-                    let practice =
-                        server::practices::create(&backend, &Caller::default(), owner, &form)
-                            .await
-                            .unwrap();
+                    let practice = support::new_practice(&backend, owner).await;
                     let started = Instant::now();
                     let report = server::invitations::invite(
                         &backend,

@@ -58,18 +58,19 @@ pub async fn history(
         format!("SELECT * FROM ({LINES_SQL}) lines ORDER BY at DESC, id DESC LIMIT $4 OFFSET $5");
     let count_sql = format!("SELECT COUNT(*) FROM ({LINES_SQL}) lines");
     let offset = i64::from(page) * i64::from(HISTORY_PAGE);
-    let (lines, total, zone, opted_out): (Vec<Line>, i64, String, (Option<i64>, Option<String>)) =
-        on_tx!(&mut tx, c => {
-            let lines = sqlx::query_as(&page_sql)
-                .bind(practice).bind(client).bind(now).bind(i64::from(HISTORY_PAGE)).bind(offset)
-                .fetch_all(&mut *c).await?;
-            let total = sqlx::query_scalar(&count_sql).bind(practice).bind(client).bind(now).fetch_one(&mut *c).await?;
-            let zone = sqlx::query_scalar("SELECT time_zone FROM practices WHERE id = $1")
-                .bind(practice).fetch_one(&mut *c).await?;
-            let opted_out = sqlx::query_as("SELECT opted_out_at, opted_out_by FROM clients WHERE id = $1")
-                .bind(client).fetch_one(&mut *c).await?;
-            Ok::<_, sqlx::Error>((lines, total, zone, opted_out))
-        })?;
+    // When and by whom the client was opted out, if they were.
+    type OptedOut = (Option<i64>, Option<String>);
+    let (lines, total, zone, opted_out): (Vec<Line>, i64, String, OptedOut) = on_tx!(&mut tx, c => {
+        let lines = sqlx::query_as(&page_sql)
+            .bind(practice).bind(client).bind(now).bind(i64::from(HISTORY_PAGE)).bind(offset)
+            .fetch_all(&mut *c).await?;
+        let total = sqlx::query_scalar(&count_sql).bind(practice).bind(client).bind(now).fetch_one(&mut *c).await?;
+        let zone = sqlx::query_scalar("SELECT time_zone FROM practices WHERE id = $1")
+            .bind(practice).fetch_one(&mut *c).await?;
+        let opted_out = sqlx::query_as("SELECT opted_out_at, opted_out_by FROM clients WHERE id = $1")
+            .bind(client).fetch_one(&mut *c).await?;
+        Ok::<_, sqlx::Error>((lines, total, zone, opted_out))
+    })?;
     tx.commit().await?;
     let when = |ms: i64| practice_time(ms, &zone);
     let rows = lines

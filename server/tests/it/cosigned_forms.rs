@@ -3,8 +3,8 @@
 //! forms*; one of them signs it once, audited; nobody else can, by UI or by
 //! a direct call; `{doctor_name}` in a form becomes the default doctor.
 
-use crate::intake_forms::{add_client, client_with_login, signature, titled};
-use crate::support::{add_member, caller, open_practice, person, TestEnv};
+use crate::intake_forms::{client_with_login, signature, titled};
+use crate::support::{add_client, add_member, caller, open_practice, person, TestEnv};
 use server::error::ServiceError;
 use server::forms;
 use shared::forms::{Answers, Completion, Cosign, Field, FieldKind, FormDefinition, FormSave};
@@ -42,7 +42,7 @@ async fn a_doctor_co_signs_a_submitted_form_and_nobody_without_the_flag_can(env:
         .unwrap();
     let listed = forms::list(b, owner, practice).await.unwrap();
     let consent = titled(&listed, "Consent to treatment").id;
-    let client = add_client(env, owner, practice, "ana@example.org").await;
+    let client = add_client(env, owner, practice, "Ana", "ana@example.org").await;
     let ana = client_with_login(
         env,
         owner,

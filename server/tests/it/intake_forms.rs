@@ -2,10 +2,9 @@
 //! a portal invitation or later by *Send forms*, filled by the client with
 //! drafts and a final submission, read by the team in Client details.
 
-use crate::support::{add_member, caller, link_param, open_practice, person, TestEnv};
+use crate::support::{add_client, add_member, caller, link_param, open_practice, person, TestEnv};
 use server::error::ServiceError;
 use server::{clients, forms, portal};
-use shared::clients::ClientForm;
 use shared::forms::{
     Answers, Completion, Field, FieldKind, FormDefinition, FormSave, FormStatus, FormSummary,
 };
@@ -19,23 +18,6 @@ pub(crate) fn signature(bytes: usize) -> String {
         "data:image/png;base64,iVBORw0KGgoA{}",
         "AAAA".repeat(bytes / 3)
     )
-}
-
-pub(crate) async fn add_client(
-    env: &TestEnv,
-    owner: AccountId,
-    practice: PracticeId,
-    email: &str,
-) -> ClientId {
-    let form = ClientForm {
-        first_name: "Ana".into(),
-        last_name: "Silva".into(),
-        email: email.into(),
-        date_of_birth: String::new(),
-    };
-    clients::add(&env.backend, &caller("10.0.0.2"), owner, practice, &form)
-        .await
-        .unwrap()
 }
 
 pub(crate) fn titled<'a>(forms: &'a [FormSummary], title: &str) -> &'a FormSummary {
@@ -210,7 +192,7 @@ async fn a_client_fills_a_draft_returns_to_it_and_submits(env: &TestEnv) {
     let practice_forms = forms::list(&env.backend, owner, practice).await.unwrap();
     let consent = titled(&practice_forms, "Consent to treatment").id;
     let history = titled(&practice_forms, "Health history").id;
-    let client = add_client(env, owner, practice, "ana@example.org").await;
+    let client = add_client(env, owner, practice, "Ana", "ana@example.org").await;
     let ana = client_with_login(
         env,
         owner,
@@ -366,7 +348,7 @@ async fn send_forms_reaches_clients_with_a_login_once(env: &TestEnv) {
     let practice = open_practice(env, owner, "Harbour Clinic").await;
     let practice_forms = forms::list(&env.backend, owner, practice).await.unwrap();
     let history = titled(&practice_forms, "Health history").id;
-    let client = add_client(env, owner, practice, "ana@example.org").await;
+    let client = add_client(env, owner, practice, "Ana", "ana@example.org").await;
     let by = caller("10.0.0.2");
     match forms::send(&env.backend, &by, owner, practice, client, &[history]).await {
         Err(ServiceError::Validation(errors)) => {
@@ -410,7 +392,7 @@ async fn send_forms_reaches_clients_with_a_login_once(env: &TestEnv) {
         Err(ServiceError::NotFound)
     ));
     let theirs = forms::list(&env.backend, other, elsewhere).await.unwrap()[0].id;
-    let another = add_client(env, owner, practice, "bea@example.org").await;
+    let another = add_client(env, owner, practice, "Ana", "bea@example.org").await;
     client_with_login(env, owner, practice, another, "bea@example.org", vec![]).await;
     assert!(matches!(
         forms::send(&env.backend, &by, owner, practice, another, &[theirs]).await,
@@ -423,7 +405,7 @@ async fn save_as_default_keeps_the_chosen_forms(env: &TestEnv) {
     let practice = open_practice(env, owner, "Harbour Clinic").await;
     let setup = portal::setup(&env.backend, owner, practice).await.unwrap();
     let history = titled(&setup.forms, "Health history").id;
-    let client = add_client(env, owner, practice, "ana@example.org").await;
+    let client = add_client(env, owner, practice, "Ana", "ana@example.org").await;
     let request = InviteRequest {
         clients: vec![client],
         message: DEFAULT_MESSAGE.into(),

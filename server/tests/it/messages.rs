@@ -4,36 +4,17 @@
 //! flag decide who may send; another practice's clients are out of reach.
 
 use crate::support::smtp::SmtpSink;
-use crate::support::{add_member, caller, link_param, open_practice, person, TestEnv};
+use crate::support::{add_client, add_member, caller, link_param, open_practice, person, TestEnv};
 use server::error::{LinkProblem, ServiceError};
 use server::mail::transport::Transport;
 use server::mail::{outbox, worker};
-use server::{clients, messages, portal};
-use shared::clients::ClientForm;
+use server::{messages, portal};
 use shared::ids::{AccountId, ClientId, PracticeId};
 use shared::invitation::InvitationStatus;
 use shared::messages::{
     BatchRequest, Delivery, Draft, HistoryEntry, Recipients, Skip, Subscription,
 };
 use shared::roles::{AccessLevel, Role};
-
-async fn client(
-    env: &TestEnv,
-    owner: AccountId,
-    practice: PracticeId,
-    first: &str,
-    email: &str,
-) -> ClientId {
-    let form = ClientForm {
-        first_name: first.into(),
-        last_name: "Silva".into(),
-        email: email.into(),
-        date_of_birth: String::new(),
-    };
-    clients::add(&env.backend, &caller("10.0.0.2"), owner, practice, &form)
-        .await
-        .unwrap()
-}
 
 /// A member with `role` and, if `chat`, the *chat user* flag.
 async fn member(
@@ -85,7 +66,7 @@ fn forbidden<T: std::fmt::Debug>(result: Result<T, ServiceError>) {
 async fn a_read_write_member_messages_one_client_who_can_unsubscribe_in_one_click(env: &TestEnv) {
     let owner = person(env, "owner@example.org").await;
     let practice = open_practice(env, owner, "Harbour Clinic").await;
-    let ana = client(env, owner, practice, "Ana", "ana@example.org").await;
+    let ana = add_client(env, owner, practice, "Ana", "ana@example.org").await;
     let writer = member(
         env,
         practice,
@@ -245,10 +226,10 @@ async fn a_batch_skips_opted_out_clients_and_reports_why(env: &TestEnv) {
         true,
     )
     .await;
-    let ana = client(env, owner, practice, "Ana", "ana@example.org").await;
-    let ben = client(env, owner, practice, "Ben", "ben@example.org").await;
-    let cy = client(env, owner, practice, "Cy", "cy@example.org").await;
-    let dee = client(env, owner, practice, "Dee", "").await;
+    let ana = add_client(env, owner, practice, "Ana", "ana@example.org").await;
+    let ben = add_client(env, owner, practice, "Ben", "ben@example.org").await;
+    let cy = add_client(env, owner, practice, "Cy", "cy@example.org").await;
+    let dee = add_client(env, owner, practice, "Dee", "").await;
     let at = caller("10.0.0.4");
     let b = &env.backend;
     // The team opts Cy out (and can undo it), then does it again.
@@ -315,7 +296,7 @@ async fn a_batch_skips_opted_out_clients_and_reports_why(env: &TestEnv) {
     let mixed = BatchRequest {
         recipients: Recipients::These(vec![
             ana,
-            client(env, stranger, theirs, "Zed", "z@example.org").await,
+            add_client(env, stranger, theirs, "Zed", "z@example.org").await,
         ]),
         draft: draft(),
     };

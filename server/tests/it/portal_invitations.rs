@@ -4,7 +4,9 @@
 //! link; the role table decides who may invite whom.
 
 use crate::support::smtp::SmtpSink;
-use crate::support::{caller, link_param, one_with_each_role, open_practice, person, TestEnv};
+use crate::support::{
+    add_client, caller, link_param, one_with_each_role, open_practice, person, TestEnv,
+};
 use server::clients;
 use server::clock::SharedClock;
 use server::error::ServiceError;
@@ -12,28 +14,10 @@ use server::mail::outbox;
 use server::mail::transport::Transport;
 use server::mail::worker::deliver_due;
 use server::portal;
-use shared::clients::{ClientForm, ClientQuery, PortalStatus};
-use shared::ids::{AccountId, ClientId, PracticeId};
+use shared::clients::{ClientQuery, PortalStatus};
+use shared::ids::ClientId;
 use shared::portal::{InviteRequest, DEFAULT_MESSAGE};
 use shared::roles::{AccessLevel, Role};
-
-async fn client(
-    env: &TestEnv,
-    owner: AccountId,
-    practice: PracticeId,
-    first: &str,
-    email: &str,
-) -> ClientId {
-    let form = ClientForm {
-        first_name: first.into(),
-        last_name: "Silva".into(),
-        email: email.into(),
-        date_of_birth: String::new(),
-    };
-    clients::add(&env.backend, &caller("10.0.0.2"), owner, practice, &form)
-        .await
-        .unwrap()
-}
 
 fn request(clients: &[ClientId], message: &str) -> InviteRequest {
     InviteRequest {
@@ -66,9 +50,9 @@ async fn invitations(env: &TestEnv, client: ClientId) -> Vec<(String, String)> {
 async fn each_client_gets_their_own_copy_and_link(env: &TestEnv) {
     let owner = person(env, "owner@example.org").await;
     let practice = open_practice(env, owner, "Harbour Clinic").await;
-    let ana = client(env, owner, practice, "Ana", "ana@example.org").await;
-    let bea = client(env, owner, practice, "Bea <b>", "bea@example.org").await;
-    let nobody = client(env, owner, practice, "Caio", "").await;
+    let ana = add_client(env, owner, practice, "Ana", "ana@example.org").await;
+    let bea = add_client(env, owner, practice, "Bea <b>", "bea@example.org").await;
+    let nobody = add_client(env, owner, practice, "Caio", "").await;
     // "Select all matching" offers those with an address and no portal login.
     let all = ClientQuery::default();
     let invitable = clients::invitable(&env.backend, owner, practice, &all, 500)
@@ -185,7 +169,7 @@ async fn each_client_gets_their_own_copy_and_link(env: &TestEnv) {
 async fn bad_messages_are_refused_with_where_and_nothing_is_sent(env: &TestEnv) {
     let owner = person(env, "owner@example.org").await;
     let practice = open_practice(env, owner, "Harbour Clinic").await;
-    let ana = client(env, owner, practice, "Ana", "ana@example.org").await;
+    let ana = add_client(env, owner, practice, "Ana", "ana@example.org").await;
     let long = format!("{{invite_link}} {}", "x".repeat(100 * 1024));
     for (message, expected) in [
         (
@@ -226,8 +210,8 @@ async fn bad_messages_are_refused_with_where_and_nothing_is_sent(env: &TestEnv) 
 async fn one_portal_login_per_address_and_resending_kills_the_old_link(env: &TestEnv) {
     let owner = person(env, "owner@example.org").await;
     let practice = open_practice(env, owner, "Harbour Clinic").await;
-    let ana = client(env, owner, practice, "Ana", "family@example.org").await;
-    let bruno = client(env, owner, practice, "Bruno", "FAMILY@example.org").await;
+    let ana = add_client(env, owner, practice, "Ana", "family@example.org").await;
+    let bruno = add_client(env, owner, practice, "Bruno", "FAMILY@example.org").await;
     let who = caller("10.0.0.2");
     let invite = |ids: &[ClientId]| {
         let request = request(ids, DEFAULT_MESSAGE);
@@ -289,8 +273,8 @@ async fn the_role_table_decides_who_invites_whom(env: &TestEnv) {
         Role::Staff(AccessLevel::ReadOnly),
     ];
     let members = one_with_each_role(env, practice, &roles).await;
-    let ana = client(env, owner, practice, "Ana", "ana@example.org").await;
-    let bea = client(env, owner, practice, "Bea", "bea@example.org").await;
+    let ana = add_client(env, owner, practice, "Ana", "ana@example.org").await;
+    let bea = add_client(env, owner, practice, "Bea", "bea@example.org").await;
     for (role, member) in &members {
         let result = portal::invite(
             &env.backend,
@@ -341,8 +325,8 @@ async fn the_role_table_decides_who_invites_whom(env: &TestEnv) {
         sqlx::query("UPDATE memberships SET can_invite_clients = TRUE WHERE account_id = $1").bind(staff).execute(pool).await.map(drop)
     })
     .unwrap();
-    let carl = client(env, owner, practice, "Carl", "carl@example.org").await;
-    let dora = client(env, owner, practice, "Dora", "dora@example.org").await;
+    let carl = add_client(env, owner, practice, "Carl", "carl@example.org").await;
+    let dora = add_client(env, owner, practice, "Dora", "dora@example.org").await;
     clients::assign(
         &env.backend,
         &caller("10.0.0.2"),

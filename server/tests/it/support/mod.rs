@@ -188,6 +188,25 @@ pub async fn open_practice(
         .unwrap()
 }
 
+/// Adds client `first` Silva with `email` (empty: none) as `owner`; returns their id.
+pub async fn add_client(
+    env: &TestEnv,
+    owner: shared::ids::AccountId,
+    practice: shared::ids::PracticeId,
+    first: &str,
+    email: &str,
+) -> shared::ids::ClientId {
+    let form = shared::clients::ClientForm {
+        first_name: first.into(),
+        last_name: "Silva".into(),
+        email: email.into(),
+        date_of_birth: String::new(),
+    };
+    server::clients::add(&env.backend, &caller("10.0.0.2"), owner, practice, &form)
+        .await
+        .unwrap()
+}
+
 /// The roles without "invite, edit, suspend and remove team members".
 pub const NOT_TEAM_MANAGERS: [shared::roles::Role; 4] = [
     shared::roles::Role::Practitioner,
