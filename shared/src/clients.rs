@@ -216,6 +216,8 @@ pub struct ClientView {
     pub readings: Vec<crate::readings::ReadingLine>,
     /// The practice's goals and ranges they are read against.
     pub goals: Vec<crate::goals::Goal>,
+    /// The first page of their communication history.
+    pub messages: crate::messages::History,
 }
 
 /// Someone on the team a client can be assigned to.

@@ -237,6 +237,8 @@ pub async fn view(
         may_manage: can(&actor, Capability::EditClients).permits(false),
         today: today_in(&zone, backend.now_ms())?,
         readings: crate::readings::of_client(&mut tx, practice, client, READINGS_SHOWN).await?,
+        messages: crate::messages::history_page(&mut tx, practice, client, 0, backend.now_ms())
+            .await?,
         goals: crate::goals::stored(&mut tx, practice).await?,
         client: row,
         staff,

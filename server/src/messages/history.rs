@@ -9,6 +9,7 @@ use shared::roles::Capability;
 use shared::team::Page;
 
 use crate::backend::Backend;
+use crate::db::Tx;
 use crate::error::ServiceResult;
 use crate::invitations::practice_time;
 use crate::mail::outbox;
@@ -53,14 +54,27 @@ pub async fn history(
     let mut tx = backend.db.begin().await?;
     // Another practice's client is "not found".
     clients::row(&mut tx, practice, account, client, now).await?;
-    let setup = super::setup(&mut tx, practice).await?;
+    let history = page_of(&mut tx, practice, client, page, now).await?;
+    tx.commit().await?;
+    Ok(history)
+}
+
+/// [`history`] inside `tx`, for a client of `practice` the caller has checked.
+pub(crate) async fn page_of(
+    tx: &mut Tx,
+    practice: PracticeId,
+    client: ClientId,
+    page: u32,
+    now: i64,
+) -> ServiceResult<History> {
+    let setup = super::setup(tx, practice).await?;
     let page_sql =
         format!("SELECT * FROM ({LINES_SQL}) lines ORDER BY at DESC, id DESC LIMIT $4 OFFSET $5");
     let count_sql = format!("SELECT COUNT(*) FROM ({LINES_SQL}) lines");
     let offset = i64::from(page) * i64::from(HISTORY_PAGE);
     // When and by whom the client was opted out, if they were.
     type OptedOut = (Option<i64>, Option<String>);
-    let (lines, total, zone, opted_out): (Vec<Line>, i64, String, OptedOut) = on_tx!(&mut tx, c => {
+    let (lines, total, zone, opted_out): (Vec<Line>, i64, String, OptedOut) = on_tx!(tx, c => {
         let lines = sqlx::query_as(&page_sql)
             .bind(practice).bind(client).bind(now).bind(i64::from(HISTORY_PAGE)).bind(offset)
             .fetch_all(&mut *c).await?;
@@ -71,7 +85,6 @@ pub async fn history(
             .bind(client).fetch_one(&mut *c).await?;
         Ok::<_, sqlx::Error>((lines, total, zone, opted_out))
     })?;
-    tx.commit().await?;
     let when = |ms: i64| practice_time(ms, &zone);
     let rows = lines
         .into_iter()

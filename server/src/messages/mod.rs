@@ -12,6 +12,7 @@ mod opt_out;
 mod sending;
 
 pub use history::history;
+pub(crate) use history::page_of as history_page;
 pub use opt_out::{set_opted_out, unsubscribe, unsubscribe_view};
 pub use sending::{progress, send, send_batch};
 

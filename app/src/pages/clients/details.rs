@@ -86,6 +86,7 @@ fn Details(view: ClientView, practice: PracticeContext, actions: Actions) -> imp
         today,
         readings,
         goals,
+        messages,
     } = view;
     let id = client.id;
     let name = client.full_name();
@@ -155,7 +156,7 @@ fn Details(view: ClientView, practice: PracticeContext, actions: Actions) -> imp
             </div>
             <ClientForms practice client=id forms action=actions.send_forms
                 may_send=may_edit && client.receives_forms()/>
-            <ClientMessages practice client=client.clone()/>
+            <ClientMessages practice client=client.clone() initial=messages/>
             <ClientReadings readings goals/>
             <AssignedStaff staff client=id may_manage practice action=actions.assign/>
         </section>

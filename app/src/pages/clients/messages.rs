@@ -6,13 +6,13 @@
 use leptos::prelude::*;
 use shared::clients::ClientRow;
 use shared::invitation::InvitationKind;
-use shared::messages::{self, Delivery, Draft, HistoryEntry, Setup, Subscription};
+use shared::messages::{self, Delivery, Draft, History, HistoryEntry, Setup, Subscription};
 use shared::roles::Capability;
 
 use crate::api::messages::{client_history, SendMessage, SetOptedOut};
 use crate::components::form::FormErrors;
 use crate::components::pager::Pager;
-use crate::components::practice::{PracticeContext, PracticeProblem};
+use crate::components::practice::PracticeContext;
 use crate::components::template_field::TemplateField;
 use crate::error::AppError;
 
@@ -118,41 +118,60 @@ pub fn MessageEditor(
     }
 }
 
+/// The history arrives with the client's details (`ClientView::messages`);
+/// turning a page, sending and opting out read it again in the browser. (A
+/// Transition of its own here, inside the page's and the practice's, broke
+/// the page's hydration.)
 #[component]
-pub fn ClientMessages(practice: PracticeContext, client: ClientRow) -> impl IntoView {
-    let page = RwSignal::new(0_u32);
-    // Moves after a message went out or the opt-out changed: the history is read again.
-    let changed = RwSignal::new(0_u32);
+pub fn ClientMessages(
+    practice: PracticeContext,
+    client: ClientRow,
+    initial: History,
+) -> impl IntoView {
     let id = client.id;
-    let history = Resource::new(
-        move || (page.get(), changed.get()),
-        move |(page, _)| client_history(practice.id, id, page),
-    );
+    let setup = initial.setup.clone();
+    let history = RwSignal::new(initial);
+    let page = RwSignal::new(0_u32);
+    let problem = RwSignal::new(None::<AppError>);
+    let reload = Callback::new(move |()| {
+        let at = page.get_untracked();
+        leptos::task::spawn_local(async move {
+            match client_history(practice.id, id, at).await {
+                Ok(fresh) => {
+                    problem.set(None);
+                    history.set(fresh);
+                }
+                Err(error) => problem.set(Some(error)),
+            }
+        });
+    });
     let may_message = practice.may(Capability::MessageClient);
     let reachable = client.email.is_some() && !client.archived;
+    let receiving = Memo::new(move |_| history.with(|h| h.subscription == Subscription::Receiving));
+    let step = Callback::new(move |by: i32| {
+        page.update(|p| *p = p.saturating_add_signed(by));
+        reload.run(());
+    });
     let client = StoredValue::new(client);
+    let setup = StoredValue::new(setup);
     view! {
         <div class="card" id="messages">
             <h2>"Messages"</h2>
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || history.get().map(|result| match result {
-                    Ok(history) => {
-                        let receiving = history.subscription == Subscription::Receiving;
-                        let (rows, place) = history.entries.split();
-                        view! {
-                            <Subscribed practice client=client.get_value() subscription=history.subscription
-                                may_message changed/>
-                            {(may_message && receiving && reachable).then(|| view! {
-                                <Compose practice client=client.get_value() setup=history.setup changed/>
-                            })}
-                            <History rows/>
-                            <Pager what="messages" page=place
-                                step=Callback::new(move |by: i32| page.update(|p| *p = p.saturating_add_signed(by)))/>
-                        }.into_any()
-                    }
-                    Err(error) => view! { <PracticeProblem error/> }.into_any(),
-                })}
-            </Transition>
+            {move || problem.get().map(|e| view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> })}
+            {move || {
+                let subscription = history.with(|h| h.subscription.clone());
+                view! { <Subscribed practice client=client.get_value() subscription may_message reload/> }
+            }}
+            {move || (may_message && reachable && receiving.get()).then(|| view! {
+                <Compose practice client=client.get_value() setup=setup.get_value() reload/>
+            })}
+            {move || {
+                let (rows, place) = history.get().entries.split();
+                view! {
+                    <HistoryList rows/>
+                    <Pager what="messages" page=place step/>
+                }
+            }}
         </div>
     }
 }
@@ -164,12 +183,12 @@ fn Subscribed(
     client: ClientRow,
     subscription: Subscription,
     may_message: bool,
-    changed: RwSignal<u32>,
+    reload: Callback<()>,
 ) -> impl IntoView {
     let action = ServerAction::<SetOptedOut>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = action.value().get() {
-            changed.update(|n| *n += 1);
+            reload.run(());
         }
     });
     let toggle = move |out: bool| {
@@ -203,7 +222,8 @@ fn Subscribed(
     view! {
         {error}
         <p class="subscription">
-            {text}
+            // In an element of its own: a text node beside the optional button's would merge with it in the browser.
+            <span>{text}</span>
             {switch.filter(|_| may_message).map(|(label, out)| view! {
                 " "<button type="button" class="button small secondary" disabled=move || action.pending().get()
                     on:click=move |_| toggle(out)>{label}</button>
@@ -217,7 +237,7 @@ fn Compose(
     practice: PracticeContext,
     client: ClientRow,
     setup: Setup,
-    changed: RwSignal<u32>,
+    reload: Callback<()>,
 ) -> impl IntoView {
     let action = ServerAction::<SendMessage>::new();
     let id = client.id;
@@ -226,7 +246,7 @@ fn Compose(
     Effect::new(move |_| {
         if let Some(Ok(_)) = action.value().get() {
             sent.update(|n| *n += 1);
-            changed.update(|n| *n += 1);
+            reload.run(());
         }
     });
     let send = Callback::new(move |draft| {
@@ -257,7 +277,7 @@ fn delivery_badge(delivery: &Delivery) -> impl IntoView {
 }
 
 #[component]
-fn History(rows: Vec<HistoryEntry>) -> impl IntoView {
+fn HistoryList(rows: Vec<HistoryEntry>) -> impl IntoView {
     if rows.is_empty() {
         return view! { <p>"No messages yet."</p> }.into_any();
     }

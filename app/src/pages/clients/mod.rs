@@ -85,7 +85,8 @@ pub fn ClientsPage() -> impl IntoView {
         <section class="page">
             <div class="page-head">
                 <h1>"Clients"</h1>
-                {may_batch.then(|| view! {
+                // Batches go to current clients: none from the archive.
+                {move || (may_batch && !query.with(|q| q.archived)).then(|| view! {
                     <div class="actions">
                         <button type="button" class="button secondary" aria-expanded=move || messaging.get().to_string()
                             on:click=move |_| messaging.update(|m| *m = !*m)>"Message clients"</button>
@@ -93,7 +94,7 @@ pub fn ClientsPage() -> impl IntoView {
                 })}
             </div>
             <ClientFilters query/>
-            {move || messaging.get().then(|| view! { <BatchPanel practice query chosen matching/> })}
+            {move || (messaging.get() && !query.with(|q| q.archived)).then(|| view! { <BatchPanel practice query chosen matching/> })}
             {move || inviting.get().then(|| view! { <InvitePanel practice chosen=invite_list sent/> })}
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || clients.get().map(|result| match result {
