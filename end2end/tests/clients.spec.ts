@@ -98,8 +98,10 @@ test("an admin invites three clients to the portal with a message of their own",
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByRole("status")).toContainText("Saved.");
   await page.getByRole("button", { name: "Invite to portal" }).click();
-  await expect(page.getByLabel("Message", { exact: true })).toHaveValue("Hello {client_first_name}, welcome to {practice_name}. Start here: {invite_link}");
-  await expect(page.getByText("Preview for Dinis Dias (1 of 1)")).toBeVisible();
+  // (Client details → Messages has a Message box of its own.)
+  const panel = page.locator(".invite-portal");
+  await expect(panel.getByLabel("Message", { exact: true })).toHaveValue("Hello {client_first_name}, welcome to {practice_name}. Start here: {invite_link}");
+  await expect(panel.getByText("Preview for Dinis Dias (1 of 1)")).toBeVisible();
 });
 
 test("a client opens the emailed link on a phone, creates the portal login and fills both forms", async ({ browser, page, request }, testInfo) => {

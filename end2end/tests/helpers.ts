@@ -196,7 +196,7 @@ export async function teamUserPage(browser: Browser, owner: Page, practice: stri
   const added = await call(owner, "add_member", {
     practice,
     form: {
-      full_name: user.name, public_name: "", login_kind: "Username", login: username, contact_email: "", mobile: "",
+      full_name: user.name, public_name: "", login_kind: "Username", login: username, contact_email: `${username}@team.example`, mobile: "",
       pms_id: "", screen_pop: "", position: user.signs ? "doctor" : "receptionist", role: user.role, access_level: user.level ?? "",
       flags: { show_in_app: false, chat_user: user.chat ?? true, default_doctor: false, can_sign_forms: user.signs ?? false, can_invite_clients: false },
       active: true,

@@ -68,7 +68,7 @@ test("staff message one client and a batch; read-only staff see the history and 
   await expect(preview).toContainText("To receive no more messages");
   await expectAccessible(writer);
   await messages.getByRole("button", { name: `Send to Ana ${family}` }).click();
-  await expect(messages.locator(".history-message").getByText("Your results")).toBeVisible();
+  await expect(messages.locator(".history-message").getByText("Your results", { exact: true })).toBeVisible();
   const first = await nthMailTo(request, ana, 1);
   expect(first.subject).toBe("Your results");
   expect(first.text).toContain("Dear Ana, your results are in. All is well.");
@@ -106,7 +106,7 @@ test("staff message one client and a batch; read-only staff see the history and 
   const history = reader.locator("#messages");
   await expect(history.locator(".history-message")).toHaveCount(2);
   await expect(history.getByText("Holiday hours")).toBeVisible();
-  await history.getByText("Your results").click();
+  await history.getByText("Your results", { exact: true }).click();
   await expect(history.getByText("Dear Ana, your results are in. All is well.")).toBeVisible();
   await expect(history).toContainText("by Rita Writer");
   await expect(history.getByText("Sent").first()).toBeVisible();

@@ -100,7 +100,14 @@ fn SendPanel(
     client: ClientId,
     action: ServerAction<SendForms>,
 ) -> impl IntoView {
-    let choices = Resource::new(|| (), move |_| intake_forms(practice.id));
+    // Read in the browser once the page is live: a Resource of its own here,
+    // inside the page's and the practice's, broke the page's hydration.
+    let choices = RwSignal::new(None);
+    Effect::new(move |_| {
+        leptos::task::spawn_local(
+            async move { choices.set(Some(intake_forms(practice.id).await)) },
+        );
+    });
     let chosen = RwSignal::new(BTreeSet::<FormId>::new());
     let answer = move || {
         action.value().get().map(|result| match result {
@@ -126,8 +133,10 @@ fn SendPanel(
         <form class="stack" on:submit=submit>
             <h3>"Send forms"</h3>
             {answer}
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || choices.get().map(|result| result.map(|forms| view! {
+            {move || match choices.get() {
+                None => view! { <p class="loading">"Loading…"</p> }.into_any(),
+                Some(Err(error)) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
+                Some(Ok(forms)) => view! {
                     <fieldset class="checks">
                         <legend class="visually-hidden">"Forms to send"</legend>
                         {forms.into_iter().map(|form| {
@@ -143,8 +152,8 @@ fn SendPanel(
                             }
                         }).collect_view()}
                     </fieldset>
-                }))}
-            </Suspense>
+                }.into_any(),
+            }}
             <button type="submit" class="button secondary" disabled=move || action.pending().get() || chosen.with(BTreeSet::is_empty)>
                 "Send forms"
             </button>

@@ -54,7 +54,7 @@ pub fn MessageEditor(
                 .get()
                 .and_then(|e| e.get(field).map(str::to_owned))
                 // The subject is named once the person tried to send; the text as it is typed.
-                .filter(|_| field == "body" || tried.get());
+                .filter(|_| tried.get() || (field == "body" && !body.with(String::is_empty)));
             typed.or_else(|| from_server.get())
         })
     };

@@ -100,7 +100,8 @@ fn Signing(
             <fieldset>
                 <legend>"Your co-signature"</legend>
                 <SignaturePad id=format!("cosign-{id}") value=signature/>
-                <p class="field-error">{move || problem.get()}</p>
+                // Gone once a signature is drawn: the box is what was wrong.
+                <p class="field-error">{move || problem.get().filter(|_| signature.with(String::is_empty))}</p>
             </fieldset>
             <button type="submit" class="button primary" disabled=move || signed.pending().get()>"Co-sign"</button>
         </form>
