@@ -78,6 +78,8 @@ test("a sole admin on a new browser lets themselves in with the emailed code; fi
   const other = await newBrowser(browser, testInfo);
   await logIn(other.page, owner, PASSWORD);
   await expect(other.page).toHaveURL(/\/login\/waiting/);
+  // A code typed before the page is live would be lost to the form's signal.
+  await expect(other.page.locator("body[data-hydrated=true]")).toHaveCount(1);
   await expect(other.page.getByText("You are the only active admin")).toBeVisible();
   const sent = await nthMailTo(request, owner, 2);
   const code = sent.subject.split(" ").pop()!;
@@ -94,6 +96,8 @@ test("a sole admin on a new browser lets themselves in with the emailed code; fi
   // Logging in again sends a new code, and the right one lets the browser in.
   await logIn(other.page, owner, PASSWORD);
   await expect.poll(async () => (await mailsTo(request, owner)).length).toBe(3);
+  await expect(other.page).toHaveURL(/\/login\/waiting/);
+  await expect(other.page.locator("body[data-hydrated=true]")).toHaveCount(1);
   const fresh = (await nthMailTo(request, owner, 3)).subject.split(" ").pop()!;
   await other.page.getByLabel("Code").fill(fresh);
   await other.page.getByRole("button", { name: "Confirm" }).click();
