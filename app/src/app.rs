@@ -94,6 +94,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("devices") view={Lazy::<lazy::SettingsDevices>::new()}/>
                             <Route path=path!("goals") view={Lazy::<lazy::SettingsGoals>::new()}/>
                             <Route path=path!("forms") view={Lazy::<lazy::SettingsForms>::new()}/>
+                            <Route path=path!("group") view={Lazy::<lazy::SettingsGroup>::new()}/>
                             <Route path=path!("forms/new") view={Lazy::<lazy::FormBuilder>::new()}/>
                             <Route path=path!("forms/:form") view={Lazy::<lazy::FormBuilder>::new()}/>
                         </ParentRoute>

@@ -16,6 +16,7 @@ pub mod devices;
 pub mod error;
 pub mod forms;
 pub mod goals;
+pub mod groups;
 pub mod http;
 pub mod invitations;
 pub mod join;

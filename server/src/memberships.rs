@@ -4,7 +4,7 @@
 //! or [`require_in`] before acting; admins move people with [`change`].
 
 use serde::Serialize;
-use shared::ids::{AccountId, MembershipId, PracticeId};
+use shared::ids::{AccountId, GroupId, MembershipId, PracticeId};
 use shared::membership::{may_change, MemberChange, Target};
 use shared::roles::{can, Actor, Capability, MembershipStatus, PermissionFlags, Role};
 use uuid::Uuid;
@@ -142,7 +142,7 @@ pub async fn add(
     role: Role,
     now: i64,
 ) -> ServiceResult<()> {
-    insert(tx, practice, account, role, false, now).await
+    insert(tx, practice, account, role, false, None, now).await
 }
 
 /// The person's next login needs no device approval: an admin let them in
@@ -169,7 +169,22 @@ pub async fn add_owner(
     account: AccountId,
     now: i64,
 ) -> ServiceResult<()> {
-    insert(tx, practice, account, Role::Owner, true, now).await
+    insert(tx, practice, account, Role::Owner, true, None, now).await
+}
+
+/// A group admin lets `account` (of the group's practice `from`) log in to
+/// `practice` (§4 Multi-location). The admin's granting approves their
+/// browser there, as an admin's adding does.
+pub(crate) async fn grant(
+    tx: &mut Tx,
+    practice: PracticeId,
+    account: AccountId,
+    role: Role,
+    via: (GroupId, PracticeId),
+    now: i64,
+) -> ServiceResult<()> {
+    insert(tx, practice, account, role, false, Some(via), now).await?;
+    trust_first_device(tx, practice, account).await
 }
 
 async fn insert(
@@ -178,12 +193,13 @@ async fn insert(
     account: AccountId,
     role: Role,
     can_sign_forms: bool,
+    via: Option<(GroupId, PracticeId)>,
     now: i64,
 ) -> ServiceResult<()> {
     on_tx!(tx, c => {
         sqlx::query(
-            "INSERT INTO memberships (id, practice_id, account_id, role, status, chat_user, can_sign_forms, created_at)
-             VALUES ($1, $2, $3, $4, $5, TRUE, $6, $7)",
+            "INSERT INTO memberships (id, practice_id, account_id, role, status, chat_user, can_sign_forms, created_at, via_group, granted_from)
+             VALUES ($1, $2, $3, $4, $5, TRUE, $6, $7, $8, $9)",
         )
         .bind(MembershipId::from_uuid(Uuid::new_v4()))
         .bind(practice)
@@ -192,6 +208,8 @@ async fn insert(
         .bind(MembershipStatus::Active)
         .bind(can_sign_forms)
         .bind(now)
+        .bind(via.map(|(group, _)| group))
+        .bind(via.map(|(_, from)| from))
         .execute(c)
         .await.map(|r| r.rows_affected())
     })?;
@@ -268,6 +286,16 @@ pub async fn change(
     };
     if matches!(change, MemberChange::Suspend | MemberChange::Remove) {
         sessions::end_all(&mut tx, member).await?;
+    }
+    if change == MemberChange::Remove {
+        // What a group granted them from here goes with them (§4 Multi-location).
+        on_tx!(&mut tx, c => {
+            sqlx::query("DELETE FROM memberships WHERE account_id = $1 AND granted_from = $2")
+                .bind(member)
+                .bind(practice)
+                .execute(c)
+                .await.map(|r| r.rows_affected())
+        })?;
     }
     let mut event = Event::new(change.action(), member.to_string())
         .in_practice(practice)

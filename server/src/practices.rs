@@ -43,15 +43,19 @@ pub fn time_zone_names() -> Vec<String> {
         .collect()
 }
 
-/// The practices where `account` is an active member, by name.
+/// The practices where `account` is an active member: those of no group
+/// first, then each group's together, by name (the header's switcher).
 pub async fn list_for(
     backend: &Backend,
     account: AccountId,
 ) -> ServiceResult<Vec<PracticeSummary>> {
     Ok(on_pool!(&backend.db, pool => {
         sqlx::query_as(
-            "SELECT p.id, p.name, m.role FROM memberships m JOIN practices p ON p.id = m.practice_id
-             WHERE m.account_id = $1 AND m.status = $2 ORDER BY p.name, p.id",
+            "SELECT p.id, p.name, m.role, g.name AS group_name
+             FROM memberships m JOIN practices p ON p.id = m.practice_id
+             LEFT JOIN practice_groups g ON g.id = p.group_id
+             WHERE m.account_id = $1 AND m.status = $2
+             ORDER BY g.name IS NOT NULL, g.name, g.id, p.name, p.id",
         )
         .bind(account)
         .bind(MembershipStatus::Active)

@@ -10,7 +10,7 @@ use sqlx::{Database, Decode, Encode, Type};
 
 use crate::ids::{
     AccountId, BatchId, ClientFormId, ClientId, ClientMessageId, CommunityMemberId, DeviceId,
-    FormId, InvitationId, LoginRequestId, MembershipId, MessageId, PracticeId,
+    FormId, GroupId, InvitationId, LoginRequestId, MembershipId, MessageId, PracticeId,
 };
 use crate::invitation::InvitationStatus;
 use crate::roles::{MembershipStatus, Role};
@@ -46,7 +46,8 @@ ids_as_text!(
     ClientFormId,
     CommunityMemberId,
     ClientMessageId,
-    BatchId
+    BatchId,
+    GroupId
 );
 
 impl TextColumn for Role {
@@ -129,6 +130,7 @@ text_columns!(
     CommunityMemberId,
     ClientMessageId,
     BatchId,
+    GroupId,
     Role,
     InvitationStatus,
     MembershipStatus

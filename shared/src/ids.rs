@@ -41,6 +41,8 @@ typed_id!(
     AccountId,
     /// One practice (a location).
     PracticeId,
+    /// Several practices (locations) of one business.
+    GroupId,
     /// A person's place on a practice's team.
     MembershipId,
     /// An invitation to a team, a community or the client portal.

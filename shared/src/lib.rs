@@ -15,6 +15,7 @@ pub mod devices;
 pub mod email;
 pub mod forms;
 pub mod goals;
+pub mod groups;
 pub mod ids;
 pub mod invitation;
 pub mod login_request;

@@ -12,6 +12,8 @@ pub struct PracticeSummary {
     pub id: PracticeId,
     pub name: String,
     pub role: Role,
+    /// The group of locations it belongs to, for the switcher's headings.
+    pub group_name: Option<String>,
 }
 
 /// A practice as one member sees it when they open it: its details and what

@@ -113,10 +113,11 @@ pub enum Capability {
     ApproveDevices,
     ViewAudit,
     TransferOwnership,
+    JoinGroups,
 }
 
 impl Capability {
-    pub const ALL: [Capability; 12] = [
+    pub const ALL: [Capability; 13] = [
         Capability::ViewClients,
         Capability::ViewReports,
         Capability::EditClients,
@@ -129,6 +130,7 @@ impl Capability {
         Capability::ApproveDevices,
         Capability::ViewAudit,
         Capability::TransferOwnership,
+        Capability::JoinGroups,
     ];
 
     pub fn label(self) -> &'static str {
@@ -149,6 +151,9 @@ impl Capability {
             Capability::ApproveDevices => "Approve or decline new-device logins",
             Capability::ViewAudit => "View the audit log, billing page",
             Capability::TransferOwnership => "Transfer ownership, delete the practice",
+            Capability::JoinGroups => {
+                "Create a group of locations, accept a group's invitation, leave a group"
+            }
         }
     }
 }
@@ -169,7 +174,7 @@ pub const fn grant(role: Role, capability: Capability) -> Grant {
     use Grant::{AssignedClientsWithInviteFlag as Assigned, No, Yes};
     match (role, capability) {
         (Role::Owner, _) => Yes,
-        (Role::Admin, TransferOwnership) => No,
+        (Role::Admin, TransferOwnership | JoinGroups) => No,
         (Role::Admin, _) => Yes,
         (_, ViewClients | ViewReports) => Yes,
         (Role::Practitioner, EditClients | MessageClient | BatchMessage) => Yes,
@@ -272,7 +277,7 @@ mod tests {
     }
 
     /// product.md §3, transcribed cell by cell: Y = ✓, N = —, A = assigned clients with the flag.
-    const EXPECTED: [(Capability, [char; 6]); 12] = [
+    const EXPECTED: [(Capability, [char; 6]); 13] = [
         (ViewClients, ['Y', 'Y', 'Y', 'Y', 'Y', 'Y']),
         (ViewReports, ['Y', 'Y', 'Y', 'Y', 'Y', 'Y']),
         (EditClients, ['Y', 'Y', 'Y', 'A', 'N', 'N']),
@@ -285,6 +290,7 @@ mod tests {
         (ApproveDevices, ['Y', 'Y', 'N', 'N', 'N', 'N']),
         (ViewAudit, ['Y', 'Y', 'N', 'N', 'N', 'N']),
         (TransferOwnership, ['Y', 'N', 'N', 'N', 'N', 'N']),
+        (JoinGroups, ['Y', 'N', 'N', 'N', 'N', 'N']),
     ];
 
     #[test]

@@ -8,6 +8,7 @@ pub mod clients;
 pub mod community;
 pub mod devices;
 pub mod forms;
+pub mod groups;
 pub mod mailbox;
 pub mod messages;
 pub mod portal;

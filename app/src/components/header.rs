@@ -1,8 +1,11 @@
-//! The header: the practice you are in (and a switcher if you have several),
+//! The header: the practice you are in (and a switcher if you have several,
+//! under the names of their groups),
 //! and your name with Log out.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
+
+use shared::practice::PracticeSummary;
 
 use crate::api::accounts::{LogOut, Me};
 use crate::components::form::{follow_on_success, load_page};
@@ -37,6 +40,19 @@ pub fn Header() -> impl IntoView {
     }
 }
 
+/// The practices in runs of one group (the server lists each group's together),
+/// for the switcher's headings.
+fn by_group(practices: Vec<PracticeSummary>) -> Vec<(Option<String>, Vec<PracticeSummary>)> {
+    let mut runs: Vec<(Option<String>, Vec<PracticeSummary>)> = Vec::new();
+    for practice in practices {
+        match runs.last_mut() {
+            Some((group, run)) if *group == practice.group_name => run.push(practice),
+            _ => runs.push((practice.group_name.clone(), vec![practice])),
+        }
+    }
+    runs
+}
+
 #[component]
 fn SignedInBar(me: Me) -> impl IntoView {
     let location = use_location();
@@ -55,9 +71,15 @@ fn SignedInBar(me: Me) -> impl IntoView {
                 <select id="practice-switcher" class="practice-switcher"
                     on:change=move |ev| load_page(&format!("/p/{}", event_target_value(&ev)))>
                     {current.is_none().then(|| view! { <option value="" selected>"Choose a practice"</option> })}
-                    {practices.into_iter().map(|p| {
-                        let selected = current.as_deref() == Some(p.id.to_string().as_str());
-                        view! { <option value=p.id.to_string() selected=selected>{p.name}</option> }
+                    {by_group(practices).into_iter().map(|(group, practices)| {
+                        let options = practices.into_iter().map(|p| {
+                            let selected = current.as_deref() == Some(p.id.to_string().as_str());
+                            view! { <option value=p.id.to_string() selected=selected>{p.name}</option> }
+                        }).collect_view();
+                        match group {
+                            Some(label) => view! { <optgroup label=label>{options}</optgroup> }.into_any(),
+                            None => options.into_any(),
+                        }
                     }).collect_view()}
                 </select>
             }.into_any()),

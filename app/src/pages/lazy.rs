@@ -30,7 +30,8 @@ use crate::pages::mailbox::MailboxPage;
 use crate::pages::new_practice::NewPracticePage;
 use crate::pages::password::{ChangePasswordPage, ForgotPasswordPage, ResetPasswordPage};
 use crate::pages::settings::{
-    SettingsDetailsPage, SettingsDevicesPage, SettingsGoalsPage, SettingsLayout, SettingsRolesPage,
+    SettingsDetailsPage, SettingsDevicesPage, SettingsGoalsPage, SettingsGroupPage, SettingsLayout,
+    SettingsRolesPage,
 };
 use crate::pages::sign_up::{ConfirmSignUpPage, SignUpPage};
 use crate::pages::team::invite::InvitePage;
@@ -72,6 +73,7 @@ lazy_pages! {
     SettingsDevices => SettingsDevicesPage;
     SettingsGoals => SettingsGoalsPage;
     SettingsForms => SettingsFormsPage;
+    SettingsGroup => SettingsGroupPage;
     FormBuilder => FormBuilderPage;
     Team => TeamPage;
     Invite => InvitePage;

@@ -8,8 +8,8 @@
 //! [`exercised_by`] fails the build (the match has no catch-all).
 
 use app::api::{
-    accounts, approval, audit, clients, community, devices, forms, mailbox, messages, portal,
-    practices, staff, team,
+    accounts, approval, audit, clients, community, devices, forms, groups, mailbox, messages,
+    portal, practices, staff, team,
 };
 use app::error::AppError;
 use axum::body::{to_bytes, Body};
@@ -23,9 +23,10 @@ use shared::community::health::HealthQuery;
 use shared::community::members::{MemberQuery, Notify, Selection};
 use shared::forms::{Answers, Completion, FormDefinition, FormSave};
 use shared::goals::{GoalsForm, ReadingKind};
+use shared::groups::GroupForm;
 use shared::ids::{
-    AccountId, BatchId, ClientFormId, ClientId, DeviceId, FormId, InvitationId, LoginRequestId,
-    PracticeId,
+    AccountId, BatchId, ClientFormId, ClientId, DeviceId, FormId, GroupId, InvitationId,
+    LoginRequestId, PracticeId,
 };
 use shared::invitation::{InviteRequest, InviteSource, Validity};
 use shared::login_request::Decision;
@@ -634,6 +635,70 @@ fn doors() -> Vec<(&'static str, Door)> {
             Practice(ChangeSettings, |p| json(team::JoinLink { practice: p.id })),
         ),
         (
+            groups::GetGroupPage::PATH,
+            Practice(ChangeSettings, |p| {
+                json(groups::GetGroupPage { practice: p.id })
+            }),
+        ),
+        (
+            groups::CreateGroup::PATH,
+            Practice(JoinGroups, |p| {
+                json(groups::CreateGroup {
+                    practice: p.id,
+                    form: GroupForm {
+                        name: "North Coast".into(),
+                    },
+                })
+            }),
+        ),
+        (
+            groups::InvitePractice::PATH,
+            Practice(ChangeSettings, |p| {
+                json(groups::InvitePractice {
+                    practice: p.id,
+                    target: uuid::Uuid::nil().to_string(),
+                })
+            }),
+        ),
+        (
+            groups::AnswerGroupInvitation::PATH,
+            Practice(JoinGroups, |p| {
+                json(groups::AnswerGroupInvitation {
+                    practice: p.id,
+                    group: GroupId::from_uuid(uuid::Uuid::nil()),
+                    accept: true,
+                })
+            }),
+        ),
+        (
+            groups::RemoveFromGroup::PATH,
+            Practice(ChangeSettings, |p| {
+                json(groups::RemoveFromGroup {
+                    practice: p.id,
+                    target: p.id,
+                })
+            }),
+        ),
+        (
+            groups::GetMemberPlaces::PATH,
+            Practice(ManageTeam, |p| {
+                json(groups::GetMemberPlaces {
+                    practice: p.id,
+                    member: p.target,
+                })
+            }),
+        ),
+        (
+            groups::SetMemberPlaces::PATH,
+            Practice(ManageTeam, |p| {
+                json(groups::SetMemberPlaces {
+                    practice: p.id,
+                    member: p.target,
+                    grants: vec![],
+                })
+            }),
+        ),
+        (
             team::ChangeJoinLink::PATH,
             Practice(ChangeSettings, |p| {
                 json(team::ChangeJoinLink {
@@ -698,6 +763,13 @@ fn exercised_by(capability: Capability) -> Vec<&'static str> {
             community::RemoveCommunityMembers::PATH,
             community::SetCommunityValidity::PATH,
             community::CommunityJoinScreen::PATH,
+            groups::GetGroupPage::PATH,
+            groups::InvitePractice::PATH,
+            groups::RemoveFromGroup::PATH,
+        ],
+        JoinGroups => vec![
+            groups::CreateGroup::PATH,
+            groups::AnswerGroupInvitation::PATH,
         ],
         ManageTeam => vec![
             staff::GetStaffPage::PATH,
@@ -709,6 +781,8 @@ fn exercised_by(capability: Capability) -> Vec<&'static str> {
             team::ResendInvitations::PATH,
             team::RevokeInvitations::PATH,
             team::DecideRequest::PATH,
+            groups::GetMemberPlaces::PATH,
+            groups::SetMemberPlaces::PATH,
         ],
         // Promote/demote and ownership go through change_member, whose rules
         // (`may_change`) are tested cell by cell in shared and server.
@@ -1024,6 +1098,8 @@ async fn every_server_function_admits_exactly_whom_the_role_table_names() {
                     devices::RevokeDevice::PATH,
                     approval::GetLoginRequest::PATH,
                     approval::DecideLogin::PATH,
+                    groups::AnswerGroupInvitation::PATH,
+                    groups::RemoveFromGroup::PATH,
                 ]
                 .contains(&path);
                 for (caller, cookie, _) in &world.cookies {

@@ -14,6 +14,7 @@ mod community_members;
 mod cosigned_forms;
 mod devices;
 mod goals;
+mod groups;
 mod hardening;
 mod intake_forms;
 mod login_requests;

@@ -1,33 +1,40 @@
 //! Settings (ui.md): a parent route with one tab per part. Details, Roles,
-//! Devices, Goals and ranges and Intake forms exist so far; Message
-//! templates join with messages (#12).
+//! Devices, Goals and ranges, Intake forms and (for Owners and Admins)
+//! Group.
 
 mod details;
 mod devices;
 mod goals;
+mod group;
 mod roles;
 
 pub use details::SettingsDetailsPage;
 pub use devices::SettingsDevicesPage;
 pub use goals::SettingsGoalsPage;
+pub use group::SettingsGroupPage;
 pub use roles::SettingsRolesPage;
 
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
 use leptos_router::hooks::use_location;
 
+use shared::roles::Capability;
+
 use crate::components::practice::use_practice;
 
 #[component]
 pub fn SettingsLayout() -> impl IntoView {
     let practice = use_practice();
-    let tabs = [
+    let mut tabs = vec![
         ("Details", practice.path("settings")),
         ("Roles", practice.path("settings/roles")),
         ("Devices", practice.path("settings/devices")),
         ("Goals and ranges", practice.path("settings/goals")),
         ("Intake forms", practice.path("settings/forms")),
     ];
+    if practice.may(Capability::ChangeSettings) {
+        tabs.push(("Group", practice.path("settings/group")));
+    }
     let location = use_location();
     view! {
         <section class="page">

@@ -5,6 +5,7 @@ pub mod invite;
 mod members;
 pub mod person;
 mod photo;
+mod places;
 mod report;
 mod requests;
 

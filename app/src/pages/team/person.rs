@@ -10,6 +10,7 @@ use shared::staff::{role_fields, Added, LoginKind, Position, StaffForm, StaffPag
 use shared::validation::FieldErrors;
 
 use super::photo::PhotoUpload;
+use super::places::OtherPractices;
 use crate::api::staff::{get_staff_page, AddMember, EditMember};
 use crate::components::form::{Field, FormAlert, FormErrors, Submit};
 use crate::components::practice::{use_practice, PracticeContext, PracticeProblem};
@@ -72,6 +73,7 @@ fn typed(form: &StaffForm, field: &str) -> bool {
 #[component]
 fn PersonForm(page: StaffPage, practice: PracticeContext) -> impl IntoView {
     let editing = page.editing.clone();
+    let edited = editing.as_ref().map(|e| e.member);
     let initial = editing.as_ref().map_or_else(
         || StaffForm {
             role: "practitioner".into(),
@@ -248,6 +250,7 @@ fn PersonForm(page: StaffPage, practice: PracticeContext) -> impl IntoView {
                     pending=Signal::derive(move || add.pending().get() || edit.pending().get())/>
             </form>
             {photo.map(|(member, has_photo)| view! { <PhotoUpload practice member has_photo/> })}
+            {edited.map(|member| view! { <OtherPractices practice member/> })}
             </Show>
         </section>
     }
@@ -398,5 +401,6 @@ fn AddedNotice(
             <a class="button primary" href=practice.path(&format!("team/member/{}", added.member))>"Edit their details"</a>
             <a class="button secondary" href=practice.path("team")>"Back to the team"</a>
         </p>
+        <OtherPractices practice member=added.member/>
     }
 }
