@@ -100,3 +100,22 @@ pub async fn set_member_places(
     })
     .await
 }
+
+/// The group's owner names a group admin by their login.
+#[server(endpoint = "name_group_admin", input = Json)]
+pub async fn name_group_admin(practice: PracticeId, login: String) -> Result<(), AppError> {
+    use super::request::as_person;
+    as_person(|r| async move {
+        server::groups::name_admin(&r.backend, &r.caller, r.person.account, practice, &login).await
+    })
+    .await
+}
+
+#[server(endpoint = "remove_group_admin", input = Json)]
+pub async fn remove_group_admin(practice: PracticeId, admin: AccountId) -> Result<(), AppError> {
+    use super::request::as_person;
+    as_person(|r| async move {
+        server::groups::remove_admin(&r.backend, &r.caller, r.person.account, practice, admin).await
+    })
+    .await
+}

@@ -680,6 +680,24 @@ fn doors() -> Vec<(&'static str, Door)> {
             }),
         ),
         (
+            groups::NameGroupAdmin::PATH,
+            Practice(ChangeSettings, |p| {
+                json(groups::NameGroupAdmin {
+                    practice: p.id,
+                    login: "someone@example.org".into(),
+                })
+            }),
+        ),
+        (
+            groups::RemoveGroupAdmin::PATH,
+            Practice(ChangeSettings, |p| {
+                json(groups::RemoveGroupAdmin {
+                    practice: p.id,
+                    admin: p.target,
+                })
+            }),
+        ),
+        (
             groups::GetMemberPlaces::PATH,
             Practice(ManageTeam, |p| {
                 json(groups::GetMemberPlaces {
@@ -766,6 +784,8 @@ fn exercised_by(capability: Capability) -> Vec<&'static str> {
             groups::GetGroupPage::PATH,
             groups::InvitePractice::PATH,
             groups::RemoveFromGroup::PATH,
+            groups::NameGroupAdmin::PATH,
+            groups::RemoveGroupAdmin::PATH,
         ],
         JoinGroups => vec![
             groups::CreateGroup::PATH,

@@ -5,8 +5,10 @@
 //! of the practice. Each change is audited in every practice it touches.
 //! Who may log in where is `places`.
 
+mod admins;
 mod places;
 
+pub use admins::{name_admin, remove_admin};
 pub use places::{member_places, set_member_places};
 
 use shared::groups::{GroupAdmin, GroupForm, GroupInvitation, GroupPage, GroupPractice, GroupView};
@@ -70,6 +72,35 @@ fn in_each(touched: &[PracticeId], event: &Event) -> Vec<Event> {
         .iter()
         .map(|practice| event.clone().in_practice(*practice))
         .collect()
+}
+
+/// Commits a change of the group with its event in each of its practices.
+async fn commit_in_group(
+    backend: &Backend,
+    caller: &Caller,
+    account: AccountId,
+    mut tx: Tx,
+    group: GroupId,
+    event: Event,
+) -> ServiceResult<()> {
+    let touched: Vec<PracticeId> = practices_of(&mut tx, group)
+        .await?
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    let events = in_each(
+        &touched,
+        &event.after(serde_json::json!({ "group": group })),
+    );
+    audit::commit_all(
+        tx,
+        &backend.audit_key,
+        &caller.as_actor(account),
+        backend.now_ms(),
+        events,
+    )
+    .await?;
+    Ok(())
 }
 
 /// Settings → Group for a practice's Owner and Admins.
@@ -304,16 +335,8 @@ pub async fn respond(
         return Ok(audit::commit(tx, &backend.audit_key, &origin, now, event).await?);
     }
     join(&mut tx, group, practice).await?;
-    let touched: Vec<PracticeId> = practices_of(&mut tx, group)
-        .await?
-        .into_iter()
-        .map(|p| p.id)
-        .collect();
-    let event = Event::new("group.practice_added", practice.to_string())
-        .after(serde_json::json!({ "group": group }));
-    let events = in_each(&touched, &event);
-    audit::commit_all(tx, &backend.audit_key, &origin, now, events).await?;
-    Ok(())
+    let event = Event::new("group.practice_added", practice.to_string());
+    commit_in_group(backend, caller, account, tx, group, event).await
 }
 
 /// Takes `target` out of the group: its Owner leaving, or the group's owner

@@ -390,7 +390,86 @@ async fn removing_a_member_at_home_ends_what_the_group_granted_them(env: &TestEn
         .is_err());
 }
 
+async fn the_groups_owner_names_admins_who_then_invite_and_grant_within_their_own_place(
+    env: &TestEnv,
+) {
+    let (ada, harbour, bea, hillside, _) = two_locations(env).await;
+    let third = open_practice(env, bea, "Third Clinic").await;
+    let at = caller("10.0.0.3");
+    // Owning a practice of the group is not administering the group.
+    assert!(matches!(
+        groups::invite(&env.backend, &at, bea, hillside, &third.to_string()).await,
+        Err(ServiceError::Forbidden)
+    ));
+    assert!(matches!(
+        groups::name_admin(&env.backend, &at, bea, hillside, "bea@example.org").await,
+        Err(ServiceError::Forbidden)
+    ));
+    // Only someone on a team of the group can be named.
+    person(env, "zed@example.org").await;
+    let stranger = groups::name_admin(
+        &env.backend,
+        &caller("10.0.0.2"),
+        ada,
+        harbour,
+        "zed@example.org",
+    )
+    .await;
+    assert!(matches!(stranger, Err(ServiceError::Validation(e)) if e.get("login").is_some()));
+    groups::name_admin(
+        &env.backend,
+        &caller("10.0.0.2"),
+        ada,
+        harbour,
+        " BEA@example.org ",
+    )
+    .await
+    .unwrap();
+    let view = groups::page(&env.backend, bea, hillside)
+        .await
+        .unwrap()
+        .group
+        .unwrap();
+    assert!(view.you_admin && !view.you_owner);
+    assert_eq!(view.admins.len(), 2);
+    // Named, Bea invites; she grants only where she holds a place that allows it.
+    groups::invite(&env.backend, &at, bea, hillside, &third.to_string())
+        .await
+        .unwrap();
+    let finn = person(env, "finn@example.org").await;
+    add_member(env, hillside, finn, READ_ONLY).await;
+    assert!(matches!(
+        grant(env, bea, hillside, finn, harbour, Some(READ_ONLY)).await,
+        Err(ServiceError::Refused(ChangeRefused::AboveYou))
+    ));
+    // Only the group's owner removes admins, and nobody removes the owner.
+    assert!(matches!(
+        groups::remove_admin(&env.backend, &at, bea, hillside, ada).await,
+        Err(ServiceError::Forbidden)
+    ));
+    assert!(matches!(
+        groups::remove_admin(&env.backend, &caller("10.0.0.2"), ada, harbour, ada).await,
+        Err(ServiceError::NotFound)
+    ));
+    groups::remove_admin(&env.backend, &caller("10.0.0.2"), ada, harbour, bea)
+        .await
+        .unwrap();
+    assert!(
+        !groups::page(&env.backend, bea, hillside)
+            .await
+            .unwrap()
+            .group
+            .unwrap()
+            .you_admin
+    );
+    assert_eq!(logged(env, harbour, "group.admin_named").await, 1);
+    assert_eq!(logged(env, hillside, "group.admin_named").await, 1);
+    assert_eq!(logged(env, third, "group.admin_named").await, 0);
+    assert_eq!(logged(env, hillside, "group.admin_removed").await, 1);
+}
+
 on_both_backends!(
+    the_groups_owner_names_admins_who_then_invite_and_grant_within_their_own_place,
     a_practice_joins_a_group_only_when_its_own_owner_accepts,
     a_group_admin_cannot_grant_a_role_above_their_own_in_the_target_practice,
     withdrawn_access_is_refused_at_the_next_request,

@@ -4,11 +4,12 @@
 //! practice by its id. The server decides every step (`server::groups`).
 
 use leptos::prelude::*;
-use shared::groups::{GroupForm, GroupInvitation, GroupView};
+use shared::groups::{GroupAdmin, GroupForm, GroupInvitation, GroupView};
 use shared::roles::Capability;
 
 use crate::api::groups::{
-    get_group_page, AnswerGroupInvitation, CreateGroup, InvitePractice, RemoveFromGroup,
+    get_group_page, AnswerGroupInvitation, CreateGroup, InvitePractice, NameGroupAdmin,
+    RemoveFromGroup, RemoveGroupAdmin,
 };
 use crate::components::confirm::{Confirm, ConfirmDialog};
 use crate::components::form::{Field, FormAlert, FormErrors, Submit};
@@ -21,6 +22,10 @@ pub fn SettingsGroupPage() -> impl IntoView {
     let invite = ServerAction::<InvitePractice>::new();
     let answer = ServerAction::<AnswerGroupInvitation>::new();
     let remove = ServerAction::<RemoveFromGroup>::new();
+    let admins = Admins {
+        name: ServerAction::new(),
+        remove: ServerAction::new(),
+    };
     let page = Resource::new(
         move || {
             (
@@ -28,6 +33,8 @@ pub fn SettingsGroupPage() -> impl IntoView {
                 invite.version().get(),
                 answer.version().get(),
                 remove.version().get(),
+                admins.name.version().get(),
+                admins.remove.version().get(),
             )
         },
         move |_| get_group_page(practice.id),
@@ -37,6 +44,7 @@ pub fn SettingsGroupPage() -> impl IntoView {
         let failed = [
             answer.value().get().and_then(Result::err),
             remove.value().get().and_then(Result::err),
+            admins.remove.value().get().and_then(Result::err),
         ];
         failed.into_iter().flatten().next().map(|error| {
             view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }
@@ -51,7 +59,7 @@ pub fn SettingsGroupPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || page.get().map(|answer_page| match answer_page {
                     Ok(page) => match page.group {
-                        Some(group) => view! { <GroupDetails group practice invite remove confirm/> }.into_any(),
+                        Some(group) => view! { <GroupDetails group practice invite remove admins confirm/> }.into_any(),
                         None => view! { <NoGroup invitations=page.invitations practice create answer/> }.into_any(),
                     },
                     Err(error) => view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
@@ -122,12 +130,20 @@ fn NoGroup(
     }
 }
 
+/// Naming and removing group admins (the group's owner).
+#[derive(Clone, Copy)]
+struct Admins {
+    name: ServerAction<NameGroupAdmin>,
+    remove: ServerAction<RemoveGroupAdmin>,
+}
+
 #[component]
 fn GroupDetails(
     group: GroupView,
     practice: PracticeContext,
     invite: ServerAction<InvitePractice>,
     remove: ServerAction<RemoveFromGroup>,
+    admins: Admins,
     confirm: Confirm,
 ) -> impl IntoView {
     let may_leave = practice.may(Capability::JoinGroups);
@@ -182,7 +198,7 @@ fn GroupDetails(
         {(!group.invited.is_empty()).then(|| view! {
             <p>"Invited, waiting for their Owner: "{group.invited.iter().map(|p| p.name.clone()).collect::<Vec<_>>().join(", ")}</p>
         })}
-        <p>"Group admins: "{group.admins.iter().map(|a| if a.owner { format!("{} (owner)", a.full_name) } else { a.full_name.clone() }).collect::<Vec<_>>().join(", ")}</p>
+        <GroupAdmins list=group.admins you_owner practice admins confirm/>
         {group.you_admin.then(|| view! {
             <form class="settings-form" on:submit=submit novalidate>
                 <h3>"Invite a practice"</h3>
@@ -191,6 +207,58 @@ fn GroupDetails(
                 <Field label="Practice id" name="practice" value=target errors
                     hint="Its Owner reads it on their own Settings → Group."/>
                 <Submit label="Invite" busy="Inviting…" pending=invite.pending()/>
+            </form>
+        })}
+    }
+}
+
+#[component]
+fn GroupAdmins(
+    list: Vec<GroupAdmin>,
+    you_owner: bool,
+    practice: PracticeContext,
+    admins: Admins,
+    confirm: Confirm,
+) -> impl IntoView {
+    let login = RwSignal::new(String::new());
+    let errors = FormErrors::of(admins.name);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        admins.name.dispatch(NameGroupAdmin {
+            practice: practice.id,
+            login: login.get(),
+        });
+    };
+    view! {
+        <h3>"Group admins"</h3>
+        <p class="hint">"They invite practices and let team members log in to other practices — giving nobody more than they hold themselves in that practice."</p>
+        <ul class="group-admins">
+            {list.into_iter().map(|admin| {
+                let question = format!("Remove {} as a group admin?", admin.full_name);
+                let account = admin.account;
+                let ask = move |_| {
+                    confirm.ask(
+                        question.clone(),
+                        "Access they granted stays; they can no longer grant or invite.",
+                        "Remove",
+                        move || { admins.remove.dispatch(RemoveGroupAdmin { practice: practice.id, admin: account }); },
+                    );
+                };
+                let removable = you_owner && !admin.owner;
+                view! {
+                    <li>
+                        {admin.full_name.clone()}{admin.owner.then_some(" (the group's owner)")}
+                        {removable.then(|| view! { " " <button type="button" class="button small secondary" aria-label=format!("Remove {} as a group admin", admin.full_name) on:click=ask>"Remove"</button> })}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+        {you_owner.then(|| view! {
+            <form class="settings-form" on:submit=submit novalidate>
+                <FormAlert errors/>
+                <Field label="Name a group admin" name="login" value=login errors
+                    hint="Their email or username; they must be on the team of a practice of this group."/>
+                <Submit label="Name admin" busy="Saving…" pending=admins.name.pending()/>
             </form>
         })}
     }
