@@ -266,24 +266,7 @@ pub async fn change(
         }),
         MemberChange::Remove | MemberChange::TransferOwnership => None,
     };
-    match after {
-        Some(place) => on_tx!(&mut tx, c => {
-            sqlx::query("UPDATE memberships SET role = $1, status = $2 WHERE practice_id = $3 AND account_id = $4")
-                .bind(place.role)
-                .bind(place.status)
-                .bind(practice)
-                .bind(member)
-                .execute(c)
-                .await.map(|r| r.rows_affected())
-        })?,
-        None => on_tx!(&mut tx, c => {
-            sqlx::query("DELETE FROM memberships WHERE practice_id = $1 AND account_id = $2")
-                .bind(practice)
-                .bind(member)
-                .execute(c)
-                .await.map(|r| r.rows_affected())
-        })?,
-    };
+    set_place(&mut tx, practice, member, after.map(|p| (p.role, p.status))).await?;
     if matches!(change, MemberChange::Suspend | MemberChange::Remove) {
         sessions::end_all(&mut tx, member).await?;
     }
@@ -306,6 +289,34 @@ pub async fn change(
     let now = backend.now_ms();
     let origin = caller.as_actor(account);
     audit::commit(tx, &backend.audit_key, &origin, now, event).await?;
+    Ok(())
+}
+
+/// Writes `member`'s role and status in `practice`, or takes them off its team (`None`).
+pub(crate) async fn set_place(
+    tx: &mut Tx,
+    practice: PracticeId,
+    member: AccountId,
+    place: Option<(Role, MembershipStatus)>,
+) -> ServiceResult<()> {
+    match place {
+        Some((role, status)) => on_tx!(tx, c => {
+            sqlx::query("UPDATE memberships SET role = $1, status = $2 WHERE practice_id = $3 AND account_id = $4")
+                .bind(role)
+                .bind(status)
+                .bind(practice)
+                .bind(member)
+                .execute(c)
+                .await.map(|r| r.rows_affected())
+        })?,
+        None => on_tx!(tx, c => {
+            sqlx::query("DELETE FROM memberships WHERE practice_id = $1 AND account_id = $2")
+                .bind(practice)
+                .bind(member)
+                .execute(c)
+                .await.map(|r| r.rows_affected())
+        })?,
+    };
     Ok(())
 }
 

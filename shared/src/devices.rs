@@ -57,15 +57,11 @@ fn known(part: Option<&str>) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::membership::{MembershipStatus, PermissionFlags};
+    use crate::membership::MembershipStatus;
     use crate::roles::{AccessLevel, Role};
 
     fn actor(role: Role) -> Actor {
-        Actor {
-            role,
-            flags: PermissionFlags::default(),
-            status: MembershipStatus::Active,
-        }
+        Actor::active(role)
     }
 
     #[test]

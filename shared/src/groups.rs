@@ -122,14 +122,10 @@ pub fn may_grant(there: Option<&Actor>, role: Role) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::roles::{assignable_by, AccessLevel, MembershipStatus, PermissionFlags};
+    use crate::roles::{assignable_by, AccessLevel};
 
     fn actor(role: Role) -> Actor {
-        Actor {
-            role,
-            flags: PermissionFlags::default(),
-            status: MembershipStatus::Active,
-        }
+        Actor::active(role)
     }
 
     #[test]

@@ -227,14 +227,10 @@ pub fn offered(actor: &Actor, target: Target) -> Vec<MemberChange> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::roles::{AccessLevel, PermissionFlags};
+    use crate::roles::AccessLevel;
 
     fn actor(role: Role) -> Actor {
-        Actor {
-            role,
-            flags: PermissionFlags::default(),
-            status: MembershipStatus::Active,
-        }
+        Actor::active(role)
     }
 
     fn member(role: Role) -> Target {

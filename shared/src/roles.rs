@@ -193,6 +193,18 @@ pub struct Actor {
     pub status: MembershipStatus,
 }
 
+#[cfg(test)]
+impl Actor {
+    /// An active member with `role` and no flags, for the rules' tests.
+    pub(crate) fn active(role: Role) -> Actor {
+        Actor {
+            role,
+            flags: PermissionFlags::default(),
+            status: MembershipStatus::Active,
+        }
+    }
+}
+
 /// What the table, the flags and the status allow an actor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Access {

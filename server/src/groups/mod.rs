@@ -74,6 +74,19 @@ fn in_each(touched: &[PracticeId], event: &Event) -> Vec<Event> {
         .collect()
 }
 
+/// Commits the change in `tx` with its audit events, made by `account` through this request.
+async fn commit(
+    backend: &Backend,
+    caller: &Caller,
+    account: AccountId,
+    tx: Tx,
+    events: Vec<Event>,
+) -> ServiceResult<()> {
+    let origin = caller.as_actor(account);
+    audit::commit_all(tx, &backend.audit_key, &origin, backend.now_ms(), events).await?;
+    Ok(())
+}
+
 /// Commits a change of the group with its event in each of its practices.
 async fn commit_in_group(
     backend: &Backend,
@@ -92,15 +105,7 @@ async fn commit_in_group(
         &touched,
         &event.after(serde_json::json!({ "group": group })),
     );
-    audit::commit_all(
-        tx,
-        &backend.audit_key,
-        &caller.as_actor(account),
-        backend.now_ms(),
-        events,
-    )
-    .await?;
-    Ok(())
+    commit(backend, caller, account, tx, events).await
 }
 
 /// Settings → Group for a practice's Owner and Admins.
@@ -221,14 +226,7 @@ pub async fn create(
     let event = Event::new("group.created", group.to_string())
         .in_practice(practice)
         .after(serde_json::json!({ "name": name }));
-    audit::commit(
-        tx,
-        &backend.audit_key,
-        &caller.as_actor(account),
-        now,
-        event,
-    )
-    .await?;
+    commit(backend, caller, account, tx, vec![event]).await?;
     Ok(group)
 }
 
@@ -294,15 +292,7 @@ pub async fn invite(
     let event = Event::new("group.practice_invited", target.to_string())
         .after(serde_json::json!({ "group": group }));
     let events = in_each(&[practice, target], &event);
-    audit::commit_all(
-        tx,
-        &backend.audit_key,
-        &caller.as_actor(account),
-        now,
-        events,
-    )
-    .await?;
-    Ok(())
+    commit(backend, caller, account, tx, events).await
 }
 
 /// The invited practice's Owner accepts or declines the group's invitation.
@@ -326,13 +316,11 @@ pub async fn respond(
     if removed == 0 {
         return Err(ServiceError::NotFound);
     }
-    let now = backend.now_ms();
-    let origin = caller.as_actor(account);
     if !accept {
         let event = Event::new("group.invitation_declined", practice.to_string())
             .in_practice(practice)
             .after(serde_json::json!({ "group": group }));
-        return Ok(audit::commit(tx, &backend.audit_key, &origin, now, event).await?);
+        return commit(backend, caller, account, tx, vec![event]).await;
     }
     join(&mut tx, group, practice).await?;
     let event = Event::new("group.practice_added", practice.to_string());
@@ -396,14 +384,5 @@ pub async fn remove(
     for (member, there, from, role) in ended {
         events.extend(places::withdrawn(member, there, from, role));
     }
-    let now = backend.now_ms();
-    audit::commit_all(
-        tx,
-        &backend.audit_key,
-        &caller.as_actor(account),
-        now,
-        events,
-    )
-    .await?;
-    Ok(())
+    commit(backend, caller, account, tx, events).await
 }

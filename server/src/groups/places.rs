@@ -12,8 +12,8 @@ use shared::membership::{may_change, ChangeRefused, MemberChange, Target};
 use shared::roles::{assignable_by, Actor, Capability, MembershipStatus, Role};
 use shared::validation::FieldErrors;
 
-use super::{admin_of, group_of, practices_of};
-use crate::audit::{self, Event};
+use super::{admin_of, commit, group_of, practices_of};
+use crate::audit::Event;
 use crate::backend::{Backend, Caller};
 use crate::db::Tx;
 use crate::error::{ServiceError, ServiceResult};
@@ -216,23 +216,8 @@ pub async fn set_member_places(
                 };
                 let change = after.map_or(MemberChange::Remove, MemberChange::Role);
                 may_change(&viewer, target, change).map_err(ServiceError::Refused)?;
-                match after {
-                    Some(role) => on_tx!(&mut tx, c => {
-                        sqlx::query("UPDATE memberships SET role = $1 WHERE practice_id = $2 AND account_id = $3")
-                            .bind(role)
-                            .bind(there)
-                            .bind(member)
-                            .execute(c)
-                            .await.map(|r| r.rows_affected())
-                    })?,
-                    None => on_tx!(&mut tx, c => {
-                        sqlx::query("DELETE FROM memberships WHERE practice_id = $1 AND account_id = $2")
-                            .bind(there)
-                            .bind(member)
-                            .execute(c)
-                            .await.map(|r| r.rows_affected())
-                    })?,
-                };
+                let place = after.map(|role| (role, before.status));
+                memberships::set_place(&mut tx, there, member, place).await?;
                 let action = if after.is_some() {
                     "group.access_changed"
                 } else {
@@ -253,13 +238,5 @@ pub async fn set_member_places(
     if audit_events.is_empty() {
         return Ok(()); // nothing changed: the transaction rolls back
     }
-    audit::commit_all(
-        tx,
-        &backend.audit_key,
-        &caller.as_actor(account),
-        now,
-        audit_events,
-    )
-    .await?;
-    Ok(())
+    commit(backend, caller, account, tx, audit_events).await
 }

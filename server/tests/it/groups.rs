@@ -66,26 +66,36 @@ async fn two_locations(env: &TestEnv) -> (AccountId, PracticeId, AccountId, Prac
     let harbour = open_practice(env, ada, "Harbour Clinic").await;
     let hillside = open_practice(env, bea, "Hillside Clinic").await;
     let group = create(env, ada, harbour).await;
+    invite_and_accept(env, (ada, harbour), (bea, hillside), group).await;
+    (ada, harbour, bea, hillside, group)
+}
+
+/// A group admin, working in `from`, invites `practice`, and its Owner accepts.
+async fn invite_and_accept(
+    env: &TestEnv,
+    (admin, from): (AccountId, PracticeId),
+    (owner, practice): (AccountId, PracticeId),
+    group: GroupId,
+) {
     groups::invite(
         &env.backend,
         &caller("10.0.0.2"),
-        ada,
-        harbour,
-        &hillside.to_string(),
+        admin,
+        from,
+        &practice.to_string(),
     )
     .await
     .unwrap();
     groups::respond(
         &env.backend,
         &caller("10.0.0.3"),
-        bea,
-        hillside,
+        owner,
+        practice,
         group,
         true,
     )
     .await
     .unwrap();
-    (ada, harbour, bea, hillside, group)
 }
 
 async fn a_practice_joins_a_group_only_when_its_own_owner_accepts(env: &TestEnv) {
@@ -343,25 +353,7 @@ async fn removing_a_practice_from_the_group_removes_the_memberships_it_granted(e
     assert_eq!(logged(env, hillside, "group.practice_removed").await, 1);
     assert_eq!(logged(env, hillside, "group.access_withdrawn").await, 2);
     // Back in no group, it can be invited again and nothing is granted by itself.
-    groups::invite(
-        &env.backend,
-        &caller("10.0.0.2"),
-        ada,
-        harbour,
-        &hillside.to_string(),
-    )
-    .await
-    .unwrap();
-    groups::respond(
-        &env.backend,
-        &caller("10.0.0.3"),
-        bea,
-        hillside,
-        group,
-        true,
-    )
-    .await
-    .unwrap();
+    invite_and_accept(env, (ada, harbour), (bea, hillside), group).await;
     assert!(memberships::actor(&env.backend, cara, hillside)
         .await
         .is_err());
