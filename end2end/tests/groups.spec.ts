@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { APP_URL } from "../playwright.config";
-import { addClient, createPractice, open, signUp, teamUserPage, toTeam, uniqueEmail } from "./helpers";
+import { addClient, createPractice, expectAccessible, open, signUp, teamUserPage, toTeam, uniqueEmail } from "./helpers";
 
 // Multi-location groups (issue "Multi-location groups…", product.md §2
 // Group, §4). The rules — acceptance by the other Owner, nothing above the
@@ -57,6 +57,7 @@ test("an owner groups two practices; a Practitioner of one works read-only in th
   await expect(practices.getByRole("row")).toHaveCount(3);
   await expect(practices).toContainText("Harbour Clinic");
   await expect(practices).toContainText("Hillside Clinic");
+  await expectAccessible(page);
 
   // A Practitioner of Harbour is let into Hillside as Staff (Read only).
   const pia = await teamUserPage(browser, page, harbour, { name: "Pia Practitioner", role: "practitioner" });
@@ -67,11 +68,12 @@ test("an owner groups two practices; a Practitioner of one works read-only in th
   await expect(others.getByRole("heading", { name: "Other practices" })).toBeVisible();
   await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);
   await others.getByLabel("Allow login to other practices").check();
-  await others.getByLabel("Hillside Clinic").check();
+  await others.getByLabel("Hillside Clinic", { exact: true }).check();
   // The default is her own role there; the owner picks Read only.
   await expect(others.getByLabel("Role at Hillside Clinic")).toHaveValue("practitioner");
   await others.getByLabel("Role at Hillside Clinic").selectOption({ label: "Staff (Read only)" });
   await saveAccess(page);
+  await expectAccessible(page);
 
   // Pia switches in the header: the same session, the role of each practice.
   await open(pia, `/p/${harbour}`);

@@ -188,6 +188,9 @@ async fn a_practice_joins_a_group_only_when_its_own_owner_accepts(env: &TestEnv)
     assert_eq!(logged(env, hillside, "group.practice_added").await, 1);
     assert_eq!(logged(env, harbour, "group.practice_added").await, 1);
     assert_eq!(logged(env, hillside, "group.practice_invited").await, 1);
+    // Creating the group touched Harbour alone: Hillside's log does not show it.
+    assert_eq!(logged(env, harbour, "group.created").await, 1);
+    assert_eq!(logged(env, hillside, "group.created").await, 0);
 }
 
 async fn a_group_admin_cannot_grant_a_role_above_their_own_in_the_target_practice(env: &TestEnv) {
