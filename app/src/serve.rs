@@ -254,6 +254,10 @@ pub async fn run() -> Result<(), StartError> {
         backend.clock.clone(),
         backend.mail_wake.clone(),
         std::time::Duration::from_secs(5),
+        worker::Throughput {
+            per_second: backend.config.mail_per_second,
+            ..worker::Throughput::default()
+        },
     ));
 
     let mut leptos_options = get_configuration(None)

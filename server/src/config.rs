@@ -2,6 +2,7 @@
 //! that work out of the box (SQLite under ./data, mail kept locally), so a
 //! plain function is clearer here than a configuration framework.
 
+use std::num::NonZeroU32;
 use std::path::PathBuf;
 
 #[derive(Clone, Debug)]
@@ -28,6 +29,21 @@ pub struct Config {
     pub audit_key: Option<crate::audit::Key>,
     /// Invitation emails one practice may send in 24 hours (`CAREKEYS_INVITATIONS_PER_DAY`).
     pub invitations_per_day: i64,
+    /// The most messages the outbox sends a second (`CAREKEYS_MAIL_PER_SECOND`,
+    /// a mail provider's limit); none: as fast as the SMTP server takes them.
+    pub mail_per_second: Option<NonZeroU32>,
+}
+
+/// A positive whole number from the variable `name`, if it is set.
+fn positive(value: Option<String>, name: &'static str) -> Result<Option<NonZeroU32>, ConfigError> {
+    value
+        .map(|text| {
+            text.trim().parse().map_err(|_| ConfigError::Invalid {
+                name,
+                why: format!("“{text}” is not a positive whole number"),
+            })
+        })
+        .transpose()
 }
 
 /// One list of the largest size the Invite page takes, each day.
@@ -89,16 +105,13 @@ impl Config {
                 })
             })
             .transpose()?;
-        let invitations_per_day =
-            match var("CAREKEYS_INVITATIONS_PER_DAY") {
-                None => INVITATIONS_PER_DAY,
-                Some(text) => text.trim().parse::<i64>().ok().filter(|n| *n > 0).ok_or(
-                    ConfigError::Invalid {
-                        name: "CAREKEYS_INVITATIONS_PER_DAY",
-                        why: format!("“{text}” is not a positive whole number"),
-                    },
-                )?,
-            };
+        let invitations_per_day = positive(
+            var("CAREKEYS_INVITATIONS_PER_DAY"),
+            "CAREKEYS_INVITATIONS_PER_DAY",
+        )?
+        .map_or(INVITATIONS_PER_DAY, |n| i64::from(n.get()));
+        let mail_per_second =
+            positive(var("CAREKEYS_MAIL_PER_SECOND"), "CAREKEYS_MAIL_PER_SECOND")?;
         let smtp_url = var("CAREKEYS_SMTP_URL");
         let dev_mailbox = var("CAREKEYS_DEV_MAILBOX").is_some_and(|v| v == "1");
         // An https address means people use it: their mail must leave this machine,
@@ -135,6 +148,7 @@ impl Config {
             trusted_proxies,
             audit_key,
             invitations_per_day,
+            mail_per_second,
         })
     }
 
@@ -152,6 +166,7 @@ impl Config {
             trusted_proxies: Vec::new(),
             audit_key: None,
             invitations_per_day: INVITATIONS_PER_DAY,
+            mail_per_second: None,
         }
     }
 
@@ -224,6 +239,22 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(refused.contains("CAREKEYS_TEST_CLOCK"), "{refused}");
+    }
+
+    #[test]
+    fn the_mail_rate_is_a_positive_whole_number_or_a_clear_refusal() {
+        assert!(config(&[]).unwrap().mail_per_second.is_none());
+        let rate = config(&[("CAREKEYS_MAIL_PER_SECOND", " 50 ")]).unwrap();
+        assert_eq!(rate.mail_per_second, NonZeroU32::new(50));
+        for bad in ["0", "-3", "fast"] {
+            let refused = config(&[("CAREKEYS_MAIL_PER_SECOND", bad)])
+                .unwrap_err()
+                .to_string();
+            assert!(
+                refused.contains("CAREKEYS_MAIL_PER_SECOND") && refused.contains(bad),
+                "{refused}"
+            );
+        }
     }
 
     #[test]

@@ -124,16 +124,8 @@ mod tests {
 
     fn config() -> Arc<Config> {
         Arc::new(Config {
-            database_url: String::new(),
             base_url: "https://care.example.org".into(),
-            smtp_url: None,
-            mail_from: "a <a@b.org>".into(),
-            data_dir: "data".into(),
-            test_clock: false,
-            dev_mailbox: false,
-            trusted_proxies: Vec::new(),
-            audit_key: None,
-            invitations_per_day: 1,
+            ..Config::local("data".into())
         })
     }
 

@@ -121,21 +121,24 @@ pub struct Claimed {
 /// What replaces an emailed link's secret in the stored copy once the message has left.
 pub const REDACTED: &str = "(removed after sending)";
 
-/// Reserves the next due message for this worker, if any.
-pub async fn claim_due(db: &Db, now_ms: i64) -> Result<Option<Claimed>, sqlx::Error> {
+/// Reserves up to `limit` due messages for this worker, oldest first.
+pub async fn claim_due(db: &Db, now_ms: i64, limit: i64) -> Result<Vec<Claimed>, sqlx::Error> {
     // Only the row lock differs: PostgreSQL skips rows another server is claiming;
     // SQLite has a single writer, so its UPDATE is already atomic.
     let pick = match db {
-        Db::Sqlite(_) => "SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until <= $2) ORDER BY next_attempt_at LIMIT 1",
-        Db::Postgres(_) => "SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until <= $2) ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED",
+        Db::Sqlite(_) => "SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until <= $2) ORDER BY next_attempt_at, id LIMIT $3",
+        Db::Postgres(_) => "SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until <= $2) ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED",
     };
     let sql = format!(
-        "UPDATE outbox SET lease_until = $1, attempts = attempts + 1 WHERE id = ({pick})
+        "UPDATE outbox SET lease_until = $1, attempts = attempts + 1 WHERE id IN ({pick})
          RETURNING id, to_address, subject, body_text, body_html, list_unsubscribe, attempts"
     );
-    on_pool!(db, pool => {
-        sqlx::query_as(&sql).bind(now_ms + LEASE_MS).bind(now_ms).fetch_optional(pool).await
-    })
+    let mut claimed: Vec<Claimed> = on_pool!(db, pool => {
+        sqlx::query_as(&sql).bind(now_ms + LEASE_MS).bind(now_ms).bind(limit).fetch_all(pool).await
+    })?;
+    // RETURNING has no order; v7 ids sort in the order messages were queued.
+    claimed.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(claimed)
 }
 
 /// Sets both bodies to their stored copy without the link's secret, with

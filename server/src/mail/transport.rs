@@ -3,6 +3,7 @@
 
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
 
@@ -29,9 +30,12 @@ pub enum TransportError {
 
 impl Transport {
     pub fn smtp(url: &str, from: &str) -> Result<Self, TransportError> {
+        // As many pooled connections as the worker keeps messages in flight.
+        let pool = PoolConfig::new().max_size(super::worker::IN_FLIGHT as u32);
         let mailer = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|e| TransportError::Url(e.to_string()))?
             .timeout(Some(std::time::Duration::from_secs(20)))
+            .pool_config(pool)
             .build();
         Ok(Transport::Smtp {
             mailer,

@@ -13,7 +13,7 @@ use server::clock::SharedClock;
 use server::config::Config;
 use server::error::ServiceError;
 use server::mail::transport::Transport;
-use server::mail::worker::deliver_due;
+use server::mail::worker::{deliver_due, Throughput};
 use server::mail::{outbox, Email};
 use server::{accounts, invitations, practices};
 use shared::email::EmailAddress;
@@ -106,7 +106,7 @@ async fn an_emailed_link_leaves_the_stored_copy_once_sent_over_smtp(env: &TestEn
     person(env, "ada@example.org").await;
     // The local mailbox is this machine's inbox: its copies keep their links.
     let local = Transport::local_mailbox(env.dir.join("mail"), FROM).unwrap();
-    deliver_due(env.db(), &local, &clock(env), outbox::SEND_DEADLINE)
+    deliver_due(env.db(), &local, &clock(env), &Throughput::default())
         .await
         .unwrap();
     let confirmation = env.last_mail_to("ada@example.org").await;
@@ -119,7 +119,7 @@ async fn an_emailed_link_leaves_the_stored_copy_once_sent_over_smtp(env: &TestEn
     let token = link_param(&queued.body_text, "token");
     let sink = SmtpSink::start(0).await;
     let smtp = Transport::smtp(&sink.url(), FROM).unwrap();
-    let pass = deliver_due(env.db(), &smtp, &clock(env), outbox::SEND_DEADLINE)
+    let pass = deliver_due(env.db(), &smtp, &clock(env), &Throughput::default())
         .await
         .unwrap();
     assert_eq!(pass.sent, 1);
@@ -151,16 +151,16 @@ async fn an_emailed_link_leaves_the_stored_copy_once_sent_over_smtp(env: &TestEn
 async fn only_the_worker_holding_the_lease_records_the_send(env: &TestEnv) {
     let to = EmailAddress::parse("ada@example.org").unwrap();
     env.queue(&Email::new(&to, "Hello", "Body")).await;
-    let first = outbox::claim_due(env.db(), env.backend.now_ms())
+    let first = outbox::claim_due(env.db(), env.backend.now_ms(), 10)
         .await
         .unwrap()
-        .unwrap();
+        .remove(0);
     // The first worker stalls past its lease; a second one takes the message over.
     env.advance(Duration::milliseconds(outbox::LEASE_MS + 1));
-    let second = outbox::claim_due(env.db(), env.backend.now_ms())
+    let second = outbox::claim_due(env.db(), env.backend.now_ms(), 10)
         .await
         .unwrap()
-        .unwrap();
+        .remove(0);
     assert_eq!(first.id, second.id);
     let now = env.backend.now_ms();
     assert!(
@@ -169,7 +169,10 @@ async fn only_the_worker_holding_the_lease_records_the_send(env: &TestEnv) {
             .unwrap()
     );
     assert!(
-        outbox::claim_due(env.db(), now).await.unwrap().is_none(),
+        outbox::claim_due(env.db(), now, 10)
+            .await
+            .unwrap()
+            .is_empty(),
         "the second worker's lease still holds"
     );
     assert_eq!(env.mails().await[0].delivery(), outbox::Delivery::Queued);
@@ -194,8 +197,11 @@ async fn a_hanging_smtp_server_is_given_up_on_before_the_lease_ends(env: &TestEn
     let to = EmailAddress::parse("ada@example.org").unwrap();
     env.queue(&Email::new(&to, "Hello", "Body")).await;
     let smtp = Transport::smtp(&format!("smtp://127.0.0.1:{port}"), FROM).unwrap();
-    let deadline = std::time::Duration::from_millis(300);
-    let pass = deliver_due(env.db(), &smtp, &clock(env), deadline)
+    let throughput = Throughput {
+        deadline: std::time::Duration::from_millis(300),
+        ..Throughput::default()
+    };
+    let pass = deliver_due(env.db(), &smtp, &clock(env), &throughput)
         .await
         .unwrap();
     assert_eq!((pass.sent, pass.retrying), (0, 1));

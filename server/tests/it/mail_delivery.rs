@@ -6,7 +6,7 @@ use crate::support::TestEnv;
 use chrono::Duration;
 use server::clock::SharedClock;
 use server::mail::transport::Transport;
-use server::mail::worker::{deliver_due, Pass};
+use server::mail::worker::{deliver_due, Pass, Throughput};
 use server::mail::{outbox, Email};
 use shared::email::EmailAddress;
 
@@ -26,7 +26,7 @@ async fn delivers_over_smtp_and_the_server_reads_it_back(env: &TestEnv) {
     let sink = SmtpSink::start(0).await;
     let transport = Transport::smtp(&sink.url(), "Carekeys <no-reply@carekeys.test>").unwrap();
     env.queue(&email("ada@example.org", "Hello Ada")).await;
-    let pass = deliver_due(env.db(), &transport, &clock(env), outbox::SEND_DEADLINE)
+    let pass = deliver_due(env.db(), &transport, &clock(env), &Throughput::default())
         .await
         .unwrap();
     assert_eq!(
@@ -64,7 +64,7 @@ async fn mail_queued_while_smtp_is_down_is_delivered_once_it_is_up(env: &TestEnv
     .unwrap();
     env.queue(&email("ada@example.org", "Waiting")).await;
 
-    let down = deliver_due(env.db(), &transport, &clock(env), outbox::SEND_DEADLINE)
+    let down = deliver_due(env.db(), &transport, &clock(env), &Throughput::default())
         .await
         .unwrap();
     assert_eq!(
@@ -85,14 +85,14 @@ async fn mail_queued_while_smtp_is_down_is_delivered_once_it_is_up(env: &TestEnv
     let sink = SmtpSink::start(port).await;
     // Not due yet: the backoff (30 s) has not passed.
     assert_eq!(
-        deliver_due(env.db(), &transport, &clock(env), outbox::SEND_DEADLINE)
+        deliver_due(env.db(), &transport, &clock(env), &Throughput::default())
             .await
             .unwrap(),
         Pass::default()
     );
     env.advance(Duration::seconds(31));
     assert_eq!(
-        deliver_due(env.db(), &transport, &clock(env), outbox::SEND_DEADLINE)
+        deliver_due(env.db(), &transport, &clock(env), &Throughput::default())
             .await
             .unwrap()
             .sent,
@@ -100,7 +100,7 @@ async fn mail_queued_while_smtp_is_down_is_delivered_once_it_is_up(env: &TestEnv
     );
     env.advance(Duration::hours(2));
     assert_eq!(
-        deliver_due(env.db(), &transport, &clock(env), outbox::SEND_DEADLINE)
+        deliver_due(env.db(), &transport, &clock(env), &Throughput::default())
             .await
             .unwrap(),
         Pass::default()
@@ -131,7 +131,7 @@ async fn gives_up_after_the_last_attempt(env: &TestEnv) {
     env.queue(&never).await;
     for _ in 1..outbox::MAX_ATTEMPTS {
         assert_eq!(
-            deliver_due(env.db(), &transport, &clock(env), outbox::SEND_DEADLINE)
+            deliver_due(env.db(), &transport, &clock(env), &Throughput::default())
                 .await
                 .unwrap()
                 .retrying,
@@ -140,7 +140,7 @@ async fn gives_up_after_the_last_attempt(env: &TestEnv) {
         env.advance(Duration::hours(1));
     }
     assert_eq!(
-        deliver_due(env.db(), &transport, &clock(env), outbox::SEND_DEADLINE)
+        deliver_due(env.db(), &transport, &clock(env), &Throughput::default())
             .await
             .unwrap()
             .failed,
@@ -155,21 +155,25 @@ async fn gives_up_after_the_last_attempt(env: &TestEnv) {
     );
 }
 
+/// Two servers' workers, each claiming batches and keeping several messages
+/// in flight, deliver 1,000 messages: each arrives exactly once.
 async fn two_workers_never_send_one_message_twice(env: &TestEnv) {
+    const MESSAGES: usize = 1_000;
     let sink = SmtpSink::start(0).await;
-    for i in 0..20 {
-        env.queue(&email(
-            &format!("p{i}@example.org"),
-            &format!("Message {i}"),
-        ))
-        .await;
-    }
+    let emails: Vec<_> = (0..MESSAGES)
+        .map(|i| email(&format!("p{i}@example.org"), &format!("Message {i}")))
+        .collect();
+    let mut tx = env.db().begin().await.unwrap();
+    outbox::enqueue_all(&mut tx, None, &emails, env.backend.now_ms())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
     let workers: Vec<_> = (0..2)
         .map(|_| {
             let (db, clock, url) = (env.db().clone(), clock(env), sink.url());
             tokio::spawn(async move {
                 let transport = Transport::smtp(&url, "Carekeys <no-reply@carekeys.test>").unwrap();
-                deliver_due(&db, &transport, &clock, outbox::SEND_DEADLINE)
+                deliver_due(&db, &transport, &clock, &Throughput::default())
                     .await
                     .unwrap()
                     .sent
@@ -180,12 +184,12 @@ async fn two_workers_never_send_one_message_twice(env: &TestEnv) {
     for worker in workers {
         sent += worker.await.unwrap();
     }
-    assert_eq!(sent, 20);
+    assert_eq!(sent, MESSAGES);
     let mut to: Vec<String> = sink.messages().into_iter().flat_map(|m| m.to).collect();
     to.sort();
     to.dedup();
-    assert_eq!(to.len(), 20);
-    assert_eq!(sink.messages().len(), 20);
+    assert_eq!(to.len(), MESSAGES);
+    assert_eq!(sink.messages().len(), MESSAGES);
     sink.stop();
 }
 
@@ -195,7 +199,7 @@ async fn without_smtp_mail_lands_in_the_local_mailbox(env: &TestEnv) {
         Transport::local_mailbox(dir.clone(), "Carekeys <no-reply@carekeys.test>").unwrap();
     env.queue(&email("ada@example.org", "Kept locally")).await;
     assert_eq!(
-        deliver_due(env.db(), &transport, &clock(env), outbox::SEND_DEADLINE)
+        deliver_due(env.db(), &transport, &clock(env), &Throughput::default())
             .await
             .unwrap()
             .sent,

@@ -10,9 +10,8 @@ use crate::support::{
 use server::clients;
 use server::clock::SharedClock;
 use server::error::ServiceError;
-use server::mail::outbox;
 use server::mail::transport::Transport;
-use server::mail::worker::deliver_due;
+use server::mail::worker::{deliver_due, Throughput};
 use server::portal;
 use shared::clients::{ClientQuery, PortalStatus};
 use shared::ids::ClientId;
@@ -142,7 +141,7 @@ async fn each_client_gets_their_own_copy_and_link(env: &TestEnv) {
     let sink = SmtpSink::start(0).await;
     let transport = Transport::smtp(&sink.url(), "Carekeys <no-reply@carekeys.test>").unwrap();
     let clock: SharedClock = env.clock.clone();
-    let pass = deliver_due(env.db(), &transport, &clock, outbox::SEND_DEADLINE)
+    let pass = deliver_due(env.db(), &transport, &clock, &Throughput::default())
         .await
         .unwrap();
     assert_eq!(
