@@ -463,7 +463,44 @@ async fn the_groups_owner_names_admins_who_then_invite_and_grant_within_their_ow
     assert_eq!(logged(env, hillside, "group.admin_removed").await, 1);
 }
 
+async fn the_practice_a_member_is_let_into_approves_their_new_browsers_itself(env: &TestEnv) {
+    let (ada, harbour, _, hillside, _) = two_locations(env).await;
+    add_member(env, hillside, ada, Role::Admin).await;
+    // Harbour lets any browser in; Hillside keeps approval on (the default).
+    server::practices::set_device_approval(&env.backend, &caller("10.0.0.2"), ada, harbour, false)
+        .await
+        .unwrap();
+    let cara = person(env, "cara@example.org").await;
+    add_member(env, harbour, cara, Role::Practitioner).await;
+    let log_in = |ip: &'static str| async move {
+        let form = shared::validation::LoginForm {
+            login: "cara@example.org".into(),
+            password: crate::support::PASSWORD.into(),
+        };
+        server::accounts::log_in(&env.backend, &caller(ip), &form, None)
+            .await
+            .unwrap()
+    };
+    assert!(log_in("10.0.0.5").await.session().is_some());
+    grant(env, ada, harbour, cara, hillside, Some(READ_ONLY))
+        .await
+        .unwrap();
+    // The group admin's grant approved the browser she logs in from next, as
+    // an admin's adding does; a further new browser waits for Hillside.
+    assert!(log_in("10.0.0.6").await.session().is_some());
+    assert!(log_in("10.0.0.7").await.session().is_none());
+    let asked: i64 = server::on_pool!(env.db(), pool => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM login_requests WHERE practice_id = $1")
+            .bind(hillside)
+            .fetch_one(pool)
+            .await
+    })
+    .unwrap();
+    assert_eq!(asked, 1);
+}
+
 on_both_backends!(
+    the_practice_a_member_is_let_into_approves_their_new_browsers_itself,
     the_groups_owner_names_admins_who_then_invite_and_grant_within_their_own_place,
     a_practice_joins_a_group_only_when_its_own_owner_accepts,
     a_group_admin_cannot_grant_a_role_above_their_own_in_the_target_practice,
