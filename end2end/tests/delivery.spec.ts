@@ -11,8 +11,9 @@ const REPEAT_VISIT_BUDGET = 30 * 1024;
 // Issue "Performance and scale", item 7: the main bundle and the pieces of
 // the practice console's first page, not every page (`pages::lazy`). The
 // issue's aim is 300 KB; this guards what splitting reached (334 KB). The
-// community's pages (Members, Client details' readings) brought it to 360 KB.
-const ADMIN_FIRST_PAGE_BUDGET = 365 * 1024;
+// community's pages (Members, Client details' readings) brought it to 360 KB;
+// messages and the header's grouped switcher (multi-location) to 365.7 KB.
+const ADMIN_FIRST_PAGE_BUDGET = 370 * 1024;
 // Issue "Clients and the client portal": the WASM and JavaScript of a
 // patient's first visit, which the portal's own bundle carries (`portal_app`).
 // The issue aims at 150 KB; the bundle measured 265 KB, nearly all of it
