@@ -25,7 +25,7 @@ async fn queue(backend: &Backend) {
             let to = EmailAddress::parse(&format!("person{i}@bench.example")).unwrap();
             Email::new(
                 &to,
-                &format!("Message {i}"),
+                format!("Message {i}"),
                 "A message of a few lines, as an invitation is.\n",
             )
         })
