@@ -224,3 +224,25 @@ pub fn community_invitation(to: &EmailAddress, practice: &str, link: &str, expir
         ),
     )
 }
+
+/// To a practice's Owner: a group of practices asks their practice to join.
+pub fn group_invitation(
+    to: &EmailAddress,
+    group: &str,
+    practice: &str,
+    invited_by: &str,
+    link: &str,
+) -> Email {
+    let (group, practice) = (shown(group, "a group"), shown(practice, "your practice"));
+    let invited_by = shown(invited_by, "A group admin");
+    Email::new(
+        to,
+        format!("{group} invites {practice} to its group"),
+        format!(
+            "{invited_by} invites {practice} to the group {group} on Carekeys: locations of one \
+             business, whose admins may let team members log in to several of them.\n\n\
+             Nothing changes unless you accept. Accept or decline on the practice's settings:\n\n{link}\n\n\
+             If you do not know this group, decline it or ignore this email.\n"
+        ),
+    )
+}

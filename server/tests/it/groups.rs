@@ -120,6 +120,15 @@ async fn a_practice_joins_a_group_only_when_its_own_owner_accepts(env: &TestEnv)
     )
     .await
     .unwrap();
+    // Bea hears of it by email, with the page where she answers.
+    let mail = env.last_mail_to("bea@example.org").await;
+    assert_eq!(
+        mail.subject,
+        "North Coast Health invites Hillside Clinic to its group"
+    );
+    assert!(mail
+        .body_text
+        .contains(&format!("/p/{hillside}/settings/group")));
     // Invited is not joined: the group still has one practice, and nobody is let in yet.
     assert_eq!(practice_names(env, ada, harbour).await, ["Harbour Clinic"]);
     let page = groups::page(&env.backend, bea, hillside).await.unwrap();
