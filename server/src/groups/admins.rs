@@ -4,7 +4,7 @@
 //! grant in a practice is still capped by their own place there.
 
 use shared::ids::{AccountId, PracticeId};
-use shared::roles::{Capability, MembershipStatus};
+use shared::roles::Capability;
 use shared::validation::{FieldErrors, LoginIdentifier};
 
 use super::{admin_of, commit_in_group, group_of};
@@ -12,7 +12,7 @@ use crate::audit::Event;
 use crate::backend::{Backend, Caller};
 use crate::db::Tx;
 use crate::error::{ServiceError, ServiceResult};
-use crate::{on_tx, practices};
+use crate::{memberships, on_tx, practices};
 
 /// The group of `practice`, when `account` owns it.
 async fn owned_group(
@@ -31,7 +31,7 @@ async fn owned_group(
 }
 
 /// The group's owner names the person with `login` (email or username), who
-/// must be on the team of one of the group's practices.
+/// must be an active Owner or Admin of one of the group's practices.
 pub async fn name_admin(
     backend: &Backend,
     caller: &Caller,
@@ -47,23 +47,24 @@ pub async fn name_admin(
         LoginIdentifier::Email(_) => "email",
         LoginIdentifier::Username(_) => "username",
     };
+    // Only someone who manages a team of the group has anything to grant or invite with.
     let sql = format!(
         "SELECT a.id FROM accounts a WHERE a.{column} = $1 AND EXISTS (
             SELECT 1 FROM memberships m JOIN practices p ON p.id = m.practice_id
-            WHERE m.account_id = a.id AND m.status = $3 AND p.group_id = $2)"
+            WHERE m.account_id = a.id AND p.group_id = $2 AND {})",
+        memberships::active_admin_capable("m")
     );
     let found: Option<(AccountId,)> = on_tx!(&mut tx, c => {
         sqlx::query_as(&sql)
             .bind(login.key())
             .bind(group)
-            .bind(MembershipStatus::Active)
             .fetch_optional(c)
             .await
     })?;
     let (named,) = found.ok_or_else(|| {
         FieldErrors::single(
             "login",
-            "Nobody with this login is on the team of a practice of this group.",
+            "Nobody with this login is an active Owner or Admin of a practice of this group.",
         )
     })?;
     let now = backend.now_ms();

@@ -429,7 +429,7 @@ async fn the_groups_owner_names_admins_who_then_invite_and_grant_within_their_ow
         groups::name_admin(&env.backend, &at, bea, hillside, "bea@example.org").await,
         Err(ServiceError::Forbidden)
     ));
-    // Only someone on a team of the group can be named.
+    // Only an Owner or Admin of a practice of the group can be named.
     person(env, "zed@example.org").await;
     let stranger = groups::name_admin(
         &env.backend,
@@ -440,6 +440,18 @@ async fn the_groups_owner_names_admins_who_then_invite_and_grant_within_their_ow
     )
     .await;
     assert!(matches!(stranger, Err(ServiceError::Validation(e)) if e.get("login").is_some()));
+    // Nor a Practitioner: they manage no team, so they would have nothing to grant.
+    let pia = person(env, "pia@example.org").await;
+    add_member(env, harbour, pia, Role::Practitioner).await;
+    let practitioner = groups::name_admin(
+        &env.backend,
+        &caller("10.0.0.2"),
+        ada,
+        harbour,
+        "pia@example.org",
+    )
+    .await;
+    assert!(matches!(practitioner, Err(ServiceError::Validation(e)) if e.get("login").is_some()));
     groups::name_admin(
         &env.backend,
         &caller("10.0.0.2"),

@@ -257,7 +257,7 @@ fn GroupAdmins(
             <form class="settings-form" on:submit=submit novalidate>
                 <FormAlert errors/>
                 <Field label="Name a group admin" name="login" value=login errors
-                    hint="Their email or username; they must be on the team of a practice of this group."/>
+                    hint="Their email or username; they must be an Owner or Admin of a practice of this group."/>
                 <Submit label="Name admin" busy="Saving…" pending=admins.name.pending()/>
             </form>
         })}
