@@ -42,7 +42,9 @@ test("an owner groups two practices; a Practitioner of one works read-only in th
   await toGroupSettings(page, harbour);
   await page.getByLabel("Group name").fill("North Coast Health");
   await page.getByRole("button", { name: "Create group" }).click();
+  // The page loads again (the header's switcher groups practices now).
   await expect(page.getByRole("heading", { level: 3, name: "North Coast Health" })).toBeVisible();
+  await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);
   await page.getByLabel("Practice id").fill(hillside);
   await page.getByRole("button", { name: "Invite", exact: true }).click();
   await expect(page.getByRole("status")).toContainText("joins when its Owner accepts");
@@ -57,6 +59,8 @@ test("an owner groups two practices; a Practitioner of one works read-only in th
   await expect(practices.getByRole("row")).toHaveCount(3);
   await expect(practices).toContainText("Harbour Clinic");
   await expect(practices).toContainText("Hillside Clinic");
+  // The page loaded again: the owner's own switcher shows both under the group.
+  await expect(page.locator("#practice-switcher optgroup[label='North Coast Health'] option")).toHaveCount(2);
   await expectAccessible(page);
 
   // A Practitioner of Harbour is let into Hillside as Staff (Read only).

@@ -103,6 +103,19 @@ async fn invite_and_accept(
     .unwrap();
 }
 
+/// [`two_locations`], Ada an Admin at Hillside too, and Cara, a Practitioner
+/// of Harbour, whom Ada let into Hillside as Staff (Read only).
+async fn cara_in_hillside(env: &TestEnv) -> (AccountId, PracticeId, PracticeId, AccountId) {
+    let (ada, harbour, _, hillside, _) = two_locations(env).await;
+    add_member(env, hillside, ada, Role::Admin).await;
+    let cara = person(env, "cara@example.org").await;
+    add_member(env, harbour, cara, Role::Practitioner).await;
+    grant(env, ada, harbour, cara, hillside, Some(READ_ONLY))
+        .await
+        .unwrap();
+    (ada, harbour, hillside, cara)
+}
+
 async fn a_practice_joins_a_group_only_when_its_own_owner_accepts(env: &TestEnv) {
     let ada = person(env, "ada@example.org").await;
     let bea = person(env, "bea@example.org").await;
@@ -286,13 +299,7 @@ async fn a_group_admin_cannot_grant_a_role_above_their_own_in_the_target_practic
 }
 
 async fn withdrawn_access_is_refused_at_the_next_request(env: &TestEnv) {
-    let (ada, harbour, _, hillside, _) = two_locations(env).await;
-    add_member(env, hillside, ada, Role::Admin).await;
-    let cara = person(env, "cara@example.org").await;
-    add_member(env, harbour, cara, Role::Practitioner).await;
-    grant(env, ada, harbour, cara, hillside, Some(READ_ONLY))
-        .await
-        .unwrap();
+    let (ada, harbour, hillside, cara) = cara_in_hillside(env).await;
     let places = groups::member_places(&env.backend, ada, harbour, cara)
         .await
         .unwrap()
@@ -392,13 +399,7 @@ async fn removing_a_practice_from_the_group_removes_the_memberships_it_granted(e
 }
 
 async fn removing_a_member_at_home_ends_what_the_group_granted_them(env: &TestEnv) {
-    let (ada, harbour, _, hillside, _) = two_locations(env).await;
-    add_member(env, hillside, ada, Role::Admin).await;
-    let cara = person(env, "cara@example.org").await;
-    add_member(env, harbour, cara, Role::Practitioner).await;
-    grant(env, ada, harbour, cara, hillside, Some(READ_ONLY))
-        .await
-        .unwrap();
+    let (ada, harbour, hillside, cara) = cara_in_hillside(env).await;
     memberships::change(
         &env.backend,
         &caller("10.0.0.2"),

@@ -12,7 +12,7 @@ use crate::api::groups::{
     RemoveFromGroup, RemoveGroupAdmin,
 };
 use crate::components::confirm::{Confirm, ConfirmDialog};
-use crate::components::form::{Field, FormAlert, FormErrors, Submit};
+use crate::components::form::{load_page, Field, FormAlert, FormErrors, Submit};
 use crate::components::practice::{use_practice, PracticeContext};
 
 #[component]
@@ -29,16 +29,26 @@ pub fn SettingsGroupPage() -> impl IntoView {
     let page = Resource::new(
         move || {
             (
-                create.version().get(),
                 invite.version().get(),
-                answer.version().get(),
-                remove.version().get(),
                 admins.name.version().get(),
                 admins.remove.version().get(),
             )
         },
         move |_| get_group_page(practice.id),
     );
+    // The header's switcher lists practices under their groups: after the
+    // practice joins, leaves or makes a group, the whole page is loaded again
+    // (so these three do not refetch the page's data themselves).
+    Effect::new(move |_| {
+        let changed = [
+            matches!(create.value().get(), Some(Ok(_))),
+            matches!(answer.value().get(), Some(Ok(()))),
+            matches!(remove.value().get(), Some(Ok(()))),
+        ];
+        if changed.contains(&true) {
+            load_page(&practice.path("settings/group"));
+        }
+    });
     let confirm = Confirm::new();
     let outcome = move || {
         let failed = [
