@@ -59,6 +59,18 @@ pub async fn require(
     permitted(actor(backend, account, practice).await?, capability)
 }
 
+/// [`actor`] inside a transaction; `None` for someone not on the team.
+pub(crate) async fn actor_in(
+    tx: &mut Tx,
+    account: AccountId,
+    practice: PracticeId,
+) -> ServiceResult<Option<Actor>> {
+    let row: Option<MembershipRow> = on_tx!(tx, c => {
+        sqlx::query_as(MEMBERSHIP_SQL).bind(account).bind(practice).fetch_optional(c).await
+    })?;
+    Ok(row.map(Actor::from))
+}
+
 /// [`require`] inside a write transaction, after its lock: the answer cannot
 /// change before the transaction commits.
 pub async fn require_in(
@@ -67,11 +79,10 @@ pub async fn require_in(
     practice: PracticeId,
     capability: Capability,
 ) -> ServiceResult<Actor> {
-    let row: Option<MembershipRow> = on_tx!(tx, c => {
-        sqlx::query_as(MEMBERSHIP_SQL).bind(account).bind(practice).fetch_optional(c).await
-    })?;
     permitted(
-        row.map(Actor::from).ok_or(ServiceError::NotFound)?,
+        actor_in(tx, account, practice)
+            .await?
+            .ok_or(ServiceError::NotFound)?,
         capability,
     )
 }

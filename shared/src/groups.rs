@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{AccountId, GroupId, PracticeId};
-use crate::roles::{may_assign, Actor, Role};
+use crate::roles::{can, may_assign, Actor, Capability, Role};
 use crate::validation::{name, FieldErrors};
 
 /// "Create a group" and "Rename".
@@ -119,6 +119,12 @@ pub fn may_grant(there: Option<&Actor>, role: Role) -> bool {
     there.is_some_and(|actor| may_assign(actor, role))
 }
 
+/// Who may take a practice out of its group: the group's owner, any of its
+/// practices; a practice's own Owner, their practice (leaving).
+pub fn may_remove(actor: &Actor, own_practice: bool, group_owner: bool) -> bool {
+    group_owner || (own_practice && can(actor, Capability::JoinGroups).permits(false))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,6 +160,17 @@ mod tests {
             Role::Staff(AccessLevel::ReadOnly)
         ));
         assert!(!may_grant(None, Role::Staff(AccessLevel::ReadOnly)));
+    }
+
+    #[test]
+    fn the_groups_owner_removes_any_practice_and_an_owner_takes_theirs_out() {
+        let admin = actor(Role::Admin);
+        let owner = actor(Role::Owner);
+        assert!(may_remove(&admin, false, true));
+        assert!(may_remove(&owner, true, false));
+        // An Admin of the practice is not its Owner; nobody else removes another's practice.
+        assert!(!may_remove(&admin, true, false));
+        assert!(!may_remove(&owner, false, false));
     }
 
     #[test]

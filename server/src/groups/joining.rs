@@ -3,11 +3,12 @@
 //! when that Owner accepts; out when its Owner leaves or the group's owner
 //! removes it, taking back every membership the group granted through it.
 
+use shared::groups::may_remove;
 use shared::ids::{AccountId, GroupId, PracticeId};
 use shared::roles::{Capability, Role};
 use shared::validation::FieldErrors;
 
-use super::{admin_of, commit, commit_in_group, group_of, in_each, join, places, practices_of};
+use super::{admin_of, commit, commit_in_group, group_of, in_each, join, places, practice_ids};
 use crate::audit::Event;
 use crate::backend::{Backend, Caller};
 use crate::db::Tx;
@@ -147,19 +148,14 @@ pub async fn remove(
     let group = group_of(&mut tx, practice)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let leaving =
-        target == practice && shared::roles::can(&actor, Capability::JoinGroups).permits(false);
-    if !leaving && admin_of(&mut tx, group, account).await? != Some(true) {
+    let group_owner = admin_of(&mut tx, group, account).await? == Some(true);
+    if !may_remove(&actor, target == practice, group_owner) {
         return Err(ServiceError::Forbidden);
     }
     if !tx.lock_practice(target).await? || group_of(&mut tx, target).await? != Some(group) {
         return Err(ServiceError::NotFound);
     }
-    let touched: Vec<PracticeId> = practices_of(&mut tx, group)
-        .await?
-        .into_iter()
-        .map(|p| p.id)
-        .collect();
+    let touched = practice_ids(&mut tx, group).await?;
     let ended: Vec<(AccountId, PracticeId, PracticeId, Role)> = on_tx!(&mut tx, c => {
         sqlx::query_as(
             "SELECT account_id, practice_id, granted_from, role FROM memberships

@@ -69,6 +69,15 @@ async fn practices_of(tx: &mut Tx, group: GroupId) -> ServiceResult<Vec<GroupPra
         .collect())
 }
 
+/// The ids of the group's practices.
+async fn practice_ids(tx: &mut Tx, group: GroupId) -> ServiceResult<Vec<PracticeId>> {
+    Ok(practices_of(tx, group)
+        .await?
+        .into_iter()
+        .map(|p| p.id)
+        .collect())
+}
+
 /// One event per practice in `touched`.
 fn in_each(touched: &[PracticeId], event: &Event) -> Vec<Event> {
     touched
@@ -99,11 +108,7 @@ async fn commit_in_group(
     group: GroupId,
     event: Event,
 ) -> ServiceResult<()> {
-    let touched: Vec<PracticeId> = practices_of(&mut tx, group)
-        .await?
-        .into_iter()
-        .map(|p| p.id)
-        .collect();
+    let touched = practice_ids(&mut tx, group).await?;
     let events = in_each(
         &touched,
         &event.after(serde_json::json!({ "group": group })),

@@ -9,7 +9,7 @@
 use shared::groups::{may_grant, MemberPlaces, OtherPractice, PlaceGrant};
 use shared::ids::{AccountId, GroupId, PracticeId};
 use shared::membership::{may_change, ChangeRefused, MemberChange, Target};
-use shared::roles::{assignable_by, Actor, Capability, MembershipStatus, Role};
+use shared::roles::{assignable_by, Capability, MembershipStatus, Role};
 use shared::validation::FieldErrors;
 
 use super::{admin_of, commit, group_of, practices_of};
@@ -41,31 +41,6 @@ async fn place(
     })?)
 }
 
-/// What `account` may do in `practice`, if they are on its team.
-async fn actor_there(
-    tx: &mut Tx,
-    account: AccountId,
-    practice: PracticeId,
-) -> ServiceResult<Option<Actor>> {
-    match memberships::require_in(tx, account, practice, Capability::ViewClients).await {
-        Ok(actor) => Ok(Some(actor)),
-        Err(ServiceError::NotFound | ServiceError::Suspended) => Ok(None),
-        Err(other) => Err(other),
-    }
-}
-
-/// The group of `practice` when `account` is one of its admins; Forbidden otherwise.
-async fn administered_group(
-    tx: &mut Tx,
-    account: AccountId,
-    practice: PracticeId,
-) -> ServiceResult<Option<GroupId>> {
-    let Some(group) = group_of(tx, practice).await? else {
-        return Ok(None);
-    };
-    Ok(admin_of(tx, group, account).await?.map(|_| group))
-}
-
 /// The member's access to the group's other practices, for their Edit page;
 /// `None` when the practice is in no group or the viewer is not its admin.
 pub async fn member_places(
@@ -79,9 +54,12 @@ pub async fn member_places(
     let home = place(&mut tx, practice, member)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let Some(group) = administered_group(&mut tx, account, practice).await? else {
+    let Some(group) = group_of(&mut tx, practice).await? else {
         return Ok(None);
     };
+    if admin_of(&mut tx, group, account).await?.is_none() {
+        return Ok(None);
+    }
     let (group_name,): (String,) = on_tx!(&mut tx, c => {
         sqlx::query_as("SELECT name FROM practice_groups WHERE id = $1").bind(group).fetch_one(c).await
     })?;
@@ -91,7 +69,7 @@ pub async fn member_places(
             continue;
         }
         let there = place(&mut tx, other.id, member).await?;
-        let viewer = actor_there(&mut tx, account, other.id).await?;
+        let viewer = memberships::actor_in(&mut tx, account, other.id).await?;
         others.push(OtherPractice {
             practice: other.id,
             name: other.name,
@@ -191,7 +169,7 @@ pub async fn set_member_places(
             )
             .into());
         }
-        let viewer = actor_there(&mut tx, account, there).await?;
+        let viewer = memberships::actor_in(&mut tx, account, there).await?;
         match (before, grant.role) {
             (None, Some(role)) => {
                 if !may_grant(viewer.as_ref(), role) {

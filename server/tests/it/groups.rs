@@ -473,6 +473,24 @@ async fn the_groups_owner_names_admins_who_then_invite_and_grant_within_their_ow
     groups::invite(&env.backend, &at, bea, hillside, &third.to_string())
         .await
         .unwrap();
+    // Third Clinic's Owner declines: it stays out, and the answer is given once.
+    let group = view.id;
+    groups::respond(&env.backend, &at, bea, third, group, false)
+        .await
+        .unwrap();
+    assert!(groups::page(&env.backend, bea, third)
+        .await
+        .unwrap()
+        .group
+        .is_none());
+    assert!(matches!(
+        groups::respond(&env.backend, &at, bea, third, group, true).await,
+        Err(ServiceError::NotFound)
+    ));
+    assert_eq!(
+        logged(env, "group.invitation_declined", &[third, hillside]).await,
+        [1, 0]
+    );
     let finn = person(env, "finn@example.org").await;
     add_member(env, hillside, finn, READ_ONLY).await;
     assert!(matches!(

@@ -106,9 +106,7 @@ async fn an_emailed_link_leaves_the_stored_copy_once_sent_over_smtp(env: &TestEn
     person(env, "ada@example.org").await;
     // The local mailbox is this machine's inbox: its copies keep their links.
     let local = Transport::local_mailbox(env.dir.join("mail"), FROM).unwrap();
-    deliver_due(env.db(), &local, &clock(env), &Throughput::default())
-        .await
-        .unwrap();
+    env.deliver(&local).await;
     let confirmation = env.last_mail_to("ada@example.org").await;
     assert!(confirmation.body_text.contains("token="));
 
@@ -119,9 +117,7 @@ async fn an_emailed_link_leaves_the_stored_copy_once_sent_over_smtp(env: &TestEn
     let token = link_param(&queued.body_text, "token");
     let sink = SmtpSink::start(0).await;
     let smtp = Transport::smtp(&sink.url(), FROM).unwrap();
-    let pass = deliver_due(env.db(), &smtp, &clock(env), &Throughput::default())
-        .await
-        .unwrap();
+    let pass = env.deliver(&smtp).await;
     assert_eq!(pass.sent, 1);
     // Undo quoted-printable's soft line breaks before looking for the link.
     let delivered = sink.messages()[0]

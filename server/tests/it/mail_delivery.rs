@@ -26,9 +26,7 @@ async fn delivers_over_smtp_and_the_server_reads_it_back(env: &TestEnv) {
     let sink = SmtpSink::start(0).await;
     let transport = Transport::smtp(&sink.url(), "Carekeys <no-reply@carekeys.test>").unwrap();
     env.queue(&email("ada@example.org", "Hello Ada")).await;
-    let pass = deliver_due(env.db(), &transport, &clock(env), &Throughput::default())
-        .await
-        .unwrap();
+    let pass = env.deliver(&transport).await;
     assert_eq!(
         pass,
         Pass {
@@ -64,9 +62,7 @@ async fn mail_queued_while_smtp_is_down_is_delivered_once_it_is_up(env: &TestEnv
     .unwrap();
     env.queue(&email("ada@example.org", "Waiting")).await;
 
-    let down = deliver_due(env.db(), &transport, &clock(env), &Throughput::default())
-        .await
-        .unwrap();
+    let down = env.deliver(&transport).await;
     assert_eq!(
         down,
         Pass {
@@ -84,27 +80,11 @@ async fn mail_queued_while_smtp_is_down_is_delivered_once_it_is_up(env: &TestEnv
 
     let sink = SmtpSink::start(port).await;
     // Not due yet: the backoff (30 s) has not passed.
-    assert_eq!(
-        deliver_due(env.db(), &transport, &clock(env), &Throughput::default())
-            .await
-            .unwrap(),
-        Pass::default()
-    );
+    assert_eq!(env.deliver(&transport).await, Pass::default());
     env.advance(Duration::seconds(31));
-    assert_eq!(
-        deliver_due(env.db(), &transport, &clock(env), &Throughput::default())
-            .await
-            .unwrap()
-            .sent,
-        1
-    );
+    assert_eq!(env.deliver(&transport).await.sent, 1);
     env.advance(Duration::hours(2));
-    assert_eq!(
-        deliver_due(env.db(), &transport, &clock(env), &Throughput::default())
-            .await
-            .unwrap(),
-        Pass::default()
-    );
+    assert_eq!(env.deliver(&transport).await, Pass::default());
     assert_eq!(sink.messages().len(), 1, "delivered exactly once");
     assert_eq!(env.mails().await[0].delivery(), outbox::Delivery::Sent);
     sink.stop();
@@ -130,22 +110,10 @@ async fn gives_up_after_the_last_attempt(env: &TestEnv) {
     .carrying(&secret);
     env.queue(&never).await;
     for _ in 1..outbox::MAX_ATTEMPTS {
-        assert_eq!(
-            deliver_due(env.db(), &transport, &clock(env), &Throughput::default())
-                .await
-                .unwrap()
-                .retrying,
-            1
-        );
+        assert_eq!(env.deliver(&transport).await.retrying, 1);
         env.advance(Duration::hours(1));
     }
-    assert_eq!(
-        deliver_due(env.db(), &transport, &clock(env), &Throughput::default())
-            .await
-            .unwrap()
-            .failed,
-        1
-    );
+    assert_eq!(env.deliver(&transport).await.failed, 1);
     let given_up = &env.mails().await[0];
     assert_eq!(given_up.delivery(), outbox::Delivery::Failed);
     assert!(
@@ -163,11 +131,7 @@ async fn two_workers_never_send_one_message_twice(env: &TestEnv) {
     let emails: Vec<_> = (0..MESSAGES)
         .map(|i| email(&format!("p{i}@example.org"), &format!("Message {i}")))
         .collect();
-    let mut tx = env.db().begin().await.unwrap();
-    outbox::enqueue_all(&mut tx, None, &emails, env.backend.now_ms())
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    env.queue_all(&emails).await;
     let workers: Vec<_> = (0..2)
         .map(|_| {
             let (db, clock, url) = (env.db().clone(), clock(env), sink.url());
@@ -198,13 +162,7 @@ async fn without_smtp_mail_lands_in_the_local_mailbox(env: &TestEnv) {
     let transport =
         Transport::local_mailbox(dir.clone(), "Carekeys <no-reply@carekeys.test>").unwrap();
     env.queue(&email("ada@example.org", "Kept locally")).await;
-    assert_eq!(
-        deliver_due(env.db(), &transport, &clock(env), &Throughput::default())
-            .await
-            .unwrap()
-            .sent,
-        1
-    );
+    assert_eq!(env.deliver(&transport).await.sent, 1);
     let files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())

@@ -7,7 +7,6 @@ use crate::support::smtp::SmtpSink;
 use crate::support::{add_client, add_member, caller, link_param, open_practice, person, TestEnv};
 use server::error::{LinkProblem, ServiceError};
 use server::mail::transport::Transport;
-use server::mail::worker;
 use server::{messages, portal};
 use shared::ids::{AccountId, ClientId, PracticeId};
 use shared::invitation::InvitationStatus;
@@ -36,10 +35,6 @@ async fn member(
     })
     .unwrap();
     someone
-}
-
-fn clock(env: &TestEnv) -> server::clock::SharedClock {
-    env.clock.clone()
 }
 
 fn draft() -> Draft {
@@ -133,14 +128,7 @@ async fn a_read_write_member_messages_one_client_who_can_unsubscribe_in_one_clic
     // Delivered over SMTP with the one-click headers; the stored copy loses the token.
     let sink = SmtpSink::start(0).await;
     let transport = Transport::smtp(&sink.url(), "Carekeys <no-reply@carekeys.test>").unwrap();
-    worker::deliver_due(
-        env.db(),
-        &transport,
-        &clock(env),
-        &worker::Throughput::default(),
-    )
-    .await
-    .unwrap();
+    env.deliver(&transport).await;
     let received = sink.messages();
     let data = &received
         .iter()
@@ -276,14 +264,7 @@ async fn a_batch_skips_opted_out_clients_and_reports_why(env: &TestEnv) {
 
     let sink = SmtpSink::start(0).await;
     let transport = Transport::smtp(&sink.url(), "Carekeys <no-reply@carekeys.test>").unwrap();
-    worker::deliver_due(
-        env.db(),
-        &transport,
-        &clock(env),
-        &worker::Throughput::default(),
-    )
-    .await
-    .unwrap();
+    env.deliver(&transport).await;
     let mut to: Vec<String> = (sink.messages().into_iter())
         .filter(|m| m.data.contains("Subject: Your results"))
         .flat_map(|m| m.to)

@@ -8,10 +8,8 @@ use crate::support::{
     add_client, caller, link_param, one_with_each_role, open_practice, person, TestEnv,
 };
 use server::clients;
-use server::clock::SharedClock;
 use server::error::ServiceError;
 use server::mail::transport::Transport;
-use server::mail::worker::{deliver_due, Throughput};
 use server::portal;
 use shared::clients::{ClientQuery, PortalStatus};
 use shared::ids::ClientId;
@@ -140,10 +138,7 @@ async fn each_client_gets_their_own_copy_and_link(env: &TestEnv) {
     // Over real SMTP: text and HTML alternatives; the stored copies lose the link's secret.
     let sink = SmtpSink::start(0).await;
     let transport = Transport::smtp(&sink.url(), "Carekeys <no-reply@carekeys.test>").unwrap();
-    let clock: SharedClock = env.clock.clone();
-    let pass = deliver_due(env.db(), &transport, &clock, &Throughput::default())
-        .await
-        .unwrap();
+    let pass = env.deliver(&transport).await;
     assert_eq!(
         pass.sent, 3,
         "the owner's sign-up mail and the two invitations"

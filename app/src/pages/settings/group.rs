@@ -4,7 +4,7 @@
 //! practice by its id. The server decides every step (`server::groups`).
 
 use leptos::prelude::*;
-use shared::groups::{GroupAdmin, GroupForm, GroupInvitation, GroupView};
+use shared::groups::{may_remove, GroupAdmin, GroupForm, GroupInvitation, GroupView};
 use shared::roles::Capability;
 
 use crate::api::groups::{
@@ -64,7 +64,7 @@ pub fn SettingsGroupPage() -> impl IntoView {
         <section aria-labelledby="group-heading">
             <h2 id="group-heading">"Group"</h2>
             <p class="hint">"Locations of one business form a group. The group's admins see its practices here and let team members log in to several of them, with a role in each."</p>
-            <p class="hint">"This practice's id, for a group's admin to invite it: " <code data-testid="practice-id">{practice.id.to_string()}</code></p>
+            <p class="hint">"This practice's id, for a group's admin to invite it: " <code>{practice.id.to_string()}</code></p>
             {outcome}
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || page.get().map(|answer_page| match answer_page {
@@ -156,7 +156,6 @@ fn GroupDetails(
     admins: Admins,
     confirm: Confirm,
 ) -> impl IntoView {
-    let may_leave = practice.may(Capability::JoinGroups);
     let target = RwSignal::new(String::new());
     let errors = FormErrors::of(invite);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -183,7 +182,7 @@ fn GroupDetails(
                         } else {
                             ("Remove", format!("Remove {} from {}?", p.name, group.name))
                         };
-                        let offered = if here { may_leave } else { you_owner };
+                        let offered = may_remove(&practice.actor, here, you_owner);
                         let ask = move |_| {
                             confirm.ask(
                                 question.clone(),

@@ -10,6 +10,7 @@ use server::clock::{ManualClock, SharedClock};
 use server::config::Config;
 use server::db::Db;
 use server::mail::outbox;
+use server::mail::worker::{deliver_due, Pass, Throughput};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -87,11 +88,25 @@ impl TestEnv {
 
     /// Queues `mail` in a transaction of its own, as a change would.
     pub async fn queue(&self, mail: &server::mail::Email) {
+        self.queue_all(std::slice::from_ref(mail)).await;
+    }
+
+    /// Queues `mails` in one transaction, as a bulk change would.
+    pub async fn queue_all(&self, mails: &[server::mail::Email]) {
         let mut tx = self.db().begin().await.unwrap();
-        outbox::enqueue(&mut tx, None, mail, self.backend.now_ms())
+        outbox::enqueue_all(&mut tx, None, mails, self.backend.now_ms())
             .await
             .unwrap();
         tx.commit().await.unwrap();
+    }
+
+    /// Delivers every message due now through `transport`, as the server's
+    /// worker does with its default throughput.
+    pub async fn deliver(&self, transport: &server::mail::transport::Transport) -> Pass {
+        let clock: SharedClock = self.clock.clone();
+        deliver_due(self.db(), transport, &clock, &Throughput::default())
+            .await
+            .unwrap()
     }
 
     /// Every queued or sent message, oldest first.
