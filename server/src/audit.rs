@@ -2,12 +2,18 @@
 //! change it records, hash-chained so a modified or deleted row shows. The
 //! hashes are keyed (HMAC-SHA-256) with a key kept outside the database, so
 //! whoever can edit the database cannot rewrite history and recompute the chain.
+//!
+//! Each practice has a chain of its own, and install-wide events (sign-ups,
+//! logins) have theirs: appends to different chains never wait for one
+//! another. Events written before the chains were split are the start of the
+//! install chain.
 
 use hmac::{Hmac, Mac};
 use serde::Serialize;
 use serde_json::Value;
 use sha2::Sha256;
 use shared::ids::{AccountId, PracticeId};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -123,10 +129,36 @@ impl Event {
     }
 }
 
+/// The chain an event belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Chain {
+    /// Events of no practice, and every event from before the chains were split.
+    Install,
+    Practice(PracticeId),
+}
+
+impl Chain {
+    fn of(event: &Event) -> Chain {
+        event.practice.map_or(Chain::Install, Chain::Practice)
+    }
+
+    /// Its name in the `chain` columns.
+    pub fn key(self) -> String {
+        match self {
+            Chain::Install => "install".into(),
+            Chain::Practice(practice) => practice.to_string(),
+        }
+    }
+}
+
 /// A stored event, as the audit log shows it.
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, Serialize)]
 pub struct Record {
+    /// The order of all events.
     pub seq: i64,
+    pub chain: String,
+    /// The event's place in its chain, from 1.
+    pub chain_seq: i64,
     pub practice_id: Option<String>,
     pub actor_id: Option<String>,
     pub action: String,
@@ -140,10 +172,13 @@ pub struct Record {
 }
 
 impl Record {
-    /// The keyed hash covers every field but itself, in an unambiguous (JSON) encoding.
+    /// The keyed hash covers every field but itself (and the order of all
+    /// events, which the database assigns), in an unambiguous (JSON) encoding.
+    /// An event from before the split has its old sequence number as its
+    /// place in the install chain, so its hash still holds.
     fn computed_hash(&self, key: &Key) -> String {
         let fields = serde_json::json!([
-            self.seq,
+            self.chain_seq,
             self.practice_id,
             self.actor_id,
             self.action,
@@ -160,15 +195,15 @@ impl Record {
     }
 }
 
-/// Appends `event` inside `tx`, chained with `key`; returns its sequence number.
+/// Appends `event` inside `tx`, chained with `key`.
 pub async fn append(
     tx: &mut Tx,
     key: &Key,
     origin: &Origin,
     at_ms: i64,
     event: Event,
-) -> Result<i64, sqlx::Error> {
-    append_all(tx, key, origin, at_ms, vec![event]).await
+) -> Result<(), sqlx::Error> {
+    append_to(tx, key, origin, at_ms, Chain::of(&event), vec![event]).await
 }
 
 /// Appends `event` and commits `tx`: a change and its audit event land
@@ -199,29 +234,56 @@ pub async fn commit_all(
 /// Rows per multi-row INSERT: well under both backends' limits on bound values.
 const BATCH: usize = 500;
 
-/// Appends many events of one change inside `tx`, chaining them in order;
-/// returns the last sequence number. Batched so a bulk change stays fast.
+/// Appends many events of one change inside `tx`, chaining each in order
+/// onto its practice's chain. Batched so a bulk change stays fast.
 pub async fn append_all(
     tx: &mut Tx,
     key: &Key,
     origin: &Origin,
     at_ms: i64,
     events: Vec<Event>,
-) -> Result<i64, sqlx::Error> {
-    // The head row is the chain's lock: PostgreSQL serialises appends on it,
-    // SQLite already holds the writer lock (BEGIN IMMEDIATE).
-    let head_sql = match tx {
-        Tx::Sqlite(_) => "SELECT seq, hash FROM audit_head WHERE id = 1",
-        Tx::Postgres(_) => "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE",
-    };
-    let (mut seq, mut prev): (i64, String) =
-        on_tx!(tx, c => sqlx::query_as(head_sql).fetch_one(c).await)?;
+) -> Result<(), sqlx::Error> {
+    let mut by_chain: BTreeMap<Chain, Vec<Event>> = BTreeMap::new();
+    for event in events {
+        by_chain.entry(Chain::of(&event)).or_default().push(event);
+    }
+    // One order of locking for every transaction that appends to several chains.
+    for (chain, events) in by_chain {
+        append_to(tx, key, origin, at_ms, chain, events).await?;
+    }
+    Ok(())
+}
+
+async fn append_to(
+    tx: &mut Tx,
+    key: &Key,
+    origin: &Origin,
+    at_ms: i64,
+    chain: Chain,
+    events: Vec<Event>,
+) -> Result<(), sqlx::Error> {
+    let chain_key = chain.key();
+    // The head row is the chain's lock: PostgreSQL holds it (the upsert locks
+    // the row) until the transaction ends; SQLite already holds the writer
+    // lock (BEGIN IMMEDIATE). A chain's first append starts it.
+    let (mut seq, mut prev): (i64, String) = on_tx!(tx, c => {
+        sqlx::query_as(
+            "INSERT INTO audit_chains (chain, seq, hash) VALUES ($1, 0, 'genesis')
+             ON CONFLICT (chain) DO UPDATE SET chain = excluded.chain
+             RETURNING seq, hash",
+        )
+        .bind(&chain_key)
+        .fetch_one(c)
+        .await
+    })?;
     let records: Vec<Record> = events
         .into_iter()
         .map(|event| {
             seq += 1;
             let mut record = Record {
-                seq,
+                seq: 0,
+                chain: chain_key.clone(),
+                chain_seq: seq,
                 practice_id: event.practice.map(|p| p.to_string()),
                 actor_id: origin.actor.map(|a| a.to_string()),
                 action: event.action.to_owned(),
@@ -241,10 +303,11 @@ pub async fn append_all(
     for chunk in records.chunks(BATCH) {
         on_tx!(tx, c => {
             let mut insert = sqlx::QueryBuilder::new(
-                "INSERT INTO audit_events (seq, practice_id, actor_id, action, target, before_json, after_json, at, ip, prev_hash, hash) ",
+                "INSERT INTO audit_events (chain, chain_seq, practice_id, actor_id, action, target, before_json, after_json, at, ip, prev_hash, hash) ",
             );
             insert.push_values(chunk, |mut row, r| {
-                row.push_bind(r.seq)
+                row.push_bind(r.chain.as_str())
+                    .push_bind(r.chain_seq)
                     .push_bind(r.practice_id.as_deref())
                     .push_bind(r.actor_id.as_deref())
                     .push_bind(r.action.as_str())
@@ -260,66 +323,126 @@ pub async fn append_all(
         })?;
     }
     on_tx!(tx, c => {
-        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+        sqlx::query("UPDATE audit_chains SET seq = $1, hash = $2 WHERE chain = $3")
             .bind(seq)
             .bind(&prev)
+            .bind(&chain_key)
             .execute(c)
             .await.map(|r| r.rows_affected())
     })?;
-    Ok(seq)
+    Ok(())
 }
 
-/// The result of walking the chain.
+/// The result of walking the chains.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ChainCheck {
     Intact {
         events: i64,
     },
-    /// The first sequence number at which the chain no longer holds, and why.
+    /// The chain and the first place in it at which it no longer holds, and why.
     Broken {
+        chain: String,
         seq: i64,
         reason: &'static str,
     },
 }
 
-/// Recomputes every hash from the start; detects edited, removed or reordered rows,
-/// including removal of the newest ones (the head row remembers where the chain ended).
+/// Recomputes every hash of every chain from its start; detects edited,
+/// removed or reordered rows, including removal of a chain's newest ones
+/// (its head row remembers where it ended).
 pub async fn verify(db: &Db, key: &Key) -> Result<ChainCheck, sqlx::Error> {
+    let heads: Vec<(String, i64, String)> = on_pool!(db, pool => {
+        sqlx::query_as("SELECT chain, seq, hash FROM audit_chains ORDER BY chain").fetch_all(pool).await
+    })?;
+    let mut events = 0;
+    for (chain, head_seq, head_hash) in heads {
+        match verify_chain(db, key, &chain, head_seq, &head_hash).await? {
+            ChainCheck::Intact { events: n } => events += n,
+            broken => return Ok(broken),
+        }
+    }
+    // Rows of a chain without a head were added behind the chains' backs.
+    let orphan: Option<(String, i64)> = on_pool!(db, pool => {
+        sqlx::query_as(
+            "SELECT chain, MIN(chain_seq) FROM audit_events
+             WHERE chain NOT IN (SELECT chain FROM audit_chains) GROUP BY chain LIMIT 1",
+        )
+        .fetch_optional(pool)
+        .await
+    })?;
+    if let Some((chain, seq)) = orphan {
+        return Ok(ChainCheck::Broken {
+            chain,
+            seq,
+            reason: "an event belongs to no chain",
+        });
+    }
+    Ok(ChainCheck::Intact { events })
+}
+
+/// [`verify`] for `practice`'s chain and the install chain, which holds the
+/// practice's events from before the chains were split.
+pub async fn verify_practice(
+    db: &Db,
+    key: &Key,
+    practice: PracticeId,
+) -> Result<ChainCheck, sqlx::Error> {
+    let mut events = 0;
+    for chain in [Chain::Install, Chain::Practice(practice)] {
+        let chain = chain.key();
+        let head: Option<(i64, String)> = on_pool!(db, pool => {
+            sqlx::query_as("SELECT seq, hash FROM audit_chains WHERE chain = $1")
+                .bind(&chain)
+                .fetch_optional(pool)
+                .await
+        })?;
+        let (head_seq, head_hash) = head.unwrap_or((0, "genesis".into()));
+        match verify_chain(db, key, &chain, head_seq, &head_hash).await? {
+            ChainCheck::Intact { events: n } => events += n,
+            broken => return Ok(broken),
+        }
+    }
+    Ok(ChainCheck::Intact { events })
+}
+
+async fn verify_chain(
+    db: &Db,
+    key: &Key,
+    chain: &str,
+    head_seq: i64,
+    head_hash: &str,
+) -> Result<ChainCheck, sqlx::Error> {
     let records: Vec<Record> = on_pool!(db, pool => {
-        sqlx::query_as("SELECT * FROM audit_events ORDER BY seq").fetch_all(pool).await
+        sqlx::query_as("SELECT * FROM audit_events WHERE chain = $1 ORDER BY chain_seq")
+            .bind(chain)
+            .fetch_all(pool)
+            .await
     })?;
-    let (head_seq, head_hash): (i64, String) = on_pool!(db, pool => {
-        sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(pool).await
-    })?;
-    let mut expected_prev = "genesis".to_owned();
+    let broken = |seq: i64, reason: &'static str| ChainCheck::Broken {
+        chain: chain.to_owned(),
+        seq,
+        reason,
+    };
+    let mut expected_prev = "genesis";
     for (index, record) in records.iter().enumerate() {
         let expected_seq = index as i64 + 1;
-        if record.seq != expected_seq {
-            return Ok(ChainCheck::Broken {
-                seq: expected_seq,
-                reason: "an event is missing",
-            });
+        if record.chain_seq != expected_seq {
+            return Ok(broken(expected_seq, "an event is missing"));
         }
         if record.prev_hash != expected_prev {
-            return Ok(ChainCheck::Broken {
-                seq: record.seq,
-                reason: "the link to the previous event is wrong",
-            });
+            return Ok(broken(
+                record.chain_seq,
+                "the link to the previous event is wrong",
+            ));
         }
         if record.hash != record.computed_hash(key) {
-            return Ok(ChainCheck::Broken {
-                seq: record.seq,
-                reason: "the event was modified",
-            });
+            return Ok(broken(record.chain_seq, "the event was modified"));
         }
-        expected_prev = record.hash.clone();
+        expected_prev = &record.hash;
     }
     let last = records.len() as i64;
     if head_seq != last || head_hash != expected_prev {
-        return Ok(ChainCheck::Broken {
-            seq: last + 1,
-            reason: "the newest events are missing",
-        });
+        return Ok(broken(last + 1, "the newest events are missing"));
     }
     Ok(ChainCheck::Intact { events: last })
 }
@@ -337,4 +460,143 @@ pub async fn list_for_practice(
             .fetch_all(pool)
             .await
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlx::migrate::Migrator;
+
+    fn up_to(mut migrator: Migrator, version: i64) -> Migrator {
+        let kept: Vec<_> = migrator
+            .migrations
+            .iter()
+            .filter(|m| m.version <= version)
+            .cloned()
+            .collect();
+        migrator.migrations = kept.into();
+        migrator
+    }
+
+    /// A chain written before the split (one head row, hashes over the old
+    /// sequence numbers) verifies after the migration that splits it, and
+    /// goes on as the install chain beside a new practice chain.
+    async fn a_chain_from_before_the_split_still_verifies(db: Db) {
+        const BEFORE_THE_SPLIT: i64 = 16;
+        match &db {
+            Db::Sqlite(pool) => {
+                up_to(sqlx::migrate!("./migrations/sqlite"), BEFORE_THE_SPLIT)
+                    .run(pool)
+                    .await
+            }
+            Db::Postgres(pool) => {
+                up_to(sqlx::migrate!("./migrations/postgres"), BEFORE_THE_SPLIT)
+                    .run(pool)
+                    .await
+            }
+        }
+        .unwrap();
+        let key = Key::generate();
+        let mut prev = "genesis".to_owned();
+        for seq in 1..=3 {
+            let mut old = Record {
+                seq,
+                chain: "install".into(),
+                chain_seq: seq,
+                practice_id: (seq == 2).then(|| "a practice".into()),
+                actor_id: None,
+                action: "legacy.event".into(),
+                target: format!("old {seq}"),
+                before_json: None,
+                after_json: Some("{}".into()),
+                at: seq,
+                ip: None,
+                prev_hash: prev,
+                hash: String::new(),
+            };
+            old.hash = old.computed_hash(&key);
+            on_pool!(&db, pool => {
+                sqlx::query("INSERT INTO audit_events (seq, practice_id, action, target, after_json, at, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                    .bind(old.seq)
+                    .bind(&old.practice_id)
+                    .bind(&old.action)
+                    .bind(&old.target)
+                    .bind(&old.after_json)
+                    .bind(old.at)
+                    .bind(&old.prev_hash)
+                    .bind(&old.hash)
+                    .execute(pool)
+                    .await
+                    .map(drop)
+            })
+            .unwrap();
+            prev = old.hash;
+        }
+        on_pool!(&db, pool => {
+            sqlx::query("UPDATE audit_head SET seq = 3, hash = $1 WHERE id = 1").bind(&prev).execute(pool).await.map(drop)
+        })
+        .unwrap();
+
+        db.migrate().await.unwrap();
+        assert_eq!(
+            verify(&db, &key).await.unwrap(),
+            ChainCheck::Intact { events: 3 }
+        );
+        let practice = PracticeId::from_uuid(uuid::Uuid::new_v4());
+        let mut tx = db.begin().await.unwrap();
+        let events = vec![
+            Event::new("account.created", "new 1"),
+            Event::new("practice.created", "new 2").in_practice(practice),
+        ];
+        append_all(&mut tx, &key, &Origin::default(), 4, events)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(
+            verify(&db, &key).await.unwrap(),
+            ChainCheck::Intact { events: 5 }
+        );
+        assert_eq!(
+            verify_practice(&db, &key, practice).await.unwrap(),
+            ChainCheck::Intact { events: 5 },
+            "the practice's chain and the install chain"
+        );
+        let places: Vec<(String, String, i64)> = on_pool!(&db, pool => {
+            sqlx::query_as("SELECT target, chain, chain_seq FROM audit_events WHERE target LIKE 'new%' ORDER BY target")
+                .fetch_all(pool)
+                .await
+        })
+        .unwrap();
+        assert_eq!(
+            places,
+            [
+                ("new 1".into(), "install".into(), 4),
+                ("new 2".into(), practice.to_string(), 1)
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_chain_from_before_the_split_still_verifies_on_sqlite() {
+        let dir = std::env::temp_dir().join(format!("carekeys-audit-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let db = Db::connect(&format!("sqlite://{}/test.db", dir.display()))
+            .await
+            .unwrap();
+        a_chain_from_before_the_split_still_verifies(db).await;
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[tokio::test]
+    async fn a_chain_from_before_the_split_still_verifies_on_postgres() {
+        let Ok(base) = std::env::var("TEST_POSTGRES_URL") else {
+            assert!(std::env::var_os("CI").is_none(), "CI runs PostgreSQL");
+            return;
+        };
+        let schema = crate::db::PostgresSchema::create(&base, "audit")
+            .await
+            .unwrap();
+        a_chain_from_before_the_split_still_verifies(Db::connect(&schema.url).await.unwrap()).await;
+        schema.drop().await.unwrap();
+    }
 }

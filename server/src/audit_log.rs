@@ -184,7 +184,8 @@ pub async fn export(
     Ok(shared::audit_log::to_csv(&rows))
 }
 
-/// Walks the hash chain from its start and says whether it holds.
+/// Walks the practice's hash chain (and the install chain, which holds its
+/// events from before the chains were split) and says whether it holds.
 pub async fn verify(
     backend: &Backend,
     account: AccountId,
@@ -192,9 +193,9 @@ pub async fn verify(
 ) -> ServiceResult<ChainVerdict> {
     memberships::require(backend, account, practice, Capability::ViewAudit).await?;
     Ok(
-        match audit::verify(&backend.db, &backend.audit_key).await? {
+        match audit::verify_practice(&backend.db, &backend.audit_key, practice).await? {
             audit::ChainCheck::Intact { .. } => ChainVerdict::Intact,
-            audit::ChainCheck::Broken { seq, reason } => ChainVerdict::Broken {
+            audit::ChainCheck::Broken { seq, reason, .. } => ChainVerdict::Broken {
                 seq,
                 reason: reason.into(),
             },

@@ -134,3 +134,38 @@ impl Tx {
         Ok(found.is_some())
     }
 }
+
+/// A new, empty schema of the PostgreSQL at `base`, for one test, benchmark
+/// or load run: each gets its own tables in the one database.
+pub struct PostgresSchema {
+    base: String,
+    pub name: String,
+    /// `base` with the schema as its search path.
+    pub url: String,
+}
+
+impl PostgresSchema {
+    pub async fn create(base: &str, prefix: &str) -> Result<PostgresSchema, sqlx::Error> {
+        let name = format!("{prefix}_{}", uuid::Uuid::new_v4().simple());
+        let admin = sqlx::PgPool::connect(base).await?;
+        sqlx::query(&format!("CREATE SCHEMA {name}"))
+            .execute(&admin)
+            .await?;
+        admin.close().await;
+        let separator = if base.contains('?') { '&' } else { '?' };
+        Ok(PostgresSchema {
+            url: format!("{base}{separator}options=-c%20search_path%3D{name}"),
+            base: base.to_owned(),
+            name,
+        })
+    }
+
+    pub async fn drop(self) -> Result<(), sqlx::Error> {
+        let admin = sqlx::PgPool::connect(&self.base).await?;
+        sqlx::query(&format!("DROP SCHEMA {} CASCADE", self.name))
+            .execute(&admin)
+            .await?;
+        admin.close().await;
+        Ok(())
+    }
+}

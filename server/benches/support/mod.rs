@@ -13,10 +13,35 @@ pub const OWNER_PASSWORD: &str = "correct horse battery";
 
 /// A new database file under the temp directory, migrated, with one account signed up.
 pub async fn backend_with_owner() -> (Backend, AccountId) {
+    backend_on(Config::local(temp_dir())).await
+}
+
+fn temp_dir() -> std::path::PathBuf {
     let dir =
         std::env::temp_dir().join(format!("carekeys-bench-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap();
-    let config = Config::local(dir);
+    dir
+}
+
+/// [`backend_with_owner`] on a new schema of the PostgreSQL named by
+/// TEST_POSTGRES_URL (the machine's by default).
+// Each benchmark compiles this module on its own; most run on SQLite only.
+#[allow(dead_code)]
+pub async fn postgres_backend_with_owner() -> (Backend, AccountId) {
+    let base = std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let schema = server::db::PostgresSchema::create(&base, "bench")
+        .await
+        .unwrap();
+    let config = Config {
+        database_url: schema.url,
+        invitations_per_day: i64::MAX,
+        ..Config::local(temp_dir())
+    };
+    backend_on(config).await
+}
+
+async fn backend_on(config: Config) -> (Backend, AccountId) {
     let db = Db::connect(&config.database_url).await.unwrap();
     db.migrate().await.unwrap();
     let clock: SharedClock = Arc::new(SystemClock);

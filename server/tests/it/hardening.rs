@@ -230,15 +230,16 @@ async fn the_audit_chain_is_keyed_with_a_key_kept_outside_the_database(env: &Tes
     ));
     // Someone who rewrites history and recomputes the chain without the key
     // cannot make it verify: any other key breaks it at the first event.
-    assert_eq!(
+    assert!(matches!(
         audit::verify(env.db(), &audit::Key::generate())
             .await
             .unwrap(),
         ChainCheck::Broken {
             seq: 1,
-            reason: "the event was modified"
+            reason: "the event was modified",
+            ..
         }
-    );
+    ));
     // A restart reads the same key from the data directory.
     let again = audit::Key::load_or_create(&key_file).unwrap();
     assert_eq!(again, env.backend.audit_key);

@@ -90,6 +90,32 @@ async fn mail_queued_while_smtp_is_down_is_delivered_once_it_is_up(env: &TestEnv
     sink.stop();
 }
 
+/// The SMTP server goes away while the pool holds connections to it, then
+/// comes back: the message sent meanwhile waits for a retry, and each
+/// message arrives once.
+async fn an_smtp_server_that_drops_its_connections_costs_a_retry_not_a_message(env: &TestEnv) {
+    let mut sink = SmtpSink::start(0).await;
+    let transport = Transport::smtp(&sink.url(), "Carekeys <no-reply@carekeys.test>").unwrap();
+    env.queue(&email("ada@example.org", "Before")).await;
+    assert_eq!(env.deliver(&transport).await.sent, 1);
+
+    sink.pause();
+    env.queue(&email("ben@example.org", "During")).await;
+    let down = env.deliver(&transport).await;
+    assert_eq!((down.sent, down.retrying), (0, 1));
+
+    sink.resume().await;
+    env.advance(Duration::seconds(31));
+    assert_eq!(env.deliver(&transport).await.sent, 1);
+    let received: Vec<Vec<String>> = sink.messages().into_iter().map(|m| m.to).collect();
+    assert_eq!(
+        received,
+        [vec!["ada@example.org".to_string()], vec!["ben@example.org".to_string()]],
+        "each message once"
+    );
+    sink.stop();
+}
+
 async fn gives_up_after_the_last_attempt(env: &TestEnv) {
     let port = free_port().await;
     let transport = Transport::smtp(
@@ -217,6 +243,7 @@ on_both_backends!(
     the_mailbox_page_needs_the_development_switch_and_this_machine,
     delivers_over_smtp_and_the_server_reads_it_back,
     mail_queued_while_smtp_is_down_is_delivered_once_it_is_up,
+    an_smtp_server_that_drops_its_connections_costs_a_retry_not_a_message,
     gives_up_after_the_last_attempt,
     two_workers_never_send_one_message_twice,
     without_smtp_mail_lands_in_the_local_mailbox,

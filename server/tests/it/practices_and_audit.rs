@@ -201,7 +201,8 @@ async fn disable_append_only_guard(env: &TestEnv) {
     }
 }
 
-async fn seeded_chain(env: &TestEnv) -> i64 {
+/// Two events in the install chain (the sign-up's), the rest in Harbour's.
+async fn seeded_chain(env: &TestEnv) -> (PracticeId, i64) {
     let ada = person(env, "ada@example.org").await;
     let practice = open_practice(env, ada, "Harbour Clinic").await;
     practices::update_details(
@@ -217,9 +218,17 @@ async fn seeded_chain(env: &TestEnv) -> i64 {
         .await
         .unwrap()
     {
-        ChainCheck::Intact { events } => events,
+        ChainCheck::Intact { .. } => {}
         broken => panic!("fresh chain is broken: {broken:?}"),
     }
+    let in_practice: i64 = server::on_pool!(env.db(), pool => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE chain = $1")
+            .bind(practice.to_string())
+            .fetch_one(pool)
+            .await
+    })
+    .unwrap();
+    (practice, in_practice)
 }
 
 async fn the_audit_table_refuses_edits(env: &TestEnv) {
@@ -230,49 +239,39 @@ async fn the_audit_table_refuses_edits(env: &TestEnv) {
 }
 
 async fn a_modified_event_breaks_the_chain(env: &TestEnv) {
-    let events = seeded_chain(env).await;
-    assert!(
-        events >= 4,
-        "sign-up request, account, practice, change: {events}"
-    );
+    let (practice, events) = seeded_chain(env).await;
+    assert!(events >= 2, "practice created, details changed: {events}");
     disable_append_only_guard(env).await;
     run_sql(
         env,
-        "UPDATE audit_events SET after_json = '{\"name\":\"Forged\"}' WHERE seq = 3",
+        &format!("UPDATE audit_events SET after_json = '{{\"name\":\"Forged\"}}' WHERE chain = '{practice}' AND chain_seq = 2"),
     )
     .await;
+    let broken = ChainCheck::Broken {
+        chain: practice.to_string(),
+        seq: 2,
+        reason: "the event was modified",
+    };
     assert_eq!(
         audit::verify(env.db(), &env.backend.audit_key)
             .await
             .unwrap(),
-        ChainCheck::Broken {
-            seq: 3,
-            reason: "the event was modified"
-        }
+        broken
+    );
+    assert_eq!(
+        audit::verify_practice(env.db(), &env.backend.audit_key, practice)
+            .await
+            .unwrap(),
+        broken
     );
 }
 
 async fn a_deleted_event_breaks_the_chain(env: &TestEnv) {
     seeded_chain(env).await;
     disable_append_only_guard(env).await;
-    run_sql(env, "DELETE FROM audit_events WHERE seq = 2").await;
-    assert_eq!(
-        audit::verify(env.db(), &env.backend.audit_key)
-            .await
-            .unwrap(),
-        ChainCheck::Broken {
-            seq: 2,
-            reason: "an event is missing"
-        }
-    );
-}
-
-async fn deleting_the_newest_events_is_noticed(env: &TestEnv) {
-    let events = seeded_chain(env).await;
-    disable_append_only_guard(env).await;
     run_sql(
         env,
-        &format!("DELETE FROM audit_events WHERE seq = {events}"),
+        "DELETE FROM audit_events WHERE chain = 'install' AND chain_seq = 1",
     )
     .await;
     assert_eq!(
@@ -280,8 +279,85 @@ async fn deleting_the_newest_events_is_noticed(env: &TestEnv) {
             .await
             .unwrap(),
         ChainCheck::Broken {
+            chain: "install".into(),
+            seq: 1,
+            reason: "an event is missing"
+        }
+    );
+}
+
+async fn deleting_the_newest_events_is_noticed(env: &TestEnv) {
+    let (practice, events) = seeded_chain(env).await;
+    disable_append_only_guard(env).await;
+    run_sql(
+        env,
+        &format!("DELETE FROM audit_events WHERE chain = '{practice}' AND chain_seq = {events}"),
+    )
+    .await;
+    assert_eq!(
+        audit::verify(env.db(), &env.backend.audit_key)
+            .await
+            .unwrap(),
+        ChainCheck::Broken {
+            chain: practice.to_string(),
             seq: events,
             reason: "the newest events are missing"
+        }
+    );
+}
+
+/// Each practice's events are a chain of their own: a break in one practice
+/// is reported there and leaves the other's check intact; an event moved to
+/// another chain is missed by both.
+async fn each_practice_has_its_own_chain(env: &TestEnv) {
+    let (harbour, _) = seeded_chain(env).await;
+    let ben = person(env, "ben@example.org").await;
+    let hillside = open_practice(env, ben, "Hillside").await;
+    practices::update_details(
+        &env.backend,
+        &caller("10.0.0.2"),
+        ben,
+        hillside,
+        &form("Hillside Health"),
+    )
+    .await
+    .unwrap();
+    let chain_of = |p: PracticeId| async move {
+        server::on_pool!(env.db(), pool => {
+            sqlx::query_as::<_, (i64, i64)>("SELECT MIN(chain_seq), MAX(chain_seq) FROM audit_events WHERE chain = $1 AND practice_id = $1")
+                .bind(p.to_string())
+                .fetch_one(pool)
+                .await
+        })
+        .unwrap()
+    };
+    assert_eq!(chain_of(harbour).await.0, 1, "Harbour's chain starts at 1");
+    assert_eq!(
+        chain_of(hillside).await.0,
+        1,
+        "so does Hillside's, beside it"
+    );
+    disable_append_only_guard(env).await;
+    run_sql(
+        env,
+        &format!("UPDATE audit_events SET target = 'forged' WHERE chain = '{hillside}' AND chain_seq = 1"),
+    )
+    .await;
+    let key = &env.backend.audit_key;
+    assert!(matches!(
+        audit::verify_practice(env.db(), key, harbour)
+            .await
+            .unwrap(),
+        ChainCheck::Intact { .. }
+    ));
+    assert_eq!(
+        audit::verify_practice(env.db(), key, hillside)
+            .await
+            .unwrap(),
+        ChainCheck::Broken {
+            chain: hillside.to_string(),
+            seq: 1,
+            reason: "the event was modified"
         }
     );
 }
@@ -386,5 +462,6 @@ on_both_backends!(
     a_modified_event_breaks_the_chain,
     a_deleted_event_breaks_the_chain,
     deleting_the_newest_events_is_noticed,
+    each_practice_has_its_own_chain,
     concurrent_changes_keep_one_chain,
 );

@@ -8,7 +8,7 @@ use chrono::Duration;
 use server::backend::{Backend, Caller};
 use server::clock::{ManualClock, SharedClock};
 use server::config::Config;
-use server::db::Db;
+use server::db::{Db, PostgresSchema};
 use server::mail::outbox;
 use server::mail::worker::{deliver_due, Pass, Throughput};
 use std::path::PathBuf;
@@ -18,7 +18,7 @@ pub struct TestEnv {
     pub backend: Backend,
     pub clock: Arc<ManualClock>,
     pub dir: PathBuf,
-    pg_schema: Option<(String, String)>,
+    pg_schema: Option<PostgresSchema>,
 }
 
 /// 2026-01-05 09:00 UTC: any fixed moment will do.
@@ -50,16 +50,8 @@ impl TestEnv {
                     eprintln!("TEST_POSTGRES_URL is not set: the PostgreSQL variant of this test did not run");
                     return None;
                 };
-                let schema = format!("t_{id}");
-                let admin = sqlx::PgPool::connect(&base).await.unwrap();
-                sqlx::query(&format!("CREATE SCHEMA {schema}"))
-                    .execute(&admin)
-                    .await
-                    .unwrap();
-                admin.close().await;
-                let separator = if base.contains('?') { '&' } else { '?' };
-                let url = format!("{base}{separator}options=-c%20search_path%3D{schema}");
-                (Db::connect(&url).await.unwrap(), Some((base, schema)))
+                let schema = PostgresSchema::create(&base, "t").await.unwrap();
+                (Db::connect(&schema.url).await.unwrap(), Some(schema))
             }
         };
         db.migrate().await.unwrap();
@@ -128,15 +120,11 @@ impl TestEnv {
 
     /// Drops the PostgreSQL schema; SQLite files live in the temp directory.
     pub async fn finish(self) {
-        if let Some((base, schema)) = self.pg_schema {
+        if let Some(schema) = self.pg_schema {
             if let Db::Postgres(pool) = &self.backend.db {
                 pool.close().await;
             }
-            let admin = sqlx::PgPool::connect(&base).await.unwrap();
-            sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-                .execute(&admin)
-                .await
-                .unwrap();
+            schema.drop().await.unwrap();
         }
         let _ = std::fs::remove_dir_all(&self.dir);
     }

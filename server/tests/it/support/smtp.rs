@@ -26,12 +26,7 @@ impl SmtpSink {
         let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let messages = Arc::new(Mutex::new(Vec::new()));
-        let store = messages.clone();
-        let task = tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(session(stream, store.clone()));
-            }
-        });
+        let task = listen(listener, messages.clone());
         SmtpSink {
             port,
             messages,
@@ -47,9 +42,31 @@ impl SmtpSink {
         self.messages.lock().unwrap().clone()
     }
 
+    /// Goes down: stops listening and drops every open connection.
+    pub fn pause(&self) {
+        self.task.abort();
+    }
+
+    /// Comes back on the same port, keeping what arrived before.
+    pub async fn resume(&mut self) {
+        let listener = TcpListener::bind(("127.0.0.1", self.port)).await.unwrap();
+        self.task = listen(listener, self.messages.clone());
+    }
+
     pub fn stop(self) {
         self.task.abort();
     }
+}
+
+/// Accepts connections until aborted; aborting it ends its sessions too.
+fn listen(listener: TcpListener, store: Arc<Mutex<Vec<Received>>>) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut sessions = tokio::task::JoinSet::new();
+        while let Ok((stream, _)) = listener.accept().await {
+            while sessions.try_join_next().is_some() {}
+            sessions.spawn(session(stream, store.clone()));
+        }
+    })
 }
 
 /// A port that was free a moment ago, for a server that is not up yet.
