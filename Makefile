@@ -8,7 +8,7 @@ TOOLS := $(CURDIR)/.tools
 export PATH := $(TOOLS)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test test-rust-then-e2e-server tools test-tools build-release build-front build-e2e-server test-rust test-e2e wasm-size bench
+.PHONY: run test test-rust-then-e2e-server tools test-tools build-release build-front build-e2e-server test-rust test-e2e wasm-size bench load load-cluster faults
 
 ## make run: build the release and serve it on http://127.0.0.1:3000 with SQLite under ./data
 run: build-release
@@ -90,6 +90,25 @@ test-e2e: build-front build-e2e-server test-tools
 ## Health pages; each prints its figure
 bench:
 	cargo bench -p server
+
+## make load: virtual users on loopback against the release server on SQLite: they list the team,
+## log in, open and accept invitations, invite 50 at a time; prints req/s, p50/p95/p99 per step,
+## errors, the server's RSS and whether every email arrived exactly once (LOAD="--seconds 30 --users 200")
+load: build-release
+	cargo run -q --release -p load -- $(LOAD)
+
+## make load-cluster: the same with two app servers on the machine's PostgreSQL (TEST_POSTGRES_URL),
+## each user's requests spread round-robin over them
+load-cluster: build-release
+	cargo run -q --release -p load -- --postgres --servers 2 $(LOAD)
+
+## make faults: three runs that break something under load and exit non-zero if anything was lost
+## or done twice: the SMTP server down for a minute; one of three servers on PostgreSQL killed
+## (SIGKILL); the single SQLite server killed and started again
+faults: build-release
+	cargo run -q --release -p load -- --seconds 90 --users 100 --fault smtp-down
+	cargo run -q --release -p load -- --postgres --servers 3 --seconds 30 --fault kill-server
+	cargo run -q --release -p load -- --seconds 30 --fault kill-sqlite
 
 ## make wasm-size: the release WASM, raw and brotli-compressed: the console's main bundle, the portal's bundle, and the pieces split from the console
 wasm-size: build-release
