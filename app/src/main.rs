@@ -1,7 +1,6 @@
 #[cfg(feature = "ssr")]
-#[tokio::main]
-async fn main() {
-    app::serve::main().await
+fn main() {
+    app::serve::start()
 }
 
 #[cfg(not(feature = "ssr"))]

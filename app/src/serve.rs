@@ -204,10 +204,20 @@ pub enum StartError {
     Listen(std::net::SocketAddr, std::io::Error),
 }
 
+/// A server binary's `main`: few malloc arenas, then [`main`] on tokio.
+pub fn start() {
+    server::memory::few_arenas();
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("the tokio runtime starts")
+        .block_on(main())
+}
+
 /// Reads the configuration, migrates the database, starts the outbox worker and serves.
 /// The whole life of a server binary: logs to stderr, serves until it
 /// cannot, and then exits with the reason.
-pub async fn main() {
+async fn main() {
     use tracing_subscriber::EnvFilter;
     tracing_subscriber::fmt()
         .with_env_filter(

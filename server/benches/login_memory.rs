@@ -26,6 +26,8 @@ fn status_mb(field: &str) -> f64 {
 }
 
 fn main() {
+    // As the server binaries do before their runtime starts.
+    server::memory::few_arenas();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
         let (backend, _) = support::backend_with_owner().await;

@@ -24,6 +24,7 @@ pub mod login_requests;
 pub mod mail;
 pub mod mail_limit;
 pub mod memberships;
+pub mod memory;
 pub mod messages;
 pub mod passwords;
 pub mod photos;

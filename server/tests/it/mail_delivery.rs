@@ -110,7 +110,10 @@ async fn an_smtp_server_that_drops_its_connections_costs_a_retry_not_a_message(e
     let received: Vec<Vec<String>> = sink.messages().into_iter().map(|m| m.to).collect();
     assert_eq!(
         received,
-        [vec!["ada@example.org".to_string()], vec!["ben@example.org".to_string()]],
+        [
+            vec!["ada@example.org".to_string()],
+            vec!["ben@example.org".to_string()]
+        ],
         "each message once"
     );
     sink.stop();

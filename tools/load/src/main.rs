@@ -8,6 +8,7 @@
 //! itself and exits non-zero when a check fails.
 //!
 //!   load [--postgres [URL]] [--servers N] [--seconds S] [--users N]
+//!        [--lists-per-second N] [--logins-per-second N]
 //!        [--fault smtp-down|kill-server|kill-sqlite] [--outage S]
 
 mod checks;
@@ -47,11 +48,13 @@ struct Options {
     /// Users listing the team in phases 1 and 2.
     listers: usize,
     logins_per_second: u64,
+    /// Phase 2's rate of listing the team.
+    lists_per_second: u64,
     fault: Option<Fault>,
     outage: u64,
 }
 
-const USAGE: &str = "usage: load [--postgres [URL]] [--servers N] [--seconds S] [--users N] [--fault smtp-down|kill-server|kill-sqlite] [--outage S]";
+const USAGE: &str = "usage: load [--postgres [URL]] [--servers N] [--seconds S] [--users N] [--lists-per-second N] [--logins-per-second N] [--fault smtp-down|kill-server|kill-sqlite] [--outage S]";
 
 fn options() -> Result<Options, String> {
     let mut options = Options {
@@ -61,6 +64,7 @@ fn options() -> Result<Options, String> {
         users: 200,
         listers: 32,
         logins_per_second: 20,
+        lists_per_second: 200,
         fault: None,
         outage: 60,
     };
@@ -77,6 +81,8 @@ fn options() -> Result<Options, String> {
             "--seconds" => options.seconds = number("--seconds")?,
             "--users" => options.users = number("--users")? as usize,
             "--outage" => options.outage = number("--outage")?,
+            "--lists-per-second" => options.lists_per_second = number("--lists-per-second")?,
+            "--logins-per-second" => options.logins_per_second = number("--logins-per-second")?,
             "--fault" => {
                 options.fault = Some(match args.next().as_deref() {
                     Some("smtp-down") => Fault::SmtpDown,
@@ -213,15 +219,20 @@ async fn run(options: Options) -> bool {
             options.listers + 1,
             options.seconds
         );
-        phases::listing(&world, phase, 0).await.print(seconds);
+        phases::listing(&world, phase).await.print(seconds);
 
         println!(
-            "\n2. the same while {} logins a second arrive (argon2 on the blocking pool), {} s",
-            options.logins_per_second, options.seconds
+            "\n2. the team listed {} times a second while {} logins a second arrive (argon2 on the blocking pool), {} s",
+            options.lists_per_second, options.logins_per_second, options.seconds
         );
-        phases::listing(&world, phase, options.logins_per_second)
-            .await
-            .print(seconds);
+        phases::listing_under_logins(
+            &world,
+            phase,
+            options.lists_per_second,
+            options.logins_per_second,
+        )
+        .await
+        .print(seconds);
     }
 
     println!(

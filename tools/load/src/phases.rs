@@ -82,55 +82,87 @@ async fn list_team(practice: PracticeId, browser: &mut Browser, search: &str, st
     steps.record(step, took, outcome.map(drop));
 }
 
-/// The listed practice's Admins list its team until `length` is over, while
-/// `logins` a second (if any) of the busy practice's staff log in.
-pub async fn listing(world: &World, length: Duration, logins: u64) -> Steps {
-    let listers = world.seeded.listers;
+/// The listed practice's Admins, logged in.
+async fn listers_in(world: &World) -> Vec<usize> {
     let mut steps = Steps::default();
-    let mut browsers = Vec::new();
-    for i in 0..listers {
-        let mut browser = world.staff[i].lock().await;
-        log_in(&mut browser, i, &mut steps).await;
-        browsers.push(i);
+    for i in 0..world.seeded.listers {
+        log_in(&mut *world.staff[i].lock().await, i, &mut steps).await;
     }
-    // Phase 1's and 2's figures are the listing only: the set-up logins are not counted.
-    let mut steps = Steps::default();
+    (0..world.seeded.listers).collect()
+}
+
+/// Throughput: every lister lists the team again as soon as it has the
+/// answer, until `length` is over.
+pub async fn listing(world: &World, length: Duration) -> Steps {
     let deadline = Instant::now() + length;
-    let mut tasks = Vec::new();
-    for i in browsers {
-        let world = world.clone();
-        tasks.push(tokio::spawn(async move {
-            let mut browser = world.staff[i].lock().await;
-            let mut steps = Steps::default();
-            while Instant::now() < deadline {
-                list_team(world.seeded.listed, &mut browser, "", &mut steps).await;
-            }
-            steps
-        }));
-    }
-    if let Some(gap) = 1_000_000u64.checked_div(logins) {
-        // Arrivals at a fixed rate, whatever the answers take.
-        let mut tick = tokio::time::interval(Duration::from_micros(gap));
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
-        let mut arrivals = Vec::new();
-        let mut n = 0;
-        while Instant::now() < deadline {
-            tick.tick().await;
-            let i = listers + n % world.seeded.users;
+    let tasks: Vec<_> = listers_in(world)
+        .await
+        .into_iter()
+        .map(|i| {
             let world = world.clone();
-            arrivals.push(tokio::spawn(async move {
+            tokio::spawn(async move {
+                let mut browser = world.staff[i].lock().await;
                 let mut steps = Steps::default();
-                log_in(&mut *world.staff[i].lock().await, i, &mut steps).await;
+                while Instant::now() < deadline {
+                    list_team(world.seeded.listed, &mut browser, "", &mut steps).await;
+                }
                 steps
-            }));
-            n += 1;
-        }
-        for arrival in arrivals {
-            steps.merge(arrival.await.expect("login task"));
-        }
-    }
+            })
+        })
+        .collect();
+    let mut steps = Steps::default();
     for task in tasks {
         steps.merge(task.await.expect("listing task"));
+    }
+    steps
+}
+
+/// Latency under logins: the team is listed `lists` times a second and
+/// `logins` of the busy practice's staff log in each second, both at fixed
+/// rates whatever the answers take, until `length` is over.
+pub async fn listing_under_logins(
+    world: &World,
+    length: Duration,
+    lists: u64,
+    logins: u64,
+) -> Steps {
+    let listers = listers_in(world).await;
+    let deadline = Instant::now() + length;
+    let every = |per_second: u64| {
+        let mut tick = tokio::time::interval(Duration::from_micros(1_000_000 / per_second.max(1)));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+        tick
+    };
+    let (mut list_tick, mut login_tick) = (every(lists), every(logins));
+    let mut arrivals = Vec::new();
+    let (mut listed, mut logged) = (0, 0);
+    while Instant::now() < deadline {
+        let world = world.clone();
+        let arrival = tokio::select! {
+            _ = list_tick.tick() => {
+                let i = listers[listed % listers.len()];
+                listed += 1;
+                tokio::spawn(async move {
+                    let mut steps = Steps::default();
+                    list_team(world.seeded.listed, &mut *world.staff[i].lock().await, "", &mut steps).await;
+                    steps
+                })
+            }
+            _ = login_tick.tick() => {
+                let i = world.seeded.listers + logged % world.seeded.users;
+                logged += 1;
+                tokio::spawn(async move {
+                    let mut steps = Steps::default();
+                    log_in(&mut *world.staff[i].lock().await, i, &mut steps).await;
+                    steps
+                })
+            }
+        };
+        arrivals.push(arrival);
+    }
+    let mut steps = Steps::default();
+    for arrival in arrivals {
+        steps.merge(arrival.await.expect("arrival task"));
     }
     steps
 }
