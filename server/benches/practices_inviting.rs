@@ -16,7 +16,7 @@ const EACH: usize = 100;
 fn main() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
-        let (backend, owner) = support::postgres_backend_with_owner().await;
+        let (backend, owner, schema) = support::postgres_backend_with_owner().await;
         let mut practices = Vec::new();
         for _ in 0..PRACTICES {
             practices.push(support::new_practice(&backend, owner).await);
@@ -61,5 +61,9 @@ fn main() {
             .await
             .unwrap();
         println!("audit chains after the run: {check:?}");
+        if let server::db::Db::Postgres(pool) = &backend.db {
+            pool.close().await;
+        }
+        schema.drop().await.unwrap();
     });
 }

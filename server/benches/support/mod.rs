@@ -24,21 +24,22 @@ fn temp_dir() -> std::path::PathBuf {
 }
 
 /// [`backend_with_owner`] on a new schema of the PostgreSQL named by
-/// TEST_POSTGRES_URL (the machine's by default).
+/// TEST_POSTGRES_URL (the machine's by default); drop the schema at the end.
 // Each benchmark compiles this module on its own; most run on SQLite only.
 #[allow(dead_code)]
-pub async fn postgres_backend_with_owner() -> (Backend, AccountId) {
+pub async fn postgres_backend_with_owner() -> (Backend, AccountId, server::db::PostgresSchema) {
     let base = std::env::var("TEST_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
     let schema = server::db::PostgresSchema::create(&base, "bench")
         .await
         .unwrap();
     let config = Config {
-        database_url: schema.url,
+        database_url: schema.url.clone(),
         invitations_per_day: i64::MAX,
         ..Config::local(temp_dir())
     };
-    backend_on(config).await
+    let (backend, owner) = backend_on(config).await;
+    (backend, owner, schema)
 }
 
 async fn backend_on(config: Config) -> (Backend, AccountId) {
