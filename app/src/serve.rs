@@ -232,7 +232,7 @@ async fn main() {
 
 pub async fn run() -> Result<(), StartError> {
     use server::clock::{SharedClock, SystemClock};
-    use server::mail::{transport::Transport, worker};
+    use server::mail::{sent_log::SentLog, transport::Transport, worker};
 
     let config = server::config::Config::from_env()?;
     std::fs::create_dir_all(&config.data_dir)
@@ -258,6 +258,11 @@ pub async fn run() -> Result<(), StartError> {
             "gave existing practices the starting intake forms"
         );
     }
+    let sent_log = SentLog::open(&backend.config.data_dir)
+        .inspect_err(
+            |error| tracing::warn!(%error, "no sent log: a crash may send a message twice"),
+        )
+        .ok();
     tokio::spawn(worker::run(
         backend.db.clone(),
         transport,
@@ -268,6 +273,7 @@ pub async fn run() -> Result<(), StartError> {
             per_second: backend.config.mail_per_second,
             ..worker::Throughput::default()
         },
+        sent_log,
     ));
 
     let mut leptos_options = get_configuration(None)

@@ -15,8 +15,9 @@ use crate::db::Tx;
 use crate::error::{ServiceError, ServiceResult};
 use crate::{on_pool, on_tx, practices, sessions};
 
+/// A membership's columns that make its [`Actor`] (the names `MEMBERSHIP_SQL` gives them).
 #[derive(sqlx::FromRow)]
-struct MembershipRow {
+pub(crate) struct MembershipRow {
     role: Role,
     status: MembershipStatus,
     #[sqlx(flatten)]
@@ -87,7 +88,8 @@ pub async fn require_in(
     )
 }
 
-fn permitted(actor: Actor, capability: Capability) -> ServiceResult<Actor> {
+/// Fails unless `actor` holds `capability`: suspended members hold none.
+pub(crate) fn permitted(actor: Actor, capability: Capability) -> ServiceResult<Actor> {
     if actor.status == MembershipStatus::Suspended {
         return Err(ServiceError::Suspended);
     }

@@ -14,11 +14,13 @@ pub use respond::{accept, reject, sign_up_invitee, view};
 pub use send::invite;
 pub(crate) use send::parse_source;
 
+use chrono::format::{Item, StrftimeItems};
 use chrono_tz::Tz;
 use shared::email::EmailAddress;
 use shared::ids::{AccountId, InvitationId, PracticeId};
 use shared::invitation::InvitationStatus;
 use shared::roles::Role;
+use std::sync::LazyLock;
 
 use crate::audit::Origin;
 use crate::backend::{Backend, Caller};
@@ -33,10 +35,16 @@ const HOUR_MS: i64 = 3_600_000;
 
 /// A moment in the practice's time zone, with the zone named.
 pub fn practice_time(ms: i64, zone: &str) -> String {
+    // Parsed once: a Team page formats a hundred of these.
+    static FORMAT: LazyLock<Vec<Item<'static>>> = LazyLock::new(|| {
+        StrftimeItems::new("%-d %B %Y, %H:%M %Z")
+            .parse()
+            .expect("the format is valid")
+    });
     let tz: Tz = zone.parse().unwrap_or(Tz::UTC);
     from_ms(ms)
         .with_timezone(&tz)
-        .format("%-d %B %Y, %H:%M %Z")
+        .format_with_items(FORMAT.iter())
         .to_string()
 }
 

@@ -3,6 +3,7 @@
 
 pub mod mailbox;
 pub mod outbox;
+pub mod sent_log;
 pub mod templates;
 pub mod transport;
 pub mod worker;

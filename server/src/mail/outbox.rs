@@ -169,7 +169,8 @@ pub enum Keep {
 /// worker has claimed the message since).
 pub async fn mark_sent(
     db: &Db,
-    message: &Claimed,
+    id: &str,
+    attempts: i64,
     keep: Keep,
     now_ms: i64,
 ) -> Result<bool, sqlx::Error> {
@@ -185,8 +186,8 @@ pub async fn mark_sent(
     let changed = on_pool!(db, pool => {
         let query = sqlx::query(&sql)
             .bind(now_ms)
-            .bind(&message.id)
-            .bind(message.attempts);
+            .bind(id)
+            .bind(attempts);
         let query = match keep {
             Keep::Everything => query,
             Keep::Redacted => query.bind(REDACTED),

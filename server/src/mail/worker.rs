@@ -11,6 +11,7 @@ use tokio::sync::Notify;
 use tokio::time::Instant;
 
 use super::outbox::{self, Claimed};
+use super::sent_log::SentLog;
 use super::transport::Transport;
 use crate::clock::SharedClock;
 use crate::db::Db;
@@ -90,7 +91,7 @@ pub async fn deliver_due(
     throughput: &Throughput,
 ) -> Result<Pass, sqlx::Error> {
     let pacer = Mutex::new(Pacer::new(throughput.per_second));
-    deliver_paced(db, transport, clock, throughput, &pacer).await
+    deliver_paced(db, transport, clock, throughput, &pacer, None).await
 }
 
 async fn deliver_paced(
@@ -99,6 +100,7 @@ async fn deliver_paced(
     clock: &SharedClock,
     throughput: &Throughput,
     pacer: &Mutex<Pacer>,
+    sent_log: Option<&SentLog>,
 ) -> Result<Pass, sqlx::Error> {
     let mut pass = Pass::default();
     loop {
@@ -115,7 +117,15 @@ async fn deliver_paced(
                     .slot(Instant::now());
                 async move {
                     tokio::time::sleep_until(slot).await;
-                    deliver_one(db, transport, clock, throughput.deadline, &message).await
+                    deliver_one(
+                        db,
+                        transport,
+                        clock,
+                        throughput.deadline,
+                        &message,
+                        sent_log,
+                    )
+                    .await
                 }
             })
             .buffer_unordered(throughput.in_flight.max(1))
@@ -128,6 +138,10 @@ async fn deliver_paced(
                 Outcome::Failed => pass.failed += 1,
             }
         }
+        // Every message of the batch is marked: their lines have done their work.
+        if let Some(Err(error)) = sent_log.map(SentLog::clear) {
+            tracing::warn!(%error, "could not empty the sent log");
+        }
     }
 }
 
@@ -137,13 +151,19 @@ async fn deliver_one(
     clock: &SharedClock,
     deadline: Duration,
     message: &Claimed,
+    sent_log: Option<&SentLog>,
 ) -> Result<Outcome, sqlx::Error> {
     let sent = tokio::time::timeout(deadline, transport.deliver(message))
         .await
         .unwrap_or_else(|_| Err(format!("no answer within {} s", deadline.as_secs())));
     match sent {
         Ok(()) => {
-            if !outbox::mark_sent(db, message, transport.keeps(), clock.now_ms()).await? {
+            if let Some(Err(error)) = sent_log.map(|log| log.record(&message.id, message.attempts))
+            {
+                tracing::warn!(message = %message.id, %error, "could not note the message in the sent log");
+            }
+            let (id, attempts) = (&message.id, message.attempts);
+            if !outbox::mark_sent(db, id, attempts, transport.keeps(), clock.now_ms()).await? {
                 tracing::warn!(message = %message.id, "delivered after another worker took the message over");
             }
             Ok(Outcome::Sent)
@@ -161,7 +181,8 @@ async fn deliver_one(
 }
 
 /// Runs forever: a pass whenever something is queued (`wake`) and at least every
-/// `interval`, which also picks up retries whose backoff has passed.
+/// `interval`, which also picks up retries whose backoff has passed. First it
+/// marks sent what `sent_log` says a server accepted before the last stop.
 pub async fn run(
     db: Db,
     transport: Transport,
@@ -169,10 +190,22 @@ pub async fn run(
     wake: Arc<Notify>,
     interval: Duration,
     throughput: Throughput,
+    sent_log: Option<SentLog>,
 ) {
     let pacer = Mutex::new(Pacer::new(throughput.per_second));
+    if let Some(log) = &sent_log {
+        match log.replay(&db, transport.keeps(), clock.now_ms()).await {
+            Ok(0) => {}
+            Ok(marked) => tracing::info!(
+                marked,
+                "marked sent what the SMTP server accepted before the last stop"
+            ),
+            Err(error) => tracing::error!(%error, "could not replay the sent log"),
+        }
+    }
     loop {
-        if let Err(error) = deliver_paced(&db, &transport, &clock, &throughput, &pacer).await {
+        let log = sent_log.as_ref();
+        if let Err(error) = deliver_paced(&db, &transport, &clock, &throughput, &pacer, log).await {
             tracing::error!(%error, "outbox pass failed");
         }
         tokio::select! {

@@ -159,11 +159,15 @@ async fn only_the_worker_holding_the_lease_records_the_send(env: &TestEnv) {
         .remove(0);
     assert_eq!(first.id, second.id);
     let now = env.backend.now_ms();
-    assert!(
-        !outbox::mark_sent(env.db(), &first, outbox::Keep::Redacted, now)
-            .await
-            .unwrap()
-    );
+    assert!(!outbox::mark_sent(
+        env.db(),
+        &first.id,
+        first.attempts,
+        outbox::Keep::Redacted,
+        now
+    )
+    .await
+    .unwrap());
     assert!(
         outbox::claim_due(env.db(), now, 10)
             .await
@@ -172,11 +176,15 @@ async fn only_the_worker_holding_the_lease_records_the_send(env: &TestEnv) {
         "the second worker's lease still holds"
     );
     assert_eq!(env.mails().await[0].delivery(), outbox::Delivery::Queued);
-    assert!(
-        outbox::mark_sent(env.db(), &second, outbox::Keep::Redacted, now)
-            .await
-            .unwrap()
-    );
+    assert!(outbox::mark_sent(
+        env.db(),
+        &second.id,
+        second.attempts,
+        outbox::Keep::Redacted,
+        now
+    )
+    .await
+    .unwrap());
     assert_eq!(env.mails().await[0].delivery(), outbox::Delivery::Sent);
 }
 

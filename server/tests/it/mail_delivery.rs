@@ -5,6 +5,7 @@ use crate::support::smtp::{free_port, SmtpSink};
 use crate::support::TestEnv;
 use chrono::Duration;
 use server::clock::SharedClock;
+use server::mail::sent_log::SentLog;
 use server::mail::transport::Transport;
 use server::mail::worker::{deliver_due, Pass, Throughput};
 use server::mail::{outbox, Email};
@@ -115,6 +116,57 @@ async fn an_smtp_server_that_drops_its_connections_costs_a_retry_not_a_message(e
             vec!["ben@example.org".to_string()]
         ],
         "each message once"
+    );
+    sink.stop();
+}
+
+async fn a_message_accepted_just_before_a_crash_is_not_sent_again(env: &TestEnv) {
+    let sink = SmtpSink::start(0).await;
+    let transport = Transport::smtp(&sink.url(), "Carekeys <no-reply@carekeys.test>").unwrap();
+    env.queue_all(&[
+        email("ada@example.org", "Noted"),
+        email("ben@example.org", "Not noted"),
+    ])
+    .await;
+    // A worker claims both and the server accepts both; the process dies
+    // before it marks either sent, having noted only Ada's in the sent log.
+    let log = SentLog::open(&env.dir).unwrap();
+    let claimed = outbox::claim_due(env.db(), env.backend.now_ms(), 10)
+        .await
+        .unwrap();
+    for message in &claimed {
+        transport.deliver(message).await.unwrap();
+    }
+    let ada = claimed
+        .iter()
+        .find(|m| m.to_address == "ada@example.org")
+        .unwrap();
+    log.record(&ada.id, ada.attempts).unwrap();
+    drop(log);
+
+    // The next start, after the leases lapsed: the log first, then delivery.
+    env.advance(Duration::milliseconds(outbox::LEASE_MS + 1));
+    let log = SentLog::open(&env.dir).unwrap();
+    let now = env.backend.now_ms();
+    assert_eq!(
+        log.replay(env.db(), transport.keeps(), now).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        env.deliver(&transport).await.sent,
+        1,
+        "only the message the log did not note goes again"
+    );
+    let mut received: Vec<String> = sink.messages().into_iter().flat_map(|m| m.to).collect();
+    received.sort();
+    assert_eq!(
+        received,
+        ["ada@example.org", "ben@example.org", "ben@example.org"]
+    );
+    assert_eq!(
+        log.replay(env.db(), transport.keeps(), now).await.unwrap(),
+        0,
+        "a replayed log is emptied"
     );
     sink.stop();
 }
@@ -247,6 +299,7 @@ on_both_backends!(
     delivers_over_smtp_and_the_server_reads_it_back,
     mail_queued_while_smtp_is_down_is_delivered_once_it_is_up,
     an_smtp_server_that_drops_its_connections_costs_a_retry_not_a_message,
+    a_message_accepted_just_before_a_crash_is_not_sent_again,
     gives_up_after_the_last_attempt,
     two_workers_never_send_one_message_twice,
     without_smtp_mail_lands_in_the_local_mailbox,

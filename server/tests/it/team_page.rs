@@ -164,6 +164,11 @@ async fn the_team_page_pages_searches_and_filters_on_the_server(env: &TestEnv) {
     .await;
     assert_eq!(signers.members.total, 1);
     assert!(signers.members.rows[0].you);
+    let flags = &signers.members.rows[0].flags;
+    assert!(
+        flags.can_sign_forms && !flags.default_doctor,
+        "each flag is read as itself on both databases: {flags:?}"
+    );
     assert_eq!(signers.invitations.total, 0, "invitations carry no flags");
     let doctors = TeamQuery {
         flag: Some(Flag::DefaultDoctor),

@@ -11,6 +11,8 @@ use sqlx::{Postgres, Sqlite, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
 
+pub mod json;
+
 #[derive(Clone, Debug)]
 pub enum Db {
     Sqlite(SqlitePool),
