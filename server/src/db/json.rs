@@ -1,7 +1,8 @@
 //! A list read as one row: the database folds a page's rows into one JSON
 //! array. sqlx's SQLite driver hands every row from its connection's thread
-//! to the request's task; under load those hand-overs, not the queries, were
-//! most of a Team page's cost.
+//! to the request's task, a wake-up each; a Team page of ~90 rows in one row
+//! (and its checks in the same statement) served about a sixth more pages a
+//! second under `make load`.
 
 use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use serde::Deserialize;
