@@ -109,3 +109,32 @@ pub fn truth<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     }
     d.deserialize_any(Truth)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::roles::Role;
+
+    #[derive(Deserialize)]
+    struct Row {
+        #[serde(deserialize_with = "truth")]
+        flag: bool,
+        #[serde(deserialize_with = "code")]
+        role: Role,
+    }
+
+    #[test]
+    fn both_backends_booleans_read_alike_and_anything_else_is_refused() {
+        let read: Vec<Row> = rows(
+            r#"[{"flag": 1, "role": "admin"}, {"flag": true, "role": "owner"},
+                {"flag": 0, "role": "admin"}, {"flag": false, "role": "admin"}]"#,
+        )
+        .unwrap();
+        let flags: Vec<bool> = read.iter().map(|r| r.flag).collect();
+        assert_eq!(flags, [true, true, false, false]);
+        assert_eq!(read[1].role, Role::Owner);
+        assert!(rows::<Row>(r#"[{"flag": 2, "role": "admin"}]"#).is_err());
+        assert!(rows::<Row>(r#"[{"flag": "yes", "role": "admin"}]"#).is_err());
+        assert!(rows::<Row>(r#"[{"flag": 1, "role": "emperor"}]"#).is_err());
+    }
+}
